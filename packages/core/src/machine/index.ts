@@ -1,0 +1,2 @@
+export * from './default-machine';
+export * from './schema';

@@ -1,0 +1,6 @@
+export * from './commands';
+export * from './events';
+export * from './facts';
+export * from './order';
+export * from './primitives';
+export * from './record';

@@ -1,0 +1,5 @@
+export * from './clock';
+export * from './services';
+export * from './storage';
+export * from './store';
+export * from './warehouse';
