@@ -11,7 +11,11 @@ export interface Measurement {
  * Runs `fn` in batches of `batch` calls for about `ms` milliseconds after a warm-up,
  * and returns the median and p99 cost per call.
  */
-export function measure(name: string, fn: () => unknown, { ms = 1000, batch = 1000 } = {}): Measurement {
+export function measure(
+  name: string,
+  fn: () => unknown,
+  { ms = 1000, batch = 1000 } = {},
+): Measurement {
   let sink: unknown;
   const warmUntil = performance.now() + Math.min(300, ms / 3);
   while (performance.now() < warmUntil) for (let i = 0; i < batch; i++) sink = fn();
@@ -29,7 +33,8 @@ export function measure(name: string, fn: () => unknown, { ms = 1000, batch = 10
   return {
     name,
     nsPerOp: samples[Math.floor(samples.length / 2)] ?? Number.NaN,
-    p99NsPerOp: samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))] ?? Number.NaN,
+    p99NsPerOp:
+      samples[Math.min(samples.length - 1, Math.floor(samples.length * 0.99))] ?? Number.NaN,
     ops,
   };
 }
@@ -44,7 +49,8 @@ export async function measureAsync(name: string, fn: () => Promise<unknown>, { m
     samples.push((performance.now() - t0) * 1000);
   }
   samples.sort((a, b) => a - b);
-  const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(samples.length * p))] ?? Number.NaN;
+  const q = (p: number) =>
+    samples[Math.min(samples.length - 1, Math.floor(samples.length * p))] ?? Number.NaN;
   return { name, p50Us: q(0.5), p99Us: q(0.99), ops: samples.length };
 }
 
@@ -55,5 +61,9 @@ function keep(value: unknown) {
 }
 
 export function fmtNs(ns: number): string {
-  return ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(1)} ns`;
+  return ns >= 1e6
+    ? `${(ns / 1e6).toFixed(2)} ms`
+    : ns >= 1e3
+      ? `${(ns / 1e3).toFixed(2)} µs`
+      : `${ns.toFixed(1)} ns`;
 }

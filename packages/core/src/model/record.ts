@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Tracking } from './events';
 import { NoteClassification, RiskAssessment } from './facts';
-import { Order } from './order';
+import { KitComponent, Order } from './order';
 import { Id, Timestamp } from './primitives';
 
 /** Status of one shipment (one warehouse's part of an order). */
@@ -21,6 +21,8 @@ export const ShipmentLine = z.object({
   lineId: Id,
   sku: z.string(),
   quantity: z.number().int().positive(),
+  /** For a kit that ships whole: its components per kit unit. */
+  components: z.array(KitComponent).optional(),
 });
 export type ShipmentLine = z.infer<typeof ShipmentLine>;
 
@@ -48,6 +50,10 @@ export const Hold = z.object({
   until: Timestamp.optional(),
   /** Release early when stock for every line becomes available. */
   releaseOnStock: z.boolean().default(false),
+  /** The order is also held in the store, with this reason. */
+  storeHold: z
+    .enum(['fraud', 'awaiting_payment', 'out_of_stock', 'incorrect_address', 'other'])
+    .optional(),
 });
 export type Hold = z.infer<typeof Hold>;
 
@@ -73,13 +79,13 @@ export const OrderRecord = z.object({
   upstreamUpdatedAt: Timestamp,
   shipments: z.array(Shipment).default([]),
   /** Units waiting for stock, per line id. */
-  backordered: z
-    .array(z.object({ lineId: Id, sku: z.string(), quantity: z.number().int() }))
-    .default([]),
+  backordered: z.array(ShipmentLine).default([]),
   holds: z.array(Hold).default([]),
   /** Ids of rules whose one-shot actions (holds) were already applied. */
   appliedRules: z.array(z.string()).default([]),
   review: z.object({ reasons: z.array(z.string()), since: Timestamp }).optional(),
+  /** A person approved the order: later review actions from rules are ignored. */
+  approved: z.boolean().default(false),
   policy: RoutingPolicy.default({ prefer: [], exclude: [], requiredCapabilities: [] }),
   /** Tags @fulfil added to the order. */
   tags: z.array(z.string()).default([]),

@@ -53,7 +53,8 @@ export interface StorageCapabilities {
  *   timers and inbox keys are all written, or none is.
  * - `commit` MUST fail with `FulfilError` code `VERSION_CONFLICT` when the stored
  *   version differs from `expectedVersion` (or the order exists and `expectedVersion` is 0),
- *   and then MUST write nothing.
+ *   and then MUST write nothing. It MUST also fail with `VERSION_CONFLICT` and write
+ *   nothing when one of `inboxKeys` is already processed (a concurrent duplicate).
  * - `load` MUST return a copy: mutating it MUST NOT change stored state.
  * - Ids, tags and any string MUST be stored verbatim.
  * - `claimCommands` MUST return only pending rows whose `nextAttemptAt <= now`, or rows
@@ -64,6 +65,10 @@ export interface StorageCapabilities {
  * - `failCommand` with `retryAt` MUST make the row claimable again at that time; without
  *   it, the row is dead and MUST NOT be claimed again.
  * - `claimDueTimers` MUST return timers with `dueAt <= now` not held by a live claim.
+ * - New commands MUST be claimable at once, whatever `now` is; `attempts` counts earlier
+ *   claims, including ones whose lease ran out.
+ * - A timer committed again with an existing id MUST replace (reschedule) the old one;
+ *   completing a timer that was cancelled while claimed, with the current token, resolves.
  */
 export interface Storage {
   readonly capabilities: StorageCapabilities;

@@ -26,8 +26,13 @@ export interface WarehouseCapabilities {
  *   outcome is unknown (network, 5xx after retries) so the dispatcher retries.
  * - `cancel` MUST be idempotent; cancelling an unknown or already cancelled shipment
  *   resolves without effect.
- * - `pollEvents` MUST return each shipment/delivery event at most once per `since`
- *   watermark, as core `warehouse.*` events carrying stable idempotency keys.
+ * - `pollEvents(since)` MUST return the shipment/delivery events with
+ *   `occurredAt > since` (epoch ms), oldest first, as core `warehouse.*` events with
+ *   stable idempotency keys. Callers pass the last event's `occurredAt` as the next
+ *   watermark, so no event is returned twice for the same watermark.
+ * - `cancel` of a shipment that already shipped MUST throw (a `FulfilError` with code
+ *   `ADAPTER_FAILED` and `details.reason: 'already_shipped'`); `holdUntil` of an unknown
+ *   shipment MUST throw.
  * - Methods for capabilities declared `false` MAY be absent.
  */
 export interface WarehouseAdapter {

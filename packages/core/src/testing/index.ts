@@ -1,1 +1,4 @@
-export {};
+export * from './fixtures';
+export { AWKWARD_STRINGS, expectCode } from './helpers';
+export * from './storage-conformance';
+export * from './warehouse-conformance';

@@ -1,0 +1,97 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Options of `pnpm demo`. */
+export interface DemoArgs {
+  /** Orders to simulate. Default 500. */
+  orders: number;
+  /** PRNG seed. Default 42. */
+  seed: number;
+  /** Simulated days the orders are spread over. Default 3. */
+  days: number;
+  /** Absolute output directory. Default `<examples/quickstart>/out`. */
+  outDir: string;
+  /** `--help` / `-h` was given: print {@link USAGE} and exit. */
+  help: boolean;
+}
+
+export const USAGE = 'usage: pnpm demo [--orders N] [--seed S] [--days D] [--out DIR]';
+
+export const DEFAULTS = { orders: 500, seed: 42, days: 3 } as const;
+
+/** Most orders a run accepts (the engine runs in memory). */
+export const MAX_ORDERS = 200_000;
+export const MAX_DAYS = 90;
+
+/** The example package directory (`examples/quickstart`). */
+export const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+function fail(message: string): never {
+  throw new Error(`${message}\n${USAGE}`);
+}
+
+function integer(flag: string, raw: string, min: number, max: number): number {
+  const value = /^[+-]?\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    fail(`${flag} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/**
+ * Parses demo flags: `--orders N`, `--seed S`, `--days D`, `--out DIR` (also `--flag=value`).
+ * A relative `--out` is resolved against `cwd`. Throws an Error ending with the usage line
+ * on an unknown flag, a missing value or a bad number.
+ */
+export function parseArgs(
+  argv: readonly string[] = process.argv.slice(2),
+  options: { cwd?: string; packageDir?: string } = {},
+): DemoArgs {
+  const cwd = options.cwd ?? process.cwd();
+  const result: DemoArgs = {
+    ...DEFAULTS,
+    outDir: resolve(options.packageDir ?? PACKAGE_DIR, 'out'),
+    help: false,
+  };
+  const seen = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') continue; // `pnpm demo -- --orders 10`
+    if (arg === '--help' || arg === '-h') {
+      result.help = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) fail(`unexpected argument "${arg}"`);
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else {
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith('--')) {
+        value = next;
+        i++;
+      }
+    }
+    if (!['--orders', '--seed', '--days', '--out'].includes(flag)) {
+      fail(`unknown option "${flag}"`);
+    }
+    if (value === undefined || value === '') fail(`${flag} needs a value`);
+    if (seen.has(flag)) fail(`${flag} given twice`);
+    seen.add(flag);
+    switch (flag) {
+      case '--orders':
+        result.orders = integer(flag, value, 1, MAX_ORDERS);
+        break;
+      case '--seed':
+        result.seed = integer(flag, value, 0, 0xffff_ffff);
+        break;
+      case '--days':
+        result.days = integer(flag, value, 1, MAX_DAYS);
+        break;
+      default:
+        result.outDir = isAbsolute(value) ? value : resolve(cwd, value);
+    }
+  }
+  return result;
+}

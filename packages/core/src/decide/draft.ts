@@ -1,0 +1,104 @@
+import type { Command, Explanation, Timer } from '../model/commands';
+import type { OrderEvent } from '../model/events';
+import type { OrderRecord } from '../model/record';
+import type { DecideConfig } from './types';
+
+type CommandBody = Command extends infer C
+  ? C extends Command
+    ? Omit<C, 'id' | 'orderId' | 'idempotencyKey'>
+    : never
+  : never;
+
+/**
+ * The working copy of one decision: the next record plus everything the decision
+ * produces. Only decide uses it.
+ */
+export class Draft {
+  readonly commands: Command[] = [];
+  readonly timers: Timer[] = [];
+  readonly cancelTimerIds: string[] = [];
+  readonly explanation: Explanation;
+  /** Set when the machine refused an event: the decision stops there. */
+  invalid = false;
+  private seq = 0;
+
+  constructor(
+    readonly record: OrderRecord,
+    readonly event: OrderEvent,
+    readonly config: DecideConfig,
+    readonly now: number,
+  ) {
+    this.explanation = {
+      event: { type: event.type, idempotencyKey: event.idempotencyKey },
+      outcome: 'applied',
+      stages: [],
+      transitions: [],
+      commands: [],
+      notes: [],
+    };
+  }
+
+  get status(): string {
+    return this.record.status;
+  }
+
+  get kind(): string | undefined {
+    return this.config.machine.kind(this.record.status);
+  }
+
+  get nowIso(): string {
+    return new Date(this.now).toISOString();
+  }
+
+  /** The version this decision will commit. */
+  get version(): number {
+    return this.record.version;
+  }
+
+  /** Fires a machine event. Returns false (and marks the decision invalid) when refused. */
+  fire(event: string, why: string): boolean {
+    const from = this.record.status;
+    const result = this.config.machine.transition(from, event);
+    if (!result.ok) {
+      this.invalid = true;
+      this.explanation.outcome = 'invalid_transition';
+      this.explanation.invalid = { state: from, event, message: result.error.message };
+      this.note(`refused ${event} in ${from}: ${why}`);
+      return false;
+    }
+    this.explanation.transitions.push({ from, event, to: result.to });
+    if (result.to !== from) {
+      this.record.status = result.to;
+      this.record.statusSince = this.nowIso;
+      if (!this.record.visited.includes(result.to)) this.record.visited.push(result.to);
+    }
+    return true;
+  }
+
+  /** Adds a command with a deterministic id and (unless given) idempotency key. */
+  command(body: CommandBody, idempotencyKey?: string): void {
+    const n = this.seq++;
+    const id = `${this.record.orderId}:v${this.version}:c${n}`;
+    const cmd = {
+      ...body,
+      id,
+      orderId: this.record.orderId,
+      idempotencyKey: idempotencyKey ?? `${id}:${body.type}`,
+    } as Command;
+    this.commands.push(cmd);
+    this.explanation.commands.push({ id, type: cmd.type, reason: cmd.reason });
+  }
+
+  timer(timer: Omit<Timer, 'orderId'>): void {
+    this.timers.push({ ...timer, orderId: this.record.orderId });
+  }
+
+  note(text: string): void {
+    this.explanation.notes.push(text);
+  }
+
+  /** A fresh id unique within this order. */
+  id(prefix: string): string {
+    return `${prefix}${this.version}-${this.seq++}`;
+  }
+}

@@ -1,0 +1,179 @@
+import type { DecisionFacts } from '../model/facts';
+import type { Order } from '../model/order';
+import type { Shipment } from '../model/record';
+import { inventoryFacts, outstandingDemand } from '../routing/demand';
+import type { Stage } from '../rules/schema';
+import type { ResolvedActions } from '../rules/types';
+import { enterReview, gate, placeHolds, runStage } from './actions';
+import type { Draft } from './draft';
+
+const PAID = new Set(['paid', 'authorized', 'partially_refunded']);
+
+/** Is the order paid enough to ship? */
+export function isPaid(order: Order): boolean {
+  return PAID.has(order.paymentStatus);
+}
+
+/**
+ * Runs `stages`, then (if nothing stopped the order) the payment check, the
+ * before-routing rules, routing and submission.
+ */
+export function proceed(d: Draft, facts: DecisionFacts, stages: Stage[]): void {
+  for (const stage of stages) {
+    if (stage === 'paid' && !isPaid(d.record.order)) continue;
+    const actions = runStage(d, stage, facts);
+    if (!gate(d, actions) || !fireCustom(d, actions)) return;
+  }
+  if (!isPaid(d.record.order)) {
+    if (d.status !== 'awaiting_payment')
+      d.fire('AWAIT_PAYMENT', `payment is ${d.record.order.paymentStatus}`);
+    return;
+  }
+  routeAndSubmit(d, facts);
+}
+
+/** Fires custom machine events from rules. Returns true while the order may still be routed. */
+function fireCustom(d: Draft, a: ResolvedActions): boolean {
+  for (const t of a.transitions) if (!d.fire(t.event, `rule ${t.ruleId}`)) return false;
+  const kind = d.kind;
+  return kind === 'pending' || kind === 'ready' || kind === 'active' || kind === undefined;
+}
+
+/** Before-routing rules, then route the outstanding units and submit shipments. */
+export function routeAndSubmit(d: Draft, facts: DecisionFacts): void {
+  const { order } = d.record;
+  const demand = outstandingDemand(order, d.record, d.now);
+  if (demand.unroutable.length > 0) {
+    enterReview(
+      d,
+      [`line(s) ${demand.unroutable.join(', ')} need shipping but have no SKU`],
+      'warning',
+    );
+    return;
+  }
+  const inventory = facts.inventory ?? {};
+  const inv = inventoryFacts(demand.items, inventory, d.config.locations);
+  const actions = runStage(d, 'before_routing', facts, inv);
+  if (!gate(d, actions)) return;
+  const active = d.kind === 'active';
+  if (!active && d.kind !== 'ready' && !d.fire('READY', 'nothing holds the order')) return;
+  if (!fireCustom(d, actions) || (d.kind !== 'ready' && d.kind !== 'active')) return;
+
+  if (demand.items.length === 0) {
+    if (demand.notYet.length > 0) {
+      holdUntilShipAfter(d, order);
+      return;
+    }
+    d.note('nothing left to route');
+    return;
+  }
+  const plan = d.config.router.route({
+    items: demand.items,
+    inventory,
+    locations: d.config.locations,
+    policy: d.record.policy,
+    now: d.now,
+  });
+  d.explanation.routing = {
+    shipments: plan.shipments.map((s) => ({ locationId: s.locationId, lines: s.lines })),
+    backordered: plan.backordered,
+    reason: `${d.config.router.name}: ${plan.reason}`,
+  };
+  d.record.backordered = plan.backordered;
+  if (plan.shipments.length === 0) {
+    if (active) {
+      d.note(`backorder still waiting: ${plan.reason}`);
+      return;
+    }
+    enterReview(d, [`cannot route: ${plan.reason}`], 'warning');
+    return;
+  }
+  for (const s of plan.shipments) submitShipment(d, s.locationId, s.lines);
+  if (plan.backordered.length > 0) {
+    const units = plan.backordered.reduce((n, l) => n + l.quantity, 0);
+    d.note(`${units} unit(s) backordered until stock arrives`);
+  }
+  d.fire('SUBMIT', plan.reason);
+}
+
+function submitShipment(d: Draft, locationId: string, lines: Shipment['lines']): void {
+  const { order } = d.record;
+  const shipment: Shipment = {
+    id: `${order.id}-s${d.record.shipments.length + 1}`,
+    locationId,
+    status: 'pending',
+    lines,
+    shipped: {},
+    tracking: [],
+    createdAt: d.nowIso,
+  };
+  d.record.shipments.push(shipment);
+  const warehouse = d.config.warehouseOf.get(locationId) ?? locationId;
+  const byLine = new Map(order.lines.map((l) => [l.id, l]));
+  const p = d.record.policy;
+  d.command(
+    {
+      type: 'warehouse.submit',
+      warehouse,
+      reason: `routed to ${locationId}`,
+      request: {
+        orderId: order.id,
+        ...(order.source.name ? { orderName: order.source.name } : {}),
+        shipment: structuredClone(shipment),
+        locationId,
+        ...(order.shippingAddress ? { shipTo: order.shippingAddress } : {}),
+        lines: lines.map((l) => {
+          const src = byLine.get(l.lineId);
+          return {
+            lineId: l.lineId,
+            sku: l.sku,
+            quantity: l.quantity,
+            unitPrice: src?.unitPrice ?? 0,
+            ...(src?.title ? { title: src.title } : {}),
+          };
+        }),
+        currency: order.currency,
+        instructions: [...d.record.instructions],
+        ...(p.service ? { service: p.service } : {}),
+        ...(p.priority !== undefined ? { priority: p.priority } : {}),
+        note: order.note,
+      },
+    },
+    `submit:${shipment.id}`,
+  );
+}
+
+function holdUntilShipAfter(d: Draft, order: Order): void {
+  const times = order.lines
+    .flatMap((l) => (l.shipAfter ? [Date.parse(l.shipAfter)] : []))
+    .filter((t) => t > d.now);
+  const until = Math.min(...times);
+  placeHolds(d, [
+    {
+      ruleId: 'system:ship-after',
+      reason: 'lines not to ship before their date',
+      until,
+      releaseOnStock: false,
+    },
+  ]);
+}
+
+/** Units shipped vs. needed: moves the order to shipped or partially shipped. */
+export function settleShipping(d: Draft): void {
+  const live = d.record.shipments.filter(
+    (s) => s.status !== 'rejected' && s.status !== 'cancelled',
+  );
+  const open = outstandingDemand(d.record.order, d.record, d.now);
+  const allShipped =
+    live.length > 0 &&
+    live.every((s) => s.status === 'shipped' || s.status === 'delivered') &&
+    d.record.backordered.length === 0 &&
+    open.items.length === 0 &&
+    open.notYet.length === 0;
+  if (allShipped) {
+    if (d.kind !== 'done' && d.kind !== 'final') d.fire('SHIP', 'every unit shipped');
+    if (live.every((s) => s.status === 'delivered')) d.fire('DELIVER', 'every shipment delivered');
+    return;
+  }
+  d.fire('SHIP_PARTIAL', 'some units shipped');
+}

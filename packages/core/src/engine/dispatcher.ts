@@ -1,0 +1,202 @@
+import { FulfilError, isFulfilError } from '../errors';
+import type { Command } from '../model/commands';
+import type { OrderEvent } from '../model/events';
+import type { Clock } from '../ports/clock';
+import type { AlertSink, Metrics } from '../ports/services';
+import type { ClaimedCommand, Storage } from '../ports/storage';
+import type { StoreAdapter, StoreOrderRef } from '../ports/store';
+import type { WarehouseAdapter } from '../ports/warehouse';
+
+/** What the dispatcher needs. */
+export interface DispatcherDeps {
+  storage: Storage;
+  warehouses: Record<string, WarehouseAdapter>;
+  store?: StoreAdapter;
+  alerts?: AlertSink;
+  clock: Clock;
+  metrics: Metrics;
+  maxAttempts: number;
+  backoffMs: number;
+  leaseMs: number;
+  batch: number;
+  /** Feeds results back (warehouse accepted/rejected, command failed). */
+  feed: (event: OrderEvent) => Promise<void>;
+}
+
+/** Result of one `dispatch()` run. */
+export interface DispatchReport {
+  done: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Drains the outbox: claims due commands, runs each through its adapter with its
+ * idempotency key, feeds results back as events, retries failures with exponential
+ * backoff, and turns a command that keeps failing into a `command.failed` event.
+ */
+export async function drainOutbox(deps: DispatcherDeps): Promise<DispatchReport> {
+  const report: DispatchReport = { done: 0, retried: 0, failed: 0 };
+  for (;;) {
+    const claimed = await deps.storage.claimCommands({
+      now: deps.clock.now(),
+      limit: deps.batch,
+      leaseMs: deps.leaseMs,
+    });
+    if (claimed.length === 0) return report;
+    for (const row of claimed) await runOne(deps, row, report);
+  }
+}
+
+async function runOne(
+  deps: DispatcherDeps,
+  row: ClaimedCommand,
+  report: DispatchReport,
+): Promise<void> {
+  const { command } = row;
+  const started = performance.now();
+  let result: OrderEvent | undefined;
+  try {
+    result = await execute(deps, command);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const attempts = row.attempts + 1;
+    deps.metrics.increment('command_errors', { type: command.type });
+    if (attempts < deps.maxAttempts) {
+      const retryAt = deps.clock.now() + deps.backoffMs * 2 ** (attempts - 1);
+      await settle(() =>
+        deps.storage.failCommand(command.id, row.claimToken, { error: message, retryAt }),
+      );
+      report.retried++;
+      return;
+    }
+    await settle(() => deps.storage.failCommand(command.id, row.claimToken, { error: message }));
+    report.failed++;
+    deps.metrics.increment('exceptions', { type: command.type });
+    if (command.type !== 'alert' && command.type !== 'notify') {
+      await deps.feed({
+        type: 'command.failed',
+        idempotencyKey: `failed:${command.id}`,
+        occurredAt: new Date(deps.clock.now()).toISOString(),
+        orderId: command.orderId,
+        commandId: command.id,
+        commandType: command.type,
+        error: message,
+      });
+    }
+    return;
+  }
+  await settle(() => deps.storage.completeCommand(command.id, row.claimToken));
+  deps.metrics.observe('command_ms', performance.now() - started, { type: command.type });
+  deps.metrics.increment('commands', { type: command.type });
+  report.done++;
+  if (result) await deps.feed(result);
+}
+
+/** A lost claim means another worker owns the row now: not an error for this one. */
+async function settle(fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    if (!isFulfilError(err, 'CLAIM_LOST')) throw err;
+  }
+}
+
+async function execute(deps: DispatcherDeps, c: Command): Promise<OrderEvent | undefined> {
+  const at = new Date(deps.clock.now()).toISOString();
+  switch (c.type) {
+    case 'warehouse.submit': {
+      const r = await warehouse(deps, c.warehouse).submit(c.request, c.idempotencyKey);
+      const base = { orderId: c.orderId, shipmentId: c.request.shipment.id, occurredAt: at };
+      return r.status === 'accepted'
+        ? {
+            type: 'warehouse.accepted',
+            ...base,
+            idempotencyKey: `result:${c.idempotencyKey}`,
+            warehouseOrderId: r.warehouseOrderId,
+          }
+        : {
+            type: 'warehouse.rejected',
+            ...base,
+            idempotencyKey: `result:${c.idempotencyKey}`,
+            reason: r.reason,
+          };
+    }
+    case 'warehouse.cancel': {
+      const w = warehouse(deps, c.warehouse);
+      if (w.cancel) await w.cancel(c.shipmentId, c.idempotencyKey);
+      else deps.metrics.increment('commands_skipped', { type: c.type, why: 'no_cancel' });
+      return undefined;
+    }
+    case 'alert':
+    case 'notify': {
+      if (!deps.alerts) {
+        deps.metrics.increment('commands_skipped', { type: c.type, why: 'no_alert_sink' });
+        return undefined;
+      }
+      const alert =
+        c.type === 'alert'
+          ? {
+              severity: c.severity,
+              title: c.title,
+              message: c.message,
+              ...(c.link ? { link: c.link } : {}),
+            }
+          : {
+              severity: 'info' as const,
+              title: `Notify ${c.channel}${c.locationId ? ` (${c.locationId})` : ''}`,
+              message: c.message,
+            };
+      await deps.alerts.send({ ...alert, orderId: c.orderId, idempotencyKey: c.idempotencyKey });
+      return undefined;
+    }
+    default:
+      return runStore(deps, c);
+  }
+}
+
+async function runStore(deps: DispatcherDeps, c: Command): Promise<undefined> {
+  const store = deps.store;
+  if (!store) {
+    deps.metrics.increment('commands_skipped', { type: c.type, why: 'no_store' });
+    return undefined;
+  }
+  const record = await deps.storage.load(c.orderId);
+  if (!record)
+    throw new FulfilError('ORDER_NOT_FOUND', `order ${c.orderId} vanished before ${c.type}`);
+  const ref: StoreOrderRef = {
+    orderId: c.orderId,
+    externalId: record.order.source.externalId,
+    store: record.order.source.store,
+  };
+  switch (c.type) {
+    case 'store.add_tags':
+      await store.addTags(ref, c.tags, c.idempotencyKey);
+      break;
+    case 'store.hold':
+      await store.hold(ref, c.holdReason, c.note, c.idempotencyKey);
+      break;
+    case 'store.release_hold':
+      await store.releaseHold(ref, c.idempotencyKey);
+      break;
+    case 'store.fulfill':
+      await store.fulfill(
+        ref,
+        {
+          shipmentId: c.shipmentId,
+          tracking: c.tracking,
+          lines: c.lines,
+          notifyCustomer: c.notifyCustomer,
+        },
+        c.idempotencyKey,
+      );
+      break;
+  }
+  return undefined;
+}
+
+function warehouse(deps: DispatcherDeps, key: string): WarehouseAdapter {
+  const w = deps.warehouses[key];
+  if (!w) throw new FulfilError('ADAPTER_MISSING', `no warehouse adapter "${key}"`);
+  return w;
+}

@@ -1,0 +1,326 @@
+import { decide } from '../decide/decide';
+import type { DecideConfig, Decision } from '../decide/types';
+import { FulfilError, isFulfilError, parseOrThrow } from '../errors';
+import { createMemoryMetrics, type MetricsSnapshot } from '../memory/memory-metrics';
+import type { Explanation, HistoryEntry } from '../model/commands';
+import { OrderEvent } from '../model/events';
+import type { OrderRecord } from '../model/record';
+import { systemClock } from '../ports/clock';
+import type { Metrics } from '../ports/services';
+import { type DispatchReport, drainOutbox } from './dispatcher';
+import { gatherFacts } from './gather';
+import { buildDecideConfig, type EngineOptions } from './options';
+
+/** What `ingest` did with one event. */
+export interface IngestResult {
+  /**
+   * `applied` / `invalid_transition`: committed; `ignored`: changed nothing (stale,
+   * unknown order, not waiting for stock); `duplicate`: already processed.
+   */
+  outcome: 'applied' | 'invalid_transition' | 'ignored' | 'duplicate';
+  orderId?: string;
+  status?: string;
+  version?: number;
+  explanation?: Explanation;
+  /** For an `inventory.changed` without `orderId`: how many orders it was offered to. */
+  fanout?: number;
+}
+
+/** An order's current record and its whole history, each step explained. */
+export interface OrderExplanation {
+  record: OrderRecord;
+  history: HistoryEntry[];
+}
+
+/** The running engine. */
+export interface Engine {
+  /** Validates, deduplicates, decides and commits one event; then (by default) runs the outbox. */
+  ingest(event: unknown): Promise<IngestResult>;
+  /** Runs due commands from the outbox until none is due. */
+  dispatch(): Promise<DispatchReport>;
+  /** Fires due timers (e.g. hold expiries), then runs the outbox. Call it on a schedule. */
+  runDue(): Promise<{ timers: number; dispatch: DispatchReport }>;
+  /** Pulls shipment events from warehouses that can be polled. Returns how many were ingested. */
+  pollWarehouses(): Promise<number>;
+  /** The order's record and every decision made about it. Throws `ORDER_NOT_FOUND`. */
+  explain(orderId: string): Promise<OrderExplanation>;
+  get(orderId: string): Promise<OrderRecord | undefined>;
+  /** Counters and latency histograms since the engine started. */
+  metrics(): MetricsSnapshot;
+  readonly config: DecideConfig;
+}
+
+/**
+ * Creates an engine from ports and configuration. Validates everything up front
+ * (`CONFIG_INVALID` names the bad path) and compiles the machine and rules once.
+ *
+ * @example
+ * ```ts
+ * const engine = createEngine({
+ *   storage: createMemoryStorage(),
+ *   warehouses: { main: createSimulatedWarehouse({ name: 'main', clock, locations: ['east'] }) },
+ *   locations: [{ id: 'east', warehouse: 'main' }],
+ *   rules: [vipBackorderRule],
+ *   clock,
+ * });
+ * const result = await engine.ingest(webhookEvent);
+ * console.log(result.status, result.explanation?.routing?.reason);
+ * ```
+ */
+export function createEngine(options: EngineOptions): Engine {
+  const config = buildDecideConfig(options);
+  const clock = options.clock ?? systemClock;
+  const own = createMemoryMetrics();
+  const metrics: Metrics = options.metrics ? tee(own, options.metrics) : own;
+  const storage = options.storage;
+  const retries = options.conflictRetries ?? 8;
+  const d = options.dispatch ?? {};
+  const watermarks = new Map<string, number>();
+  let running: Promise<DispatchReport> | undefined;
+  let again = false;
+
+  const degraded = (what: string, err: unknown) => {
+    metrics.increment('degraded', { port: what });
+    void err;
+  };
+
+  async function process(event: OrderEvent): Promise<IngestResult> {
+    if (event.type === 'inventory.changed' && event.orderId === undefined) return fanOut(event);
+    if (await storage.isProcessed(event.idempotencyKey)) return duplicate(event);
+    for (let attempt = 0; ; attempt++) {
+      const record = await storage.load(orderIdOf(event));
+      const now = clock.now();
+      const t0 = performance.now();
+      const facts = await gatherFacts(options, record, event, now, config.timeZone, degraded);
+      const t1 = performance.now();
+      const decision = decide(record, event, facts, config, now);
+      const t2 = performance.now();
+      metrics.observe('stage_ms', t1 - t0, { stage: 'gather' });
+      metrics.observe('stage_ms', t2 - t1, { stage: 'decide' });
+      if (decision.outcome === 'ignored' || !decision.record || !decision.history) {
+        await storage.markProcessed([event.idempotencyKey], now);
+        return { outcome: 'ignored', orderId: orderIdOf(event), explanation: decision.explanation };
+      }
+      try {
+        await storage.commit({
+          orderId: decision.record.orderId,
+          expectedVersion: record?.version ?? 0,
+          record: decision.record,
+          history: decision.history,
+          commands: decision.commands,
+          timers: decision.timers,
+          cancelTimerIds: decision.cancelTimerIds,
+          inboxKeys: [event.idempotencyKey],
+        });
+      } catch (err) {
+        if (!isFulfilError(err, 'VERSION_CONFLICT')) throw err;
+        metrics.increment('version_conflicts');
+        if (await storage.isProcessed(event.idempotencyKey)) return duplicate(event);
+        if (attempt >= retries) throw err;
+        continue;
+      }
+      metrics.observe('stage_ms', performance.now() - t2, { stage: 'commit' });
+      observeDecision(metrics, record, decision, now);
+      return {
+        outcome: decision.outcome,
+        orderId: decision.record.orderId,
+        status: decision.record.status,
+        version: decision.record.version,
+        explanation: decision.explanation,
+      };
+    }
+  }
+
+  function duplicate(event: OrderEvent): IngestResult {
+    metrics.increment('duplicates', { event: event.type });
+    return { outcome: 'duplicate', orderId: orderIdOf(event) };
+  }
+
+  async function fanOut(
+    event: Extract<OrderEvent, { type: 'inventory.changed' }>,
+  ): Promise<IngestResult> {
+    if (await storage.isProcessed(event.idempotencyKey)) return duplicate(event);
+    const states = config.machine.states.filter((s) => {
+      const k = config.machine.kind(s);
+      return k === 'hold' || k === 'active';
+    });
+    const waiting = (await storage.listOrders({ statuses: states })).filter(
+      (r) =>
+        (r.holds.some((h) => h.releaseOnStock) || r.backordered.length > 0) &&
+        r.order.lines.some(
+          (l) => l.sku === event.sku || l.kit?.components.some((c) => c.sku === event.sku),
+        ),
+    );
+    for (const r of waiting) {
+      await process({
+        ...event,
+        orderId: r.orderId,
+        idempotencyKey: `${event.idempotencyKey}@${r.orderId}`,
+      });
+    }
+    await storage.markProcessed([event.idempotencyKey], clock.now());
+    return { outcome: waiting.length > 0 ? 'applied' : 'ignored', fanout: waiting.length };
+  }
+
+  async function ingestOne(input: unknown): Promise<IngestResult> {
+    const started = performance.now();
+    const event = parseOrThrow(OrderEvent, input, 'event');
+    const result = await process(event);
+    metrics.observe('ingest_ms', performance.now() - started, { event: event.type });
+    metrics.increment('events', { type: event.type, outcome: result.outcome });
+    return result;
+  }
+
+  function dispatch(): Promise<DispatchReport> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    const deps = {
+      storage,
+      warehouses: options.warehouses,
+      ...(options.store ? { store: options.store } : {}),
+      ...(options.alerts ? { alerts: options.alerts } : {}),
+      clock,
+      metrics,
+      maxAttempts: d.maxAttempts ?? 5,
+      backoffMs: d.backoffMs ?? 1000,
+      leaseMs: d.leaseMs ?? 30_000,
+      batch: d.batch ?? 50,
+      feed: async (e: OrderEvent) => void (await ingestOne(e)),
+    };
+    running = (async () => {
+      const total: DispatchReport = { done: 0, retried: 0, failed: 0 };
+      do {
+        again = false;
+        const r = await drainOutbox(deps);
+        total.done += r.done;
+        total.retried += r.retried;
+        total.failed += r.failed;
+      } while (again);
+      return total;
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  const auto = options.autoDispatch ?? true;
+  return {
+    config,
+    async ingest(input) {
+      const result = await ingestOne(input);
+      if (auto && (result.outcome === 'applied' || result.outcome === 'invalid_transition'))
+        await dispatch();
+      return result;
+    },
+    dispatch,
+    async runDue() {
+      let timers = 0;
+      const lease = d.leaseMs ?? 30_000;
+      for (;;) {
+        const due = await storage.claimDueTimers({
+          now: clock.now(),
+          limit: d.batch ?? 50,
+          leaseMs: lease,
+        });
+        if (due.length === 0) break;
+        for (const { timer, claimToken } of due) {
+          await ingestOne({
+            type: 'timer.fired',
+            idempotencyKey: `timer:${timer.id}`,
+            occurredAt: new Date(clock.now()).toISOString(),
+            orderId: timer.orderId,
+            timerId: timer.id,
+            purpose: timer.purpose,
+          });
+          await storage.completeTimer(timer.id, claimToken).catch((err) => {
+            if (!isFulfilError(err, 'CLAIM_LOST')) throw err;
+          });
+          timers++;
+        }
+      }
+      return { timers, dispatch: await dispatch() };
+    },
+    async pollWarehouses() {
+      let n = 0;
+      for (const [key, w] of Object.entries(options.warehouses)) {
+        if (!w.pollEvents) continue;
+        let events: unknown[];
+        try {
+          events = await w.pollEvents(watermarks.get(key) ?? 0);
+        } catch (err) {
+          degraded(`warehouse:${key}`, err);
+          continue;
+        }
+        for (const e of events) {
+          try {
+            await ingestOne(e);
+            n++;
+          } catch (err) {
+            degraded(`warehouse-event:${key}`, err);
+            // An invalid event is skipped (it would fail forever); anything else stops this
+            // warehouse's batch before the watermark passes it, so the next poll retries it.
+            if (!isFulfilError(err, 'INVALID_INPUT')) break;
+          }
+          const at = Date.parse((e as { occurredAt?: string }).occurredAt ?? '');
+          if (Number.isFinite(at) && at > (watermarks.get(key) ?? 0)) watermarks.set(key, at);
+        }
+      }
+      if (n > 0 && auto) await dispatch();
+      return n;
+    },
+    async explain(orderId) {
+      const record = await storage.load(orderId);
+      if (!record) throw new FulfilError('ORDER_NOT_FOUND', `no order "${orderId}"`);
+      return { record, history: await storage.history(orderId) };
+    },
+    get: (orderId) => storage.load(orderId),
+    metrics: () => own.snapshot(),
+  };
+}
+
+function orderIdOf(event: OrderEvent): string {
+  if (event.type === 'order.received' || event.type === 'order.updated') return event.order.id;
+  if (event.type === 'inventory.changed') return event.orderId ?? '';
+  return event.orderId;
+}
+
+function observeDecision(
+  metrics: Metrics,
+  prior: OrderRecord | undefined,
+  decision: Decision,
+  now: number,
+): void {
+  const next = decision.record;
+  if (!next) return;
+  if (!prior) metrics.increment('orders_received');
+  for (const t of decision.explanation.transitions) {
+    if (t.from !== t.to) metrics.increment('transitions', { from: t.from ?? 'new', to: t.to });
+  }
+  if (prior && prior.status !== next.status) {
+    metrics.observe('time_in_state_ms', now - Date.parse(prior.statusSince), {
+      state: prior.status,
+    });
+  }
+  if (decision.outcome === 'invalid_transition')
+    metrics.increment('invalid_transitions', { state: prior?.status ?? 'new' });
+  for (const c of decision.commands) metrics.increment('commands_created', { type: c.type });
+}
+
+function tee(a: Metrics, b: Metrics): Metrics {
+  return {
+    increment(name, labels, by) {
+      a.increment(name, labels, by);
+      try {
+        b.increment(name, labels, by);
+      } catch {}
+    },
+    observe(name, value, labels) {
+      a.observe(name, value, labels);
+      try {
+        b.observe(name, value, labels);
+      } catch {}
+    },
+  };
+}

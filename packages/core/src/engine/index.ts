@@ -1,0 +1,3 @@
+export type { DispatchReport } from './dispatcher';
+export { createEngine, type Engine, type IngestResult, type OrderExplanation } from './engine';
+export type { DispatchOptions, EngineOptions } from './options';

@@ -1,0 +1,93 @@
+import { ErrorCodes, FulfilError } from '../errors';
+import type { OrderRecord } from '../model/record';
+import type { ClaimOptions, Commit } from '../ports/storage';
+
+// Checks and helpers of the memory storage. Internal.
+
+/** Deep-copies a commit, failing with INVALID_INPUT for data that cannot be copied. */
+export function cloneCommit(input: Commit): Commit {
+  try {
+    return structuredClone(input);
+  } catch (cause) {
+    throw new FulfilError(ErrorCodes.INVALID_INPUT, 'commit: not structured-cloneable data', {
+      cause,
+      details: { path: 'commit' },
+    });
+  }
+}
+
+export function validateCommit(
+  commit: Commit,
+  records: ReadonlyMap<string, OrderRecord>,
+  processed: ReadonlyMap<string, number>,
+  commands: ReadonlyMap<string, unknown>,
+): void {
+  const { orderId, expectedVersion, record, history } = commit;
+  const invalid = (path: string, message: string) =>
+    new FulfilError(ErrorCodes.INVALID_INPUT, `commit.${path}: ${message}`, {
+      details: { path: `commit.${path}`, orderId },
+    });
+  if (record.orderId !== orderId) throw invalid('record.orderId', `must be "${orderId}"`);
+  if (record.version !== expectedVersion + 1) {
+    throw invalid('record.version', `must be expectedVersion + 1 (${expectedVersion + 1})`);
+  }
+  if (history.orderId !== orderId || history.version !== record.version) {
+    throw invalid('history', `must be for order "${orderId}" version ${record.version}`);
+  }
+  for (const [i, command] of commit.commands.entries()) {
+    if (commands.has(command.id) || commit.commands.findIndex((c) => c.id === command.id) !== i) {
+      throw invalid(`commands[${i}].id`, `command id "${command.id}" already exists`);
+    }
+  }
+  for (const [i, timer] of commit.timers.entries()) {
+    if (Number.isNaN(Date.parse(timer.dueAt))) {
+      throw invalid(`timers[${i}].dueAt`, 'must be an ISO 8601 timestamp');
+    }
+  }
+  const stored = records.get(orderId)?.version;
+  if ((stored ?? 0) !== expectedVersion || (stored !== undefined && expectedVersion === 0)) {
+    throw new FulfilError(
+      ErrorCodes.VERSION_CONFLICT,
+      `order "${orderId}" is at version ${stored ?? 'none'}, commit expected ${expectedVersion}`,
+      { details: { orderId, expectedVersion, storedVersion: stored ?? null } },
+    );
+  }
+  const seen = commit.inboxKeys.find((key) => processed.has(key));
+  if (seen !== undefined) {
+    throw new FulfilError(
+      ErrorCodes.VERSION_CONFLICT,
+      `order "${orderId}": event "${seen}" was already processed; reload and skip it`,
+      { details: { orderId, inboxKey: seen } },
+    );
+  }
+}
+
+export function checkClaimOptions(claim: ClaimOptions): void {
+  const ok =
+    Number.isFinite(claim.now) &&
+    Number.isInteger(claim.limit) &&
+    claim.limit >= 0 &&
+    Number.isFinite(claim.leaseMs) &&
+    claim.leaseMs > 0;
+  if (!ok) {
+    throw new FulfilError(
+      ErrorCodes.INVALID_INPUT,
+      'claim options: now must be finite, limit an integer >= 0, leaseMs > 0',
+      { details: { path: 'options' } },
+    );
+  }
+}
+
+export function claimLost(kind: 'command' | 'timer', id: string): FulfilError {
+  return new FulfilError(
+    ErrorCodes.CLAIM_LOST,
+    `${kind} "${id}": the claim token is not the row's current token (lease expired and reclaimed, or unknown row)`,
+    { details: { [`${kind}Id`]: id } },
+  );
+}
+
+export function oldestFirst(a: OrderRecord, b: OrderRecord): number {
+  const byTime = Date.parse(a.createdAt) - Date.parse(b.createdAt);
+  if (byTime !== 0) return byTime;
+  return a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0;
+}
