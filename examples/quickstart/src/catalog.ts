@@ -164,27 +164,28 @@ export const LOCATIONS: Location[] = [
  * the far one or split): HOOD-GRY-M and CNDL-CED-8 east, MUG-STN-12 and TOWEL-LIN-2
  * west. One location only: JOUR-LIN-A5 and VASE-GLS-TALL east, THRW-WOOL-GRY and
  * PLNT-CER-M west. Sell out everywhere (backorders): TEE-WHT-S and LAMP-BRS (never
- * restocked), PILW-LIN-18 (restocked west). With 500 orders, ~10-20% of orders cannot
+ * restocked), PILW-LIN-18 (restocked west); HOOD-GRY-M, MUG-STN-12 and CNDL-CED-8 are thin
+ * everywhere until restocked. With 500 orders, ~10-30% of orders cannot
  * be served whole by their nearest location.
  */
 const BASE_STOCK: Record<LocationId, Record<string, number>> = {
   // biome-ignore format: a table
   east: {
     'TEE-BLK-S': 60, 'TEE-BLK-M': 110, 'TEE-BLK-L': 80, 'TEE-BLK-XL': 60,
-    'TEE-WHT-S': 14, 'TEE-WHT-M': 60, 'TEE-WHT-L': 55,
-    'HOOD-GRY-M': 20, 'HOOD-GRY-L': 70, 'CAP-NVY': 45, 'SOCK-MER-3PK': 50, 'TOTE-NAT': 50,
-    'MUG-STN-12': 80, 'MUG-STN-SET4': 40, 'CNDL-CED-8': 30, 'CNDL-FIG-8': 65, 'CARD-THX': 80,
+    'TEE-WHT-S': 5, 'TEE-WHT-M': 60, 'TEE-WHT-L': 55,
+    'HOOD-GRY-M': 6, 'HOOD-GRY-L': 70, 'CAP-NVY': 45, 'SOCK-MER-3PK': 50, 'TOTE-NAT': 50,
+    'MUG-STN-12': 20, 'MUG-STN-SET4': 40, 'CNDL-CED-8': 6, 'CNDL-FIG-8': 65, 'CARD-THX': 80,
     'JOUR-LIN-A5': 60, 'THRW-WOOL-GRY': 0, 'PLNT-CER-M': 0, 'VASE-GLS-TALL': 35,
-    'BOARD-OAK': 55, 'TOWEL-LIN-2': 55, 'PILW-LIN-18': 10, 'LAMP-BRS': 10,
+    'BOARD-OAK': 55, 'TOWEL-LIN-2': 55, 'PILW-LIN-18': 3, 'LAMP-BRS': 2,
   },
   // biome-ignore format: a table
   west: {
     'TEE-BLK-S': 40, 'TEE-BLK-M': 70, 'TEE-BLK-L': 45, 'TEE-BLK-XL': 45,
-    'TEE-WHT-S': 8, 'TEE-WHT-M': 40, 'TEE-WHT-L': 40,
-    'HOOD-GRY-M': 90, 'HOOD-GRY-L': 50, 'CAP-NVY': 35, 'SOCK-MER-3PK': 45, 'TOTE-NAT': 35,
-    'MUG-STN-12': 22, 'MUG-STN-SET4': 30, 'CNDL-CED-8': 70, 'CNDL-FIG-8': 50, 'CARD-THX': 60,
+    'TEE-WHT-S': 3, 'TEE-WHT-M': 40, 'TEE-WHT-L': 40,
+    'HOOD-GRY-M': 14, 'HOOD-GRY-L': 50, 'CAP-NVY': 35, 'SOCK-MER-3PK': 45, 'TOTE-NAT': 35,
+    'MUG-STN-12': 6, 'MUG-STN-SET4': 30, 'CNDL-CED-8': 12, 'CNDL-FIG-8': 50, 'CARD-THX': 60,
     'JOUR-LIN-A5': 0, 'THRW-WOOL-GRY': 60, 'PLNT-CER-M': 45, 'VASE-GLS-TALL': 0,
-    'BOARD-OAK': 40, 'TOWEL-LIN-2': 10, 'PILW-LIN-18': 6, 'LAMP-BRS': 4,
+    'BOARD-OAK': 40, 'TOWEL-LIN-2': 10, 'PILW-LIN-18': 2, 'LAMP-BRS': 4,
   },
 };
 

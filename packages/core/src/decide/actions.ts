@@ -1,8 +1,18 @@
 import type { DecisionFacts } from '../model/facts';
 import type { Hold } from '../model/record';
+import { inventoryFacts, outstandingDemand } from '../routing/demand';
 import type { Stage } from '../rules/schema';
 import type { InventoryFacts, ResolvedActions, ResolvedHold, RuleContext } from '../rules/types';
 import type { Draft } from './draft';
+
+/** Inventory facts for the units the order still needs routed. */
+export function currentInventoryFacts(
+  d: Draft,
+  snapshot: NonNullable<DecisionFacts['inventory']>,
+): InventoryFacts {
+  const demand = outstandingDemand(d.record.order, d.record, d.now);
+  return inventoryFacts(demand.items, snapshot, d.config.locations);
+}
 
 /** Evaluates one rule stage, records its trace, and applies the actions that never stop the flow. */
 export function runStage(
@@ -19,7 +29,9 @@ export function runStage(
     now: d.now,
     timeZone: d.config.timeZone,
   };
-  if (inventory) ctx.inventory = inventory;
+  const inv =
+    inventory ?? (facts.inventory ? currentInventoryFacts(d, facts.inventory) : undefined);
+  if (inv) ctx.inventory = inv;
   const result = d.config.rules.evaluate(stage, ctx, { trace: true });
   d.explanation.stages.push({ stage, rules: result.traces });
   const a = result.actions;

@@ -34,6 +34,7 @@ export function proceed(d: Draft, facts: DecisionFacts, stages: Stage[]): void {
 
 /** Fires custom machine events from rules. Returns true while the order may still be routed. */
 function fireCustom(d: Draft, a: ResolvedActions): boolean {
+  if (a.transitions.length === 0) return true;
   for (const t of a.transitions) if (!d.fire(t.event, `rule ${t.ruleId}`)) return false;
   const kind = d.kind;
   return kind === 'pending' || kind === 'ready' || kind === 'active' || kind === undefined;
@@ -130,6 +131,7 @@ function submitShipment(d: Draft, locationId: string, lines: Shipment['lines']):
             quantity: l.quantity,
             unitPrice: src?.unitPrice ?? 0,
             ...(src?.title ? { title: src.title } : {}),
+            ...(l.components ? { components: l.components } : {}),
           };
         }),
         currency: order.currency,

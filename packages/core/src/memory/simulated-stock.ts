@@ -33,8 +33,10 @@ export function refusal(
   const outside = unserved(request, locations, name);
   if (outside !== undefined) return outside;
   const needed = new Map<string, number>();
-  for (const line of request.lines)
-    needed.set(line.sku, (needed.get(line.sku) ?? 0) + line.quantity);
+  for (const line of request.lines) {
+    for (const [sku, units] of pickedUnits(line, line.quantity))
+      needed.set(sku, (needed.get(sku) ?? 0) + units);
+  }
   const problems: string[] = [];
   for (const [sku, quantity] of needed) {
     if (!locations.some((location) => Object.hasOwn(stock[location] ?? {}, sku))) {
@@ -62,7 +64,7 @@ export function allocate(
   if (units === undefined) return;
   request.lines.forEach((line, i) => {
     const quantity = line.quantity - (shipped[i] ?? 0);
-    units[line.sku] = (units[line.sku] ?? 0) + sign * quantity;
+    for (const [sku, n] of pickedUnits(line, quantity)) units[sku] = (units[sku] ?? 0) + sign * n;
   });
 }
 
@@ -74,4 +76,10 @@ export function unserved(
 ): string | undefined {
   if (locations.includes(request.locationId)) return undefined;
   return `location "${request.locationId}" is not served by warehouse "${name}"`;
+}
+
+/** The SKUs and units picked for `quantity` of a request line (a kit picks its components). */
+function pickedUnits(line: ShipmentRequest['lines'][number], quantity: number): [string, number][] {
+  if (!line.components || line.components.length === 0) return [[line.sku, quantity]];
+  return line.components.map((c) => [c.sku, c.quantity * quantity]);
 }

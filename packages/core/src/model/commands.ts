@@ -17,7 +17,15 @@ export interface ShipmentRequest {
   shipment: Shipment;
   locationId: string;
   shipTo?: Address;
-  lines: { lineId: string; sku: string; title?: string; quantity: number; unitPrice: number }[];
+  lines: {
+    lineId: string;
+    sku: string;
+    title?: string;
+    quantity: number;
+    unitPrice: number;
+    /** A kit that ships whole: the components of one kit unit (the warehouse picks these). */
+    components?: { sku: string; quantity: number }[];
+  }[];
   currency: string;
   instructions: string[];
   service?: string;

@@ -1,0 +1,57 @@
+import {
+  createEngine,
+  createKeywordNoteClassifier,
+  createMemoryAlerts,
+  createMemoryInventory,
+  createMemoryStorage,
+  createMemoryStore,
+  createSimpleRiskScorer,
+  createSimulatedClock,
+  createSimulatedWarehouse,
+  type InventorySnapshot,
+  type Location,
+} from '@fulfil/core';
+import { STORE } from './catalog';
+import { DEMO_RULES } from './rules';
+
+const HOUR = 3_600_000;
+
+/**
+ * The demo's engine: in-memory storage, two simulated warehouses sharing one
+ * stock table with the inventory source, the offline note classifier and risk
+ * scorer, and a simulated clock.
+ */
+export function createDemoWorld(start: number, stock: InventorySnapshot, locations: Location[]) {
+  const clock = createSimulatedClock(start);
+  const storage = createMemoryStorage();
+  const store = createMemoryStore({
+    adminUrl: `https://admin.shopify.com/store/${STORE.handle}/orders/{externalId}`,
+  });
+  const alerts = createMemoryAlerts();
+  const warehouse = (name: string, location: string) =>
+    createSimulatedWarehouse({
+      name,
+      clock,
+      locations: [location],
+      stock,
+      shipAfterMs: 6 * HOUR,
+      deliverAfterMs: 48 * HOUR,
+    });
+  const engine = createEngine({
+    storage,
+    store,
+    alerts,
+    clock,
+    inventory: createMemoryInventory({ stock }),
+    classifier: createKeywordNoteClassifier(),
+    risk: createSimpleRiskScorer({ typicalOrderTotal: 9000 }),
+    warehouses: {
+      'east-wh': warehouse('east-wh', 'east'),
+      'west-wh': warehouse('west-wh', 'west'),
+    },
+    locations,
+    rules: DEMO_RULES,
+    timeZone: STORE.timeZone,
+  });
+  return { clock, storage, store, alerts, engine };
+}
