@@ -165,7 +165,7 @@ export const LOCATIONS: Location[] = [
  * west. One location only: JOUR-LIN-A5 and VASE-GLS-TALL east, THRW-WOOL-GRY and
  * PLNT-CER-M west. Sell out everywhere (backorders): TEE-WHT-S and LAMP-BRS (never
  * restocked), PILW-LIN-18 (restocked west); HOOD-GRY-M, MUG-STN-12 and CNDL-CED-8 are thin
- * everywhere until restocked. With 500 orders, ~10-30% of orders cannot
+ * everywhere until restocked. With 500 orders, ~10-40% of orders cannot
  * be served whole by their nearest location.
  */
 const BASE_STOCK: Record<LocationId, Record<string, number>> = {
