@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /**
- * Every error code @fulfil raises, declared once. Codes are stable: match on
+ * Every error code the library raises, declared once. Codes are stable: match on
  * `error.code`, never on the message.
  */
 export const ErrorCodes = {
@@ -36,7 +36,7 @@ export interface FulfilErrorDetails {
 }
 
 /**
- * The one error type @fulfil throws at its boundaries.
+ * The one error type the library throws at its boundaries.
  *
  * @example
  * ```ts

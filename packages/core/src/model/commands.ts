@@ -33,7 +33,8 @@ export interface ShipmentRequest {
   note?: string | null;
 }
 
-interface CommandBase {
+/** Fields every command carries. */
+export interface CommandBase {
   /** Unique id of this command. */
   id: string;
   orderId: string;

@@ -87,7 +87,7 @@ export const OrderRecord = z.object({
   /** A person approved the order: later review actions from rules are ignored. */
   approved: z.boolean().default(false),
   policy: RoutingPolicy.default({ prefer: [], exclude: [], requiredCapabilities: [] }),
-  /** Tags @fulfil added to the order. */
+  /** Tags the engine added to the order. */
   tags: z.array(z.string()).default([]),
   /** Packing instructions for the warehouse. */
   instructions: z.array(z.string()).default([]),

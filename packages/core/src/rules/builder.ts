@@ -31,8 +31,10 @@ import {
   type Stage,
 } from './schema';
 
-type Def = Pick<FactDefinition, 'type' | 'values'>;
-type EnumOf<D extends Def> = D extends { values: readonly (infer V extends string)[] } ? V : string;
+/** The part of a fact definition the builder types read. */
+export type Def = Pick<FactDefinition, 'type' | 'values'>;
+/** The string values a fact allows (its enum), or `string`. */
+export type EnumOf<D extends Def> = D extends { values: readonly (infer V extends string)[] } ? V : string;
 
 /** Tests every fact offers. `E` is the fact's value (or element) type. */
 export interface BaseTest<E> {

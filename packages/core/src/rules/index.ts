@@ -2,6 +2,8 @@ export {
   all,
   any,
   type BaseTest,
+  type Def,
+  type EnumOf,
   fact,
   factsOf,
   type NumberListTest,

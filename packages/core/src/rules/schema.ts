@@ -56,7 +56,8 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-const Duration = z
+/** A hold's length: any mix of days, hours and minutes, longer than zero. */
+export const Duration = z
   .object({
     days: z.number().nonnegative().optional(),
     hours: z.number().nonnegative().optional(),
