@@ -34,7 +34,9 @@ import {
 /** The part of a fact definition the builder types read. */
 export type Def = Pick<FactDefinition, 'type' | 'values'>;
 /** The string values a fact allows (its enum), or `string`. */
-export type EnumOf<D extends Def> = D extends { values: readonly (infer V extends string)[] } ? V : string;
+export type EnumOf<D extends Def> = D extends { values: readonly (infer V extends string)[] }
+  ? V
+  : string;
 
 /** Tests every fact offers. `E` is the fact's value (or element) type. */
 export interface BaseTest<E> {
