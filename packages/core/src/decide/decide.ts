@@ -1,16 +1,19 @@
+import { MachineEvents } from '../machine/schema';
 import type { Explanation, HistoryEntry } from '../model/commands';
 import type { EventOf, OrderEvent } from '../model/events';
 import type { DecisionFacts } from '../model/facts';
 import type { Order } from '../model/order';
 import type { OrderRecord } from '../model/record';
 import { inventoryFacts, outstandingDemand } from '../routing/demand';
-import { enterReview, releaseHolds, runStage } from './actions';
+import { enterReview, gate, releaseHolds, runStage } from './actions';
 import { Draft } from './draft';
 
 /** One event handler: mutates the draft, or returns `'ignore'` when the event changes nothing. */
 type Step = (d: Draft) => unknown;
 
-import { proceed, routeAndSubmit, settleShipping } from './flow';
+const BUILT_IN: ReadonlySet<string> = new Set(Object.values(MachineEvents));
+
+import { proceed, routeAndSubmit, SHIP_AFTER_TIMER, settleShipping } from './flow';
 import type { DecideConfig, Decision } from './types';
 
 /**
@@ -97,6 +100,8 @@ export function decide(
       );
     case 'order.signal':
       return run((d) => {
+        if (BUILT_IN.has(event.signal))
+          return void d.refuse(event.signal, 'built-in events cannot be signalled');
         if (!d.fire(event.signal, 'signal from host')) return;
         if (d.kind === 'ready') routeAndSubmit(d, facts);
       });
@@ -152,7 +157,17 @@ function onUpdated(
   if (d.kind === 'final' || d.kind === 'done')
     return void d.note(`order updated while ${d.status}`);
   if (d.kind === 'pending') return proceed(d, facts, ['updated', 'paid']);
-  runStage(d, 'updated', facts);
+  const actions = runStage(d, 'updated', facts);
+  if (d.kind !== 'active') {
+    gate(d, actions);
+    return;
+  }
+  if (actions.holds.length > 0)
+    d.note('hold from an `updated` rule ignored: the order is already with a warehouse');
+  if (actions.review.length > 0 && !d.record.approved) {
+    enterReview(d, actions.review, 'warning');
+    return;
+  }
   if (
     d.kind === 'active' &&
     JSON.stringify(prior.order.shippingAddress) !== JSON.stringify(event.order.shippingAddress)
@@ -194,11 +209,18 @@ function onInventory(d: Draft, facts: DecisionFacts) {
   if (waiting.length > 0) {
     releaseHolds(d, 'stock arrived for every line', (h) => h.releaseOnStock);
     if (d.record.holds.length > 0) return void d.note('other holds remain');
+    proceed(d, facts, []);
+    return;
   }
   routeAndSubmit(d, facts);
 }
 
 function onTimer(d: Draft, event: EventOf<'timer.fired'>, facts: DecisionFacts) {
+  if (event.purpose === SHIP_AFTER_TIMER) {
+    if (d.kind !== 'active' && d.kind !== 'ready') return 'ignore';
+    routeAndSubmit(d, facts);
+    return;
+  }
   const hold = d.record.holds.find(
     (h) => h.id === event.purpose || h.id === holdIdOf(event.timerId),
   );
@@ -211,11 +233,19 @@ function onTimer(d: Draft, event: EventOf<'timer.fired'>, facts: DecisionFacts) 
 function onRejected(d: Draft, event: EventOf<'warehouse.rejected'>, facts: DecisionFacts) {
   const s = shipment(d, event.shipmentId);
   if (!s) return 'ignore';
+  if (s.status !== 'pending' && s.status !== 'accepted') {
+    d.note(`rejection of ${s.id} ignored: the shipment is ${s.status}`);
+    return 'ignore';
+  }
   s.status = 'rejected';
   s.rejectReason = event.reason;
   if (!d.record.policy.exclude.includes(s.locationId)) d.record.policy.exclude.push(s.locationId);
   d.note(`${s.locationId} rejected ${s.id}: ${event.reason}; re-routing without it`);
   if (d.kind === 'final' || d.kind === 'done') return;
+  if (d.kind === 'review' || d.kind === 'hold') {
+    d.note(`order is ${d.status}: its units are routed again when it resumes`);
+    return;
+  }
   const actions = runStage(d, 'warehouse_rejected', facts);
   if (actions.review.length > 0 && !d.record.approved)
     return enterReview(d, actions.review, 'warning');
@@ -230,6 +260,10 @@ function onRejected(d: Draft, event: EventOf<'warehouse.rejected'>, facts: Decis
 function onShipped(d: Draft, event: EventOf<'warehouse.shipped'>) {
   const s = shipment(d, event.shipmentId);
   if (!s) return 'ignore';
+  if (s.status === 'rejected' || s.status === 'delivered' || s.status === 'shipped') {
+    d.note(`shipment event for ${s.id} ignored: the shipment is ${s.status}`);
+    return 'ignore';
+  }
   if (d.kind === 'final' && d.status !== 'delivered') {
     enterReview(d, [`shipment ${s.id} shipped after the order was ${d.status}`], 'critical');
     return;
@@ -259,6 +293,7 @@ function onShipped(d: Draft, event: EventOf<'warehouse.shipped'>) {
 
 function onReview(d: Draft, event: EventOf<'review.resolved'>, facts: DecisionFacts) {
   const by = event.by ? ` by ${event.by}` : '';
+  if (event.resolution === 'route' && !event.locationId) return 'ignore';
   d.record.review = undefined;
   switch (event.resolution) {
     case 'cancel':
@@ -267,7 +302,6 @@ function onReview(d: Draft, event: EventOf<'review.resolved'>, facts: DecisionFa
       releaseHolds(d, `released${by}`);
       return proceed(d, facts, []);
     case 'route':
-      if (!event.locationId) return void d.note('route without a locationId: nothing to do');
       d.record.policy.force = event.locationId;
       d.record.policy.exclude = d.record.policy.exclude.filter((id) => id !== event.locationId);
       break;

@@ -55,6 +55,14 @@ export class Draft {
     return this.record.version;
   }
 
+  /** Marks the decision as an invalid transition without firing anything. */
+  refuse(event: string, why: string): void {
+    this.invalid = true;
+    this.explanation.outcome = 'invalid_transition';
+    this.explanation.invalid = { state: this.record.status, event, message: why };
+    this.note(`refused ${event} in ${this.record.status}: ${why}`);
+  }
+
   /** Fires a machine event. Returns false (and marks the decision invalid) when refused. */
   fire(event: string, why: string): boolean {
     const from = this.record.status;

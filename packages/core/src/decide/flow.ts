@@ -9,6 +9,9 @@ import type { Draft } from './draft';
 
 const PAID = new Set(['paid', 'authorized', 'partially_refunded']);
 
+/** Timer purpose: lines whose `shipAfter` date has come are routed then. */
+export const SHIP_AFTER_TIMER = 'ship_after';
+
 /** Is the order paid enough to ship? */
 export function isPaid(order: Order): boolean {
   return PAID.has(order.paymentStatus);
@@ -62,10 +65,16 @@ export function routeAndSubmit(d: Draft, facts: DecisionFacts): void {
 
   if (demand.items.length === 0) {
     if (demand.notYet.length > 0) {
-      holdUntilShipAfter(d, order);
+      if (active) scheduleShipAfter(d, order);
+      else holdUntilShipAfter(d, order);
       return;
     }
-    d.note('nothing left to route');
+    const live = d.record.shipments.some(
+      (x) => x.status !== 'rejected' && x.status !== 'cancelled',
+    );
+    if (live) return void d.note('nothing left to route');
+    d.note('no line needs shipping');
+    if (d.fire('SUBMIT', 'nothing to ship')) d.fire('SHIP', 'nothing to ship');
     return;
   }
   const plan = d.config.router.route({
@@ -95,6 +104,23 @@ export function routeAndSubmit(d: Draft, facts: DecisionFacts): void {
     d.note(`${units} unit(s) backordered until stock arrives`);
   }
   d.fire('SUBMIT', plan.reason);
+  if (demand.notYet.length > 0) scheduleShipAfter(d, order);
+}
+
+/** Routes the lines whose `shipAfter` comes next, when it comes. */
+function scheduleShipAfter(d: Draft, order: Order): void {
+  const due = nextShipAfter(d, order);
+  if (due === undefined) return;
+  const dueAt = new Date(due).toISOString();
+  d.timer({ id: `${order.id}:ship-after:${dueAt}`, dueAt, purpose: SHIP_AFTER_TIMER });
+  d.note(`lines with a later ship-after date are routed at ${dueAt}`);
+}
+
+function nextShipAfter(d: Draft, order: Order): number | undefined {
+  const times = order.lines
+    .flatMap((l) => (l.shipAfter ? [Date.parse(l.shipAfter)] : []))
+    .filter((t) => t > d.now);
+  return times.length === 0 ? undefined : Math.min(...times);
 }
 
 function submitShipment(d: Draft, locationId: string, lines: Shipment['lines']): void {
@@ -146,10 +172,8 @@ function submitShipment(d: Draft, locationId: string, lines: Shipment['lines']):
 }
 
 function holdUntilShipAfter(d: Draft, order: Order): void {
-  const times = order.lines
-    .flatMap((l) => (l.shipAfter ? [Date.parse(l.shipAfter)] : []))
-    .filter((t) => t > d.now);
-  const until = Math.min(...times);
+  const until = nextShipAfter(d, order);
+  if (until === undefined) return;
   placeHolds(d, [
     {
       ruleId: 'system:ship-after',

@@ -34,13 +34,22 @@ export const defaultMachine: MachineDefinition = {
         AWAIT_PAYMENT: 'awaiting_payment',
         REVIEW: 'needs_review',
         READY: 'ready',
+        SHIP_PARTIAL: 'partially_shipped',
+        SHIP: 'shipped',
         CANCEL: 'cancelled',
       },
     },
     needs_review: {
       kind: 'review',
       description: 'A person must approve, re-route, release or cancel.',
-      on: { REVIEW: 'needs_review', HOLD: 'on_hold', READY: 'ready', CANCEL: 'cancelled' },
+      on: {
+        REVIEW: 'needs_review',
+        HOLD: 'on_hold',
+        READY: 'ready',
+        SHIP_PARTIAL: 'partially_shipped',
+        SHIP: 'shipped',
+        CANCEL: 'cancelled',
+      },
     },
     ready: {
       kind: 'ready',

@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { MachineEvents } from '../machine/schema';
 import { Order } from './order';
 import { Id, Quantity, Timestamp } from './primitives';
+
+/** Machine events decide fires itself; a host signal may not fire them (they carry work). */
+const BUILT_IN_EVENTS: ReadonlySet<string> = new Set(Object.values(MachineEvents));
 
 const base = {
   /** Deduplication key: the same key is processed at most once (the inbox). */
@@ -82,15 +86,20 @@ export const WarehouseDelivered = z.object({
   shipmentId: Id,
 });
 /** A person resolved a review (or released a hold by hand). */
-export const ReviewResolved = z.object({
-  type: z.literal('review.resolved'),
-  ...forOrder,
-  resolution: z.enum(['approve', 'cancel', 'route', 'release_hold']),
-  /** With `route`: the location to ship from. */
-  locationId: Id.optional(),
-  by: z.string().optional(),
-  comment: z.string().optional(),
-});
+export const ReviewResolved = z
+  .object({
+    type: z.literal('review.resolved'),
+    ...forOrder,
+    resolution: z.enum(['approve', 'cancel', 'route', 'release_hold']),
+    /** With `route`: the location to ship from. */
+    locationId: Id.optional(),
+    by: z.string().optional(),
+    comment: z.string().optional(),
+  })
+  .refine((e) => e.resolution !== 'route' || e.locationId !== undefined, {
+    message: 'a "route" resolution needs a locationId',
+    path: ['locationId'],
+  });
 /** A command failed for good after its retries. Produced by the dispatcher. */
 export const CommandFailed = z.object({
   type: z.literal('command.failed'),
@@ -103,7 +112,13 @@ export const CommandFailed = z.object({
 export const OrderSignal = z.object({
   type: z.literal('order.signal'),
   ...forOrder,
-  signal: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an UPPER_SNAKE_CASE machine event'),
+  signal: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/, 'must be an UPPER_SNAKE_CASE machine event')
+    .refine((name) => !BUILT_IN_EVENTS.has(name), {
+      message:
+        'built-in machine events cannot be signalled; send the matching event (order.cancelled, warehouse.shipped, ...)',
+    }),
 });
 
 /** Every event the engine accepts. */

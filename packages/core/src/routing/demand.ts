@@ -108,6 +108,33 @@ export function fillable(
   return units;
 }
 
+/**
+ * Takes as many units of each item as `stock` allows, in order, deducting as it goes
+ * (items may share SKUs). Mutates `stock`; returns units taken per item.
+ */
+export function takeFrom(
+  items: readonly DemandItem[],
+  wanted: readonly number[],
+  stock: Record<string, number>,
+): number[] {
+  return items.map((it, i) => {
+    const take = Math.min(wanted[i] ?? 0, fillable(it, stock));
+    if (take > 0)
+      for (const sku in it.needs) stock[sku] = (stock[sku] ?? 0) - take * (it.needs[sku] ?? 1);
+    return take;
+  });
+}
+
+/** Can this stock fill every unit of every item at once? */
+export function fillsAll(
+  items: readonly DemandItem[],
+  stock: Readonly<Record<string, number>> | undefined,
+): boolean {
+  const wanted = items.map((it) => it.quantity);
+  const taken = takeFrom(items, wanted, { ...(stock ?? {}) });
+  return taken.every((t, i) => t === wanted[i]);
+}
+
 /** Inventory facts for rules: can one location fill everything, what is short. */
 export function inventoryFacts(
   items: readonly DemandItem[],
@@ -116,8 +143,7 @@ export function inventoryFacts(
 ): InventoryFacts {
   const open = locations.filter((l) => l.open);
   const canFillFromOneLocation =
-    items.length > 0 &&
-    open.some((l) => items.every((it) => fillable(it, snapshot[l.id]) >= it.quantity));
+    items.length > 0 && open.some((l) => fillsAll(items, snapshot[l.id]));
   const totalNeed = new Map<string, number>();
   for (const it of items) {
     for (const sku in it.needs)

@@ -1,6 +1,6 @@
 import type { InventorySnapshot, Location } from '../model/facts';
 import type { RoutingPolicy, ShipmentLine } from '../model/record';
-import { type DemandItem, fillable, toShipmentLine } from './demand';
+import { type DemandItem, fillsAll, takeFrom, toShipmentLine } from './demand';
 
 /** What a router is asked. */
 export interface RouteRequest {
@@ -61,9 +61,7 @@ export const greedyRouter: Router = {
     const stock = new Map<string, Record<string, number>>();
     for (const l of candidates) stock.set(l.id, { ...(request.inventory[l.id] ?? {}) });
 
-    const single = candidates.find((l) =>
-      items.every((it) => fillable(it, stock.get(l.id)) >= it.quantity),
-    );
+    const single = candidates.find((l) => fillsAll(items, stock.get(l.id)));
     if (single) {
       return {
         shipments: [
@@ -97,10 +95,7 @@ function greedySplit(
     let bestUnits = 0;
     for (const l of candidates) {
       if (used.has(l.id)) continue;
-      let units = 0;
-      items.forEach((it, i) => {
-        units += Math.min(remaining[i] ?? 0, fillable(it, stock.get(l.id)));
-      });
+      const units = sum(takeFrom(items, remaining, { ...(stock.get(l.id) ?? {}) }));
       if (units > bestUnits) {
         best = l;
         bestUnits = units;
@@ -108,14 +103,12 @@ function greedySplit(
     }
     if (!best) break;
     used.add(best.id);
-    const at = stock.get(best.id) ?? {};
+    const taken = takeFrom(items, remaining, stock.get(best.id) ?? {});
     const lines: ShipmentLine[] = [];
-    items.forEach((it, i) => {
-      const take = Math.min(remaining[i] ?? 0, fillable(it, at));
+    taken.forEach((take, i) => {
       if (take <= 0) return;
-      for (const sku in it.needs) at[sku] = (at[sku] ?? 0) - take * (it.needs[sku] ?? 1);
       remaining[i] = (remaining[i] ?? 0) - take;
-      lines.push(toShipmentLine(it, take));
+      lines.push(toShipmentLine(items[i] as DemandItem, take));
     });
     shipments.push({ locationId: best.id, lines });
   }
@@ -153,4 +146,10 @@ export function eligibleLocations(
       a.priority - b.priority ||
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
+}
+
+function sum(values: readonly number[]): number {
+  let n = 0;
+  for (const v of values) n += v;
+  return n;
 }

@@ -209,7 +209,7 @@ describe('a custom state: awaiting_engraving', () => {
     const w = createWorld(undefined, { machine, rules });
     const order = w.order({ tags: ['engraving'] });
     await w.engine.ingest(w.received(order));
-    const r = await w.engine.ingest(w.event('order.signal', order.id, { signal: 'SHIP' }));
+    const r = await w.engine.ingest(w.event('order.signal', order.id, { signal: 'GIFT_WRAPPED' }));
     expect(r.outcome).toBe('invalid_transition');
     expect((await w.engine.get(order.id))?.status).toBe('awaiting_engraving');
   });
