@@ -6,7 +6,7 @@ import type { Order } from '../model/order';
 import type { OrderRecord } from '../model/record';
 import { inventoryFacts, outstandingDemand } from '../routing/demand';
 import { enterReview, gate, releaseHolds, runStage } from './actions';
-import { Draft } from './draft';
+import { Draft, draftCopy } from './draft';
 
 /** One event handler: mutates the draft, or returns `'ignore'` when the event changes nothing. */
 type Step = (d: Draft) => unknown;
@@ -52,7 +52,7 @@ export function decide(
       `order ${'orderId' in event ? event.orderId : '?'} is unknown; event ignored`,
     );
   }
-  const d = new Draft(structuredClone(record), event, config, now);
+  const d = new Draft(draftCopy(record), event, config, now);
   d.record.version = record.version + 1;
   d.record.updatedAt = d.nowIso;
   const from = record.status;
@@ -64,7 +64,7 @@ export function decide(
       return run((d) => onUpdated(d, event, facts, record));
     case 'order.paid':
       if (isTerminal(d)) return ignored(event, `order is ${from}; payment noted`);
-      d.record.order.paymentStatus = 'paid';
+      d.record.order = { ...d.record.order, paymentStatus: 'paid' };
       if (d.kind !== 'pending') return run(() => d.note('payment recorded'));
       return run((d) => proceed(d, facts, ['paid']));
     case 'order.cancelled':

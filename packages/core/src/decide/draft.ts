@@ -21,6 +21,7 @@ export class Draft {
   /** Set when the machine refused an event: the decision stops there. */
   invalid = false;
   private seq = 0;
+  private iso: string | undefined;
 
   constructor(
     readonly record: OrderRecord,
@@ -47,7 +48,8 @@ export class Draft {
   }
 
   get nowIso(): string {
-    return new Date(this.now).toISOString();
+    this.iso ??= new Date(this.now).toISOString();
+    return this.iso;
   }
 
   /** The version this decision will commit. */
@@ -109,4 +111,34 @@ export class Draft {
   id(prefix: string): string {
     return `${prefix}${this.version}-${this.seq++}`;
   }
+}
+
+/**
+ * Copies what decide may change and shares the rest. The order, shipment lines and
+ * history-like values are never mutated in place (decide replaces them), so a full
+ * deep clone is not needed; the property tests deep-freeze decide's inputs to prove it.
+ */
+export function draftCopy(r: OrderRecord): OrderRecord {
+  return {
+    ...r,
+    shipments: r.shipments.map((s) => ({
+      ...s,
+      shipped: { ...s.shipped },
+      tracking: [...s.tracking],
+    })),
+    backordered: [...r.backordered],
+    holds: r.holds.map((h) => ({ ...h })),
+    appliedRules: [...r.appliedRules],
+    review: r.review ? { ...r.review, reasons: [...r.review.reasons] } : undefined,
+    policy: {
+      ...r.policy,
+      prefer: [...r.policy.prefer],
+      exclude: [...r.policy.exclude],
+      requiredCapabilities: [...r.policy.requiredCapabilities],
+    },
+    tags: [...r.tags],
+    instructions: [...r.instructions],
+    visited: [...r.visited],
+    facts: { ...r.facts },
+  };
 }

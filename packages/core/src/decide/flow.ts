@@ -146,7 +146,7 @@ function submitShipment(d: Draft, locationId: string, lines: Shipment['lines']):
       request: {
         orderId: order.id,
         ...(order.source.name ? { orderName: order.source.name } : {}),
-        shipment: structuredClone(shipment),
+        shipment: { ...shipment, lines: [...shipment.lines], shipped: {}, tracking: [] },
         locationId,
         ...(order.shippingAddress ? { shipTo: order.shippingAddress } : {}),
         lines: lines.map((l) => {
