@@ -34,16 +34,7 @@ export function validateCommit(
   if (history.orderId !== orderId || history.version !== record.version) {
     throw invalid('history', `must be for order "${orderId}" version ${record.version}`);
   }
-  for (const [i, command] of commit.commands.entries()) {
-    if (commands.has(command.id) || commit.commands.findIndex((c) => c.id === command.id) !== i) {
-      throw invalid(`commands[${i}].id`, `command id "${command.id}" already exists`);
-    }
-  }
-  for (const [i, timer] of commit.timers.entries()) {
-    if (Number.isNaN(Date.parse(timer.dueAt))) {
-      throw invalid(`timers[${i}].dueAt`, 'must be an ISO 8601 timestamp');
-    }
-  }
+  // Conflicts first: two writers deciding the same version produce the same command ids.
   const stored = records.get(orderId)?.version;
   if ((stored ?? 0) !== expectedVersion || (stored !== undefined && expectedVersion === 0)) {
     throw new FulfilError(
@@ -59,6 +50,16 @@ export function validateCommit(
       `order "${orderId}": event "${seen}" was already processed; reload and skip it`,
       { details: { orderId, inboxKey: seen } },
     );
+  }
+  for (const [i, command] of commit.commands.entries()) {
+    if (commands.has(command.id) || commit.commands.findIndex((c) => c.id === command.id) !== i) {
+      throw invalid(`commands[${i}].id`, `command id "${command.id}" already exists`);
+    }
+  }
+  for (const [i, timer] of commit.timers.entries()) {
+    if (Number.isNaN(Date.parse(timer.dueAt))) {
+      throw invalid(`timers[${i}].dueAt`, 'must be an ISO 8601 timestamp');
+    }
   }
 }
 

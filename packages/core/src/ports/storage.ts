@@ -54,7 +54,10 @@ export interface StorageCapabilities {
  * - `commit` MUST fail with `FulfilError` code `VERSION_CONFLICT` when the stored
  *   version differs from `expectedVersion` (or the order exists and `expectedVersion` is 0),
  *   and then MUST write nothing. It MUST also fail with `VERSION_CONFLICT` and write
- *   nothing when one of `inboxKeys` is already processed (a concurrent duplicate).
+ *   nothing when one of `inboxKeys` is already processed (a concurrent duplicate). These
+ *   conflicts MUST be reported as `VERSION_CONFLICT` even when the commit's command or
+ *   timer ids also collide with stored ones (two writers deciding the same version
+ *   produce the same ids).
  * - `load` MUST return a copy: mutating it MUST NOT change stored state.
  * - Ids, tags and any string MUST be stored verbatim.
  * - `claimCommands` MUST return only pending rows whose `nextAttemptAt <= now`, or rows

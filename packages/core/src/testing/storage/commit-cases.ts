@@ -49,6 +49,16 @@ export function commitCases(ctx: StorageCaseContext): void {
       );
     });
 
+    it('two writers deciding the same version (same command ids) → VERSION_CONFLICT, not another error', async () => {
+      const orderId = `race-${Date.now()}`;
+      const command = makeCommand(orderId, { id: `${orderId}:v1:c0` });
+      await ctx.storage.commit(makeCommit({ orderId, commands: [command], inboxKeys: ['race-a'] }));
+      await expectCode(
+        ctx.storage.commit(makeCommit({ orderId, commands: [command], inboxKeys: ['race-b'] })),
+        'VERSION_CONFLICT',
+      );
+    });
+
     it('expectedVersion > 0 for an unknown order fails with VERSION_CONFLICT', async () => {
       await expectCode(ctx.storage.commit(makeCommit({ expectedVersion: 3 })), 'VERSION_CONFLICT');
     });
