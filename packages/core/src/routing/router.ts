@@ -119,7 +119,9 @@ function greedySplit(
   const reason =
     shipments.length === 0
       ? 'no location has stock for any unit'
-      : `no single location can fill every unit: split ${where}${backordered.length ? ', rest backordered' : ''}`;
+      : shipments.length === 1
+        ? `no location can fill every unit: ${where} ships what it has, rest backordered`
+        : `no single location can fill every unit: split ${where}${backordered.length ? ', rest backordered' : ''}`;
   return { shipments, backordered, reason };
 }
 
