@@ -1,5 +1,5 @@
-import type { StoreHoldReason } from '../model/commands';
 import type { Tracking } from '../model/events';
+import type { StoreHoldReason } from '../model/primitives';
 import type { StoreAdapter, StoreOrderRef } from '../ports/store';
 import { createFaults, type FailNextOptions } from './faults';
 

@@ -1,14 +1,6 @@
 import type { Tracking } from './events';
-import type { Address } from './primitives';
+import type { Address, StoreHoldReason } from './primitives';
 import type { Shipment } from './record';
-
-/** Reasons a store hold may carry (mapped by store adapters to their own vocabulary). */
-export type StoreHoldReason =
-  | 'fraud'
-  | 'awaiting_payment'
-  | 'out_of_stock'
-  | 'incorrect_address'
-  | 'other';
 
 /** What a warehouse needs to fulfil one shipment. */
 export interface ShipmentRequest {

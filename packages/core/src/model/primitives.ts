@@ -43,3 +43,13 @@ export const Address = z.object({
   lon: z.number().min(-180).max(180).optional(),
 });
 export type Address = z.infer<typeof Address>;
+
+/** Reasons a store hold may carry (store adapters map them to their own vocabulary). */
+export const StoreHoldReason = z.enum([
+  'fraud',
+  'awaiting_payment',
+  'out_of_stock',
+  'incorrect_address',
+  'other',
+]);
+export type StoreHoldReason = z.infer<typeof StoreHoldReason>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Tracking } from './events';
 import { NoteClassification, RiskAssessment } from './facts';
 import { KitComponent, Order } from './order';
-import { Id, Timestamp } from './primitives';
+import { Id, StoreHoldReason, Timestamp } from './primitives';
 
 /** Status of one shipment (one warehouse's part of an order). */
 export const ShipmentStatus = z.enum([
@@ -51,9 +51,7 @@ export const Hold = z.object({
   /** Release early when stock for every line becomes available. */
   releaseOnStock: z.boolean().default(false),
   /** The order is also held in the store, with this reason. */
-  storeHold: z
-    .enum(['fraud', 'awaiting_payment', 'out_of_stock', 'incorrect_address', 'other'])
-    .optional(),
+  storeHold: StoreHoldReason.optional(),
 });
 export type Hold = z.infer<typeof Hold>;
 

@@ -1,6 +1,6 @@
-import type { StoreHoldReason } from '../model/commands';
 import type { Tracking } from '../model/events';
 import type { Order } from '../model/order';
+import type { StoreHoldReason } from '../model/primitives';
 
 /**
  * A store (Shopify, ...): where orders come from and where fulfillment is reported.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StoreHoldReason } from '../model/primitives';
 
 /**
  * When rules run:
@@ -68,14 +69,6 @@ export const Duration = z
     message: 'a duration must be longer than zero',
   });
 export type Duration = z.infer<typeof Duration>;
-
-const StoreHoldReason = z.enum([
-  'fraud',
-  'awaiting_payment',
-  'out_of_stock',
-  'incorrect_address',
-  'other',
-]);
 
 /** What a matching rule does. */
 export const Action = z.discriminatedUnion('type', [

@@ -2,6 +2,7 @@ import type { RuleTrace } from '../model/commands';
 import type { OrderEvent } from '../model/events';
 import type { DecisionFacts } from '../model/facts';
 import type { Order } from '../model/order';
+import type { StoreHoldReason } from '../model/primitives';
 import type { OrderRecord } from '../model/record';
 import type { Action, Rule, Stage } from './schema';
 
@@ -38,7 +39,7 @@ export interface ResolvedHold {
   /** Epoch ms, or undefined for "until released". */
   until?: number;
   releaseOnStock: boolean;
-  storeHold?: 'fraud' | 'awaiting_payment' | 'out_of_stock' | 'incorrect_address' | 'other';
+  storeHold?: StoreHoldReason;
 }
 
 /**
