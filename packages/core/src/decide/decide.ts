@@ -96,7 +96,7 @@ export function decide(
       return run((d) => onReview(d, event, facts));
     case 'command.failed':
       return run((d) =>
-        enterReview(d, [`${event.commandType} failed after retries: ${event.error}`], 'critical'),
+        enterReview(d, [`${event.commandType} failed for good: ${event.error}`], 'critical'),
       );
     case 'order.signal':
       return run((d) => {

@@ -62,7 +62,7 @@ async function runOne(
     const message = err instanceof Error ? err.message : String(err);
     const attempts = row.attempts + 1;
     deps.metrics.increment('command_errors', { type: command.type });
-    if (attempts < deps.maxAttempts) {
+    if (attempts < deps.maxAttempts && isRetryable(err)) {
       const retryAt = deps.clock.now() + deps.backoffMs * 2 ** (attempts - 1);
       await settle(() =>
         deps.storage.failCommand(command.id, row.claimToken, { error: message, retryAt }),
@@ -199,4 +199,10 @@ function warehouse(deps: DispatcherDeps, key: string): WarehouseAdapter {
   const w = deps.warehouses[key];
   if (!w) throw new FulfilError('ADAPTER_MISSING', `no warehouse adapter "${key}"`);
   return w;
+}
+
+/** Errors an adapter marks `details.retryable: false` (a permanent refusal) are not retried. */
+function isRetryable(err: unknown): boolean {
+  if (isFulfilError(err)) return err.details.retryable !== false;
+  return (err as { retryable?: unknown } | null)?.retryable !== false;
 }

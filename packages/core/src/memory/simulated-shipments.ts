@@ -105,7 +105,7 @@ export function createShipmentLog(options: LogOptions) {
       throw new FulfilError(
         purpose === 'ship' ? ErrorCodes.INVALID_INPUT : ErrorCodes.ADAPTER_FAILED,
         `warehouse "${name}": cannot ${purpose} shipment "${shipmentId}": it already shipped`,
-        { details: { shipmentId, reason: 'already_shipped' } },
+        { details: { shipmentId, reason: 'already_shipped', retryable: false } },
       );
     }
     return found;

@@ -31,8 +31,11 @@ export interface WarehouseCapabilities {
  *   stable idempotency keys. Callers pass the last event's `occurredAt` as the next
  *   watermark, so no event is returned twice for the same watermark.
  * - `cancel` of a shipment that already shipped MUST throw (a `FulfilError` with code
- *   `ADAPTER_FAILED` and `details.reason: 'already_shipped'`); `holdUntil` of an unknown
- *   shipment MUST throw.
+ *   `ADAPTER_FAILED`, `details.reason: 'already_shipped'` and `details.retryable: false`);
+ *   `holdUntil` of an unknown shipment MUST throw.
+ * - Any method SHOULD mark a failure that retrying cannot fix with
+ *   `details.retryable: false`: the dispatcher then gives up at once instead of
+ *   retrying, and raises the exception (review + alert).
  * - Methods for capabilities declared `false` MAY be absent.
  */
 export interface WarehouseAdapter {

@@ -139,7 +139,7 @@ describe('engine: one order from event to warehouse and back', () => {
     await w.advance(2000);
     const record = await w.engine.get(order.id);
     expect(record?.status).toBe('needs_review');
-    expect(record?.review?.reasons[0]).toContain('warehouse.submit failed after retries');
+    expect(record?.review?.reasons[0]).toContain('warehouse.submit failed for good');
     const alert = w.alerts.alerts().find((a) => a.severity === 'critical');
     expect(alert?.link).toBe('https://admin.shopify.com/store/s/orders/820982911946154508');
     expect(w.east.calls.submit).toBe(3);
@@ -189,5 +189,21 @@ describe('engine: one order from event to warehouse and back', () => {
       (h) => h.name === 'time_in_state_ms' && h.labels.state === 'awaiting_payment',
     );
     expect(wait?.max).toBe(HOUR);
+  });
+
+  it('a cancel that arrives after the warehouse shipped is not retried: people are alerted at once', async () => {
+    const w = createWorld();
+    const order = w.order();
+    await w.engine.ingest(w.received(order));
+    w.clock.advance(3 * HOUR); // the warehouse ships; the engine has not polled yet
+    const r = await w.engine.ingest(
+      w.event('order.cancelled', order.id, { reason: 'customer asked' }),
+    );
+    expect(r.status).toBe('cancelled');
+    expect(w.east.calls.cancel).toBe(1);
+    const alert = w.alerts.alerts().find((a) => a.severity === 'critical');
+    expect(alert?.message).toContain('warehouse.cancel failed for good');
+    expect(alert?.message).toContain('already shipped');
+    expect(w.storage.outbox().filter((row) => row.status === 'dead')).toHaveLength(1);
   });
 });
