@@ -135,7 +135,7 @@ export const LOCATIONS: Location[] = [
       lat: 40.6943,
       lon: -74.1527,
     },
-    capabilities: ['gift_wrap', 'fragile', 'express'],
+    capabilities: ['gift_wrap', 'fragile', 'express', 'personalization'],
     open: true,
   },
   {

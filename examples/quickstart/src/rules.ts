@@ -1,14 +1,12 @@
 import {
-  addInstruction,
-  addTag,
   all,
   allowSplit,
-  any,
   fact,
   hold,
+  noteRules,
   notify,
   type RuleInput,
-  review,
+  riskRules,
   rule,
   setPriority,
   setService,
@@ -19,46 +17,13 @@ import {
  * JSON (`RuleInput`), so they could equally live in a database.
  */
 export const DEMO_RULES: RuleInput[] = [
-  // Fraud: a person looks at high-risk orders before anything ships.
-  rule('high-risk-review')
-    .at('paid')
-    .priority(100)
-    .when(any(fact('risk.level').eq('high'), fact('store.riskLevel').eq('high')))
-    .do(review('high fraud risk'))
-    .build(),
-  // Notes a machine must not act on alone.
-  rule('note-needs-person')
-    .at('received')
-    .priority(90)
-    .when(
-      fact('note.tags').in(['address_change', 'cancel_request', 'item_change', 'contact_customer']),
-    )
-    .do(review('the note asks for a change only a person can make'))
-    .build(),
-  rule('note-ship-after')
-    .at('paid')
-    .priority(80)
-    .when(fact('note.shipAfter').exists())
-    .do(hold({ untilFact: 'note.shipAfter', reason: 'customer asked to ship after a date' }))
-    .build(),
-  rule('gift-packing')
-    .at('received')
-    .when(fact('note.tags').contains('gift'))
-    .do(addInstruction('Gift: wrap it and leave prices off the packing slip'), addTag('gift'))
-    .build(),
-  rule('eco-packing')
-    .at('received')
-    .when(fact('note.tags').contains('eco_packaging'))
-    .do(addInstruction('Minimal packaging, no plastic fill'))
-    .build(),
-  rule('fragile-packing')
-    .at('received')
-    .when(fact('note.tags').contains('fragile'))
-    .do(addInstruction('Fragile: double box'))
-    .build(),
+  // Each note tag's default consequence (review address changes, hold until a
+  // ship-after date, gift and eco packing, ...) and the default fraud rules.
+  ...noteRules(),
+  ...riskRules(),
   rule('expedite')
     .at('paid')
-    .when(any(fact('shipping.expedited').eq(true), fact('note.tags').contains('expedite')))
+    .when(fact('shipping.expedited').eq(true))
     .do(setService('express'), setPriority(1))
     .build(),
   // User example 1: "if the order contains a backordered item AND the customer is

@@ -1,15 +1,16 @@
 import {
   createEngine,
-  createKeywordNoteClassifier,
   createMemoryAlerts,
   createMemoryInventory,
   createMemoryStorage,
   createMemoryStore,
-  createSimpleRiskScorer,
+  createMemoryVelocitySource,
   createSimulatedClock,
   createSimulatedWarehouse,
   type InventorySnapshot,
+  KeywordNoteClassifier,
   type Location,
+  RuleBasedRiskScorer,
 } from '@fulfil/core';
 import { STORE } from './catalog';
 import { DEMO_RULES } from './rules';
@@ -18,8 +19,8 @@ const HOUR = 3_600_000;
 
 /**
  * The demo's engine: in-memory storage, two simulated warehouses sharing one
- * stock table with the inventory source, the offline note classifier and risk
- * scorer, and a simulated clock.
+ * stock table with the inventory source, the offline multilingual note classifier,
+ * the rule-based risk scorer, and a simulated clock.
  */
 export function createDemoWorld(start: number, stock: InventorySnapshot, locations: Location[]) {
   const clock = createSimulatedClock(start);
@@ -43,8 +44,12 @@ export function createDemoWorld(start: number, stock: InventorySnapshot, locatio
     alerts,
     clock,
     inventory: createMemoryInventory({ stock }),
-    classifier: createKeywordNoteClassifier(),
-    risk: createSimpleRiskScorer({ typicalOrderTotal: 9000 }),
+    classifier: new KeywordNoteClassifier(),
+    risk: new RuleBasedRiskScorer({
+      typicalOrderTotal: 9000,
+      velocity: createMemoryVelocitySource(),
+      recordOrders: true,
+    }),
     warehouses: {
       'east-wh': warehouse('east-wh', 'east'),
       'west-wh': warehouse('west-wh', 'west'),

@@ -4,6 +4,8 @@ export * from './errors';
 export * from './machine';
 export * from './memory';
 export * from './model';
+export * from './notes';
 export * from './ports';
+export * from './risk';
 export * from './routing';
 export * from './rules';

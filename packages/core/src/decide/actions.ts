@@ -72,6 +72,26 @@ export function gate(d: Draft, a: ResolvedActions): boolean {
     if (d.record.approved)
       d.note(`review ignored (a person approved the order): ${a.review.join('; ')}`);
     else {
+      // Review wins over holds, but a store hold still applies: nothing ships from the
+      // store's side while a person looks (the hold is released when the review ends).
+      for (const h of a.holds) {
+        if (!h.storeHold || d.record.appliedRules.includes(h.ruleId)) continue;
+        d.record.holds.push({
+          id: d.id('h'),
+          reason: h.reason,
+          ruleId: h.ruleId,
+          since: d.nowIso,
+          releaseOnStock: false,
+          storeHold: h.storeHold,
+        });
+        d.record.appliedRules.push(h.ruleId);
+        d.command({
+          type: 'store.hold',
+          holdReason: h.storeHold,
+          note: h.reason,
+          reason: `hold by rule ${h.ruleId} (in review)`,
+        });
+      }
       enterReview(d, a.review, 'warning');
       return false;
     }

@@ -7,6 +7,7 @@ import {
   forbidSplit,
   hold,
   notify,
+  review,
   rule,
   transition,
 } from '../../src/rules';
@@ -212,5 +213,30 @@ describe('a custom state: awaiting_engraving', () => {
     const r = await w.engine.ingest(w.event('order.signal', order.id, { signal: 'GIFT_WRAPPED' }));
     expect(r.outcome).toBe('invalid_transition');
     expect((await w.engine.get(order.id))?.status).toBe('awaiting_engraving');
+  });
+});
+
+describe('review and a store hold from the same stage', () => {
+  it('the order goes to review, is held in the store meanwhile, and the store hold is released on approval', async () => {
+    const rules = [
+      rule('fraud')
+        .at('paid')
+        .when(fact('order.total').gte(0))
+        .do(
+          hold({ for: { hours: 72 }, reason: 'fraud check', storeHold: 'fraud' }),
+          review('fraud check'),
+        )
+        .build(),
+    ];
+    const w = createWorld(undefined, { rules });
+    const order = w.order();
+    expect((await w.engine.ingest(w.received(order))).status).toBe('needs_review');
+    expect(w.store.order(order.id)?.onHold).toBe(true);
+    expect(w.store.order(order.id)?.holds[0]?.reason).toBe('fraud');
+    const approved = await w.engine.ingest(
+      w.event('review.resolved', order.id, { resolution: 'approve', by: 'ops' }),
+    );
+    expect(approved.status).toBe('submitted');
+    expect(w.store.order(order.id)?.onHold).toBe(false);
   });
 });

@@ -1,0 +1,17 @@
+export { type DateContext, dateContext, type FoundDate, findDates } from './dates';
+export { looksLikeInjection } from './injection';
+export { type KeywordClassifierOptions, KeywordNoteClassifier } from './keyword-classifier';
+export { DEFAULT_LEXICON, type LexiconEntry } from './lexicon';
+export { isTrivialNote, normalizeNote } from './normalize';
+export {
+  assertTagsInTaxonomy,
+  defineNoteTaxonomy,
+  extendNoteTaxonomy,
+  NOTE_TAXONOMY,
+  NoteTagDefinition,
+  type NoteTagDefinitionInput,
+  NoteTaxonomy,
+  type NoteTaxonomyInput,
+  noteRules,
+  taxonomyTagIds,
+} from './taxonomy';
