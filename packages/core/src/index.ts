@@ -1,6 +1,7 @@
 export * from './decide';
 export * from './engine';
 export * from './errors';
+export * from './forecast';
 export * from './machine';
 export * from './memory';
 export * from './model';

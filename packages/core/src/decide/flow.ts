@@ -7,6 +7,10 @@ import type { ResolvedActions } from '../rules/types';
 import { enterReview, gate, placeHolds, runStage } from './actions';
 import type { Draft } from './draft';
 
+type RoutingAlternative = NonNullable<
+  NonNullable<Draft['explanation']['routing']>['alternatives']
+>[number];
+
 const PAID = new Set(['paid', 'authorized', 'partially_refunded']);
 
 /** Timer purpose: lines whose `shipAfter` date has come are routed then. */
@@ -83,11 +87,18 @@ export function routeAndSubmit(d: Draft, facts: DecisionFacts): void {
     locations: d.config.locations,
     policy: d.record.policy,
     now: d.now,
+    ...(order.shippingAddress ? { destination: order.shippingAddress } : {}),
   });
   d.explanation.routing = {
     shipments: plan.shipments.map((s) => ({ locationId: s.locationId, lines: s.lines })),
     backordered: plan.backordered,
     reason: `${d.config.router.name}: ${plan.reason}`,
+    ...('score' in plan && plan.score !== undefined
+      ? { score: plan.score as Record<string, unknown> }
+      : {}),
+    ...('alternatives' in plan && Array.isArray(plan.alternatives)
+      ? { alternatives: plan.alternatives as RoutingAlternative[] }
+      : {}),
   };
   d.record.backordered = plan.backordered;
   if (plan.shipments.length === 0) {

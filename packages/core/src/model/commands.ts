@@ -114,6 +114,10 @@ export interface Explanation {
     shipments: { locationId: string; lines: { lineId: string; sku: string; quantity: number }[] }[];
     backordered: { lineId: string; sku: string; quantity: number }[];
     reason: string;
+    /** The chosen plan's score, when the router reports one. */
+    score?: Record<string, unknown>;
+    /** The best runners-up and why they lost, when the router reports them. */
+    alternatives?: { locations: string[]; lostOn: string; why: string }[];
   };
   commands: { id: string; type: string; reason: string }[];
   invalid?: { state: string; event: string; message: string };

@@ -44,6 +44,35 @@ export const Location = z.object({
   address: Address.optional(),
   capabilities: z.array(z.string()).default([]),
   open: z.boolean().default(true),
+  /** Estimated cost of one shipment from here, in minor units, before distance or zone costs. Used by `createOptimalRouter`. */
+  costPerShipment: z.number().nonnegative().optional(),
+  /** Estimated cost per kilometre (great-circle, `address.lat/lon` to the destination's), in minor units. */
+  costPerKm: z.number().nonnegative().optional(),
+  /**
+   * Per-shipment cost by destination zone, in minor units, replacing the distance cost when a
+   * key matches. Keys tried in order: `US-CA` (country-province), `US` (country), `*`.
+   */
+  zoneCosts: z.record(z.string(), z.number().nonnegative()).optional(),
+  /** Daily order cutoff, `HH:MM` in `timeZone`; shipments routed later leave the next day. */
+  cutoff: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 h)')
+    .optional(),
+  /** IANA time zone of `cutoff`. Default `UTC`. */
+  timeZone: z
+    .string()
+    .refine(
+      (tz) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'unknown IANA time zone' },
+    )
+    .optional(),
 });
 export type Location = z.infer<typeof Location>;
 export type LocationInput = z.input<typeof Location>;

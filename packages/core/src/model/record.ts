@@ -64,6 +64,8 @@ export const RoutingPolicy = z.object({
   service: z.string().optional(),
   priority: z.number().int().optional(),
   requiredCapabilities: z.array(z.string()).default([]),
+  /** Most shipments a plan may have (routers that support it; `allowSplit: false` means 1). */
+  maxShipments: z.number().int().positive().optional(),
 });
 export type RoutingPolicy = z.infer<typeof RoutingPolicy>;
 

@@ -1,2 +1,8 @@
+export * from './cost';
 export * from './demand';
+export * from './kits';
+export type { PlanGap } from './lower-bound';
+export * from './optimal-router';
+export * from './protect';
 export * from './router';
+export * from './score';

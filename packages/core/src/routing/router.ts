@@ -1,5 +1,6 @@
 import type { InventorySnapshot, Location } from '../model/facts';
 import type { RoutingPolicy, ShipmentLine } from '../model/record';
+import type { Destination } from './cost';
 import { type DemandItem, fillsAll, takeFrom, toShipmentLine } from './demand';
 
 /** What a router is asked. */
@@ -11,6 +12,8 @@ export interface RouteRequest {
   policy: RoutingPolicy;
   /** Epoch ms. */
   now: number;
+  /** Where the order ships to (country, region, lat/lon when known), for distance and zone costs. */
+  destination?: Destination;
 }
 
 /** A routing decision. */

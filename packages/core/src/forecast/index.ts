@@ -1,0 +1,3 @@
+export * from './cover';
+export * from './forecaster';
+export * from './model';

@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import { FulfilError, parseOrThrow } from '../errors';
+import { compileProblem, fillableUnits, stockVector } from './assign';
+import { costTable, type Destination } from './cost';
+import { toShipmentLine } from './demand';
+import { exactSearch, type SearchInput } from './exact';
+import { alternatives, buildPlan, emptyScore, type OptimalRoutingPlan } from './explain';
+import { heuristicSearch } from './heuristic';
+
+export type { OptimalRoutingPlan, PlanAlternative } from './explain';
+
+import { type CoverTable, protectedInventory } from './protect';
+import { eligibleLocations, type RouteRequest, type Router } from './router';
+import { DEFAULT_OBJECTIVE, type ScoringContext } from './score';
+
+/** Options of {@link createOptimalRouter}. All optional. */
+export const OptimalRouterOptions = z
+  .object({
+    /** Terms after "place the most units", compared in order. Default shipments, preferred, cost, priority. */
+    objective: z
+      .array(z.enum(['shipments', 'preferred', 'cost', 'priority']))
+      .min(1)
+      .refine((a) => new Set(a).size === a.length, 'terms must not repeat')
+      .default([...DEFAULT_OBJECTIVE]),
+    /** Up to this many useful candidate locations the search is exact; above, heuristic. Default 8. */
+    exactLimit: z.number().int().min(1).max(12).default(8),
+    /** Minor units per km for locations that set no `costPerKm`. Default 1. */
+    costPerKm: z.number().nonnegative().default(1),
+    /** Added to the cost of a shipment whose location's daily cutoff has passed. Default 0. */
+    missedCutoffCost: z.number().nonnegative().default(0),
+    /** Runners-up to explain. Default 3. */
+    alternatives: z.number().int().min(0).max(20).default(3),
+    /** Search nodes per request; past it the plan is the best found and `optimal` is false. Default 250,000. */
+    nodeBudget: z.number().int().positive().default(250_000),
+    /**
+     * Stock protection: leave a location's units of a SKU alone while its days of cover
+     * (`request.cover`) are below `thresholdDays`, when another plan places as many units in as
+     * few shipments for at most `maxExtraCost` more. Off by default.
+     */
+    protect: z
+      .object({
+        thresholdDays: z.number().positive(),
+        maxExtraCost: z.number().nonnegative().default(0),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+/** Parsed {@link OptimalRouterOptions} (defaults applied). */
+export type OptimalRouterOptions = z.output<typeof OptimalRouterOptions>;
+/** {@link OptimalRouterOptions} as callers write them. */
+export type OptimalRouterOptionsInput = z.input<typeof OptimalRouterOptions>;
+
+/** A route request that may carry the destination (for distance and zone costs). */
+export interface OptimalRouteRequest extends RouteRequest {
+  destination?: Destination;
+  /** Days of cover per location per SKU, for `protect` (see `coverTable` in forecast). */
+  cover?: CoverTable;
+}
+
+/** The optimal router: a {@link Router} whose plans carry scores and runners-up. */
+export interface OptimalRouter extends Router {
+  route(request: OptimalRouteRequest): OptimalRoutingPlan;
+}
+
+/**
+ * Creates a router that places the most units now, then minimises the objective
+ * lexicographically (default: fewest shipments, fewest non-preferred locations, lowest
+ * estimated cost, best location priority). With at most `exactLimit` useful candidates the
+ * plan is a proven optimum; above, a greedy set cover with local improvement reports its gap
+ * to a lower bound. Kits that ship whole take every component from one location per kit
+ * unit. It MUST obey the router contract; negative stock reads as 0; duplicate location ids
+ * throw `CONFIG_INVALID`. When `policy.allowSplit === false` it returns one shipment that fills
+ * every unit, or backorders everything; `policy.maxShipments` caps the shipments.
+ *
+ * @example
+ * ```ts
+ * const engine = createEngine({ ...options, router: createOptimalRouter() });
+ * const plan = createOptimalRouter().route({ items, inventory, locations, policy, now, destination });
+ * plan.reason; // '1 shipment(s) from east (cost 420, distance costs), proven optimal; runner-up west: costs 120 more (540 vs 420)'
+ * ```
+ */
+export function createOptimalRouter(options: OptimalRouterOptionsInput = {}): OptimalRouter {
+  const o = parseOrThrow(OptimalRouterOptions, options, 'optimalRouter', 'CONFIG_INVALID');
+  return {
+    name: 'optimal',
+    route: (request) => routeProtected(o, request),
+  };
+}
+
+function routeProtected(o: OptimalRouterOptions, request: OptimalRouteRequest): OptimalRoutingPlan {
+  const plain = route(o, request);
+  if (!o.protect || !request.cover || plain.shipments.length === 0) return plain;
+  const skus = new Set(request.items.flatMap((it) => Object.keys(it.needs)));
+  const guarded = protectedInventory(
+    request.inventory,
+    request.cover,
+    skus,
+    o.protect.thresholdDays,
+  );
+  if (!guarded) return plain;
+  const safe = route(o, { ...request, inventory: guarded.inventory });
+  const extra = safe.score.cost - plain.score.cost;
+  if (
+    safe.score.placed === plain.score.placed &&
+    safe.score.shipments <= plain.score.shipments &&
+    extra <= o.protect.maxExtraCost
+  )
+    return {
+      ...safe,
+      protected: guarded.pairs,
+      reason: `${safe.reason}; left low-cover stock alone (${guarded.pairs.join(', ')}) for ${Math.max(0, extra)} more`,
+    };
+  const why =
+    safe.score.placed < plain.score.placed
+      ? `would place ${plain.score.placed - safe.score.placed} fewer unit(s)`
+      : safe.score.shipments > plain.score.shipments
+        ? 'would need more shipments'
+        : `would cost ${extra} more`;
+  return { ...plain, reason: `${plain.reason}; uses low-cover stock (protecting it ${why})` };
+}
+
+function route(o: OptimalRouterOptions, request: OptimalRouteRequest): OptimalRoutingPlan {
+  const seen = new Set<string>();
+  request.locations.forEach((l, i) => {
+    if (seen.has(l.id))
+      throw new FulfilError(
+        'CONFIG_INVALID',
+        `locations[${i}].id: duplicate location id "${l.id}"`,
+        {
+          details: { path: `locations[${i}].id` },
+        },
+      );
+    seen.add(l.id);
+  });
+  const { items, policy } = request;
+  const p = compileProblem(items);
+  const ranked = eligibleLocations(request.locations, policy);
+  const useful = ranked.filter((l) => {
+    const s = stockVector(p, request.inventory[l.id]);
+    return items.some((_, i) => fillableUnits(p, i, s, 1) > 0);
+  });
+  const costs = costTable(useful, request.destination, request.now, o);
+  const ctx: ScoringContext = {
+    rank: new Map(ranked.map((l, i) => [l.id, i])),
+    priority: new Map(ranked.map((l) => [l.id, l.priority])),
+    preferred: new Set(policy.prefer),
+    cost: costs.cost,
+    costBasis: costs.basis,
+    total: p.total,
+  };
+  const none = (reason: string): OptimalRoutingPlan => ({
+    shipments: [],
+    backordered: items.map((it) => toShipmentLine(it, it.quantity)),
+    reason,
+    score: { ...emptyScore(ctx), placed: 0, backordered: p.total },
+    alternatives: [],
+    method: 'none',
+    optimal: true,
+    costBasis: costs.basis,
+    missedCutoff: [],
+  });
+  if (items.length === 0) return { ...none('nothing to route'), backordered: [] };
+  if (ranked.length === 0)
+    return none('no eligible location (closed, excluded or lacking a required capability)');
+  if (useful.length === 0) return none('no location has stock for any unit');
+
+  const single = policy.allowSplit === false;
+  const input: SearchInput = {
+    p,
+    ids: useful.map((l) => l.id),
+    stocks: useful.map((l) => stockVector(p, request.inventory[l.id])),
+    ctx,
+    objective: o.objective,
+    maxShipments: single ? 1 : (policy.maxShipments ?? Number.POSITIVE_INFINITY),
+    budget: o.nodeBudget,
+  };
+  const heuristic = useful.length > o.exactLimit;
+  const result = heuristic ? heuristicSearch(input) : exactSearch(input);
+  const best = result.best;
+  if (!best || best.score.placed === 0) return none('no location has stock for any unit');
+  if (single && best.score.placed < p.total)
+    return {
+      ...none('no single location can fill every unit and splitting is forbidden'),
+      alternatives: alternatives(o, input, result, undefined),
+    };
+  return buildPlan(o, input, result, best, heuristic, costs.missedCutoff);
+}
