@@ -90,7 +90,7 @@ export async function tour() {
     order,
   });
   console.log(result.status); // 'submitted'
-  console.log(result.explanation?.routing?.reason); // 'greedy: no single location can fill every unit: ...'
+  console.log(result.explanation?.routing?.reason); // 'optimal: 1 shipment(s) from east (...), proven optimal, 1 unit(s) backordered; runner-up west: ...'
   console.log(alerts.alerts().map((a) => a.message)); // ['VIP order with a backordered item: split']
 
   // On a schedule: fire due timers (hold expiries) and retry due commands.

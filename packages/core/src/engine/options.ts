@@ -16,7 +16,8 @@ import type {
 import type { Storage } from '../ports/storage';
 import type { StoreAdapter } from '../ports/store';
 import type { WarehouseAdapter } from '../ports/warehouse';
-import { greedyRouter, type Router } from '../routing/router';
+import { createOptimalRouter } from '../routing/optimal-router';
+import type { Router } from '../routing/router';
 import { compileRules } from '../rules/compile';
 import type { RuleInput } from '../rules/schema';
 
@@ -44,7 +45,7 @@ export interface EngineOptions {
   machine?: MachineDefinitionInput;
   /** The rules. Default: none. */
   rules?: RuleInput[];
-  /** Default: {@link greedyRouter}. */
+  /** Default: {@link createOptimalRouter} (fewest shipments, then cost, then priority). Pass `greedyRouter` for the simple one. */
   router?: Router;
   /** Where stock ships from. At least one. */
   locations: LocationInput[];
@@ -111,7 +112,7 @@ export function buildDecideConfig(options: EngineOptions): DecideConfig {
   return {
     machine: assertValidMachine(options.machine ?? defaultMachine),
     rules: compileRules(options.rules ?? []),
-    router: options.router ?? greedyRouter,
+    router: options.router ?? createOptimalRouter(),
     locations,
     timeZone,
     notifyCustomer: options.notifyCustomer ?? true,

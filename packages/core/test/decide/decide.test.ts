@@ -336,12 +336,13 @@ describe('decide: the explanation', () => {
     const vip = e.stages.find((s) => s.stage === 'received')?.rules[0];
     expect(vip).toMatchObject({ ruleId: 'tag-vip', matched: true, actions: ['add_tag'] });
     expect(vip?.facts).toEqual({ 'customer.tags': ['VIP'] });
-    expect(e.routing?.reason).toBe('greedy: east can fill every unit');
+    expect(e.routing?.reason).toMatch(/^optimal: 1 shipment\(s\) from east .*proven optimal/);
+    expect(e.routing?.alternatives?.[0]).toMatchObject({ locations: ['west'] });
     expect(e.commands.map((c) => c.type)).toEqual(['store.add_tags', 'warehouse.submit']);
     for (const c of e.commands) expect(c.reason.length).toBeGreaterThan(0);
     expect(e.commands.map((c) => c.id)).toEqual(d.commands.map((c) => c.id));
     expect(e.transitions.map((t) => t.event)).toEqual(['READY', 'SUBMIT']);
-    expect(d.history?.summary).toContain('greedy: east can fill every unit');
+    expect(d.history?.summary).toContain('optimal: 1 shipment(s) from east');
     expect(JSON.parse(JSON.stringify(e))).toEqual(e);
   });
 });

@@ -8,7 +8,7 @@ describe('engine: one order from event to warehouse and back', () => {
     const order = w.order({ lines: [{ id: 'l1', sku: 'TEE-M', quantity: 2, unitPrice: 2500 }] });
     const r = await w.engine.ingest(w.received(order));
     expect(r).toMatchObject({ outcome: 'applied', status: 'submitted', version: 1 });
-    expect(r.explanation?.routing?.reason).toContain('east can fill every unit');
+    expect(r.explanation?.routing?.reason).toContain('1 shipment(s) from east');
     expect(w.east.orders()).toHaveLength(1);
     expect(w.west.orders()).toHaveLength(0);
     expect((await w.engine.get(order.id))?.shipments[0]?.status).toBe('accepted');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createOptimalRouter } from '../../src/routing/optimal-router';
+import { greedyRouter } from '../../src/routing/router';
 import { fact, hold, review, rule } from '../../src/rules';
 import { createWorld, HOUR, T0 } from '../engine/world';
 
@@ -86,7 +87,7 @@ describe('engine with createOptimalRouter on the simulated clock', () => {
     expect(a.explanation?.routing?.shipments.map((s) => s.locationId)).toEqual(['west']);
     expect(a.explanation?.routing?.reason).toContain('runner-up east: costs 800 more');
 
-    const greedy = createWorld(undefined, { locations });
+    const greedy = createWorld(undefined, { locations, router: greedyRouter });
     const b = await greedy.engine.ingest(greedy.received(greedy.order({ lines })));
     expect(b.explanation?.routing?.shipments.map((s) => s.locationId)).toEqual(['east']);
   });
