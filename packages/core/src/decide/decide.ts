@@ -3,6 +3,7 @@ import type { Explanation, HistoryEntry } from '../model/commands';
 import type { EventOf, OrderEvent } from '../model/events';
 import type { DecisionFacts } from '../model/facts';
 import type { Order } from '../model/order';
+import type { Address } from '../model/primitives';
 import type { OrderRecord } from '../model/record';
 import { inventoryFacts, outstandingDemand } from '../routing/demand';
 import { enterReview, gate, releaseHolds, runStage } from './actions';
@@ -170,7 +171,7 @@ function onUpdated(
   }
   if (
     d.kind === 'active' &&
-    JSON.stringify(prior.order.shippingAddress) !== JSON.stringify(event.order.shippingAddress)
+    !sameAddress(prior.order.shippingAddress, event.order.shippingAddress)
   ) {
     enterReview(d, ['shipping address changed after submission to the warehouse'], 'warning');
   } else if (wasPaid !== event.order.paymentStatus)
@@ -375,4 +376,12 @@ function isTerminal(d: Draft): boolean {
 
 function holdIdOf(timerId: string): string {
   return timerId.slice(timerId.lastIndexOf(':') + 1);
+}
+
+/** Field-by-field, so storages that reorder JSON keys (jsonb) do not look like a change. */
+function sameAddress(a: Address | undefined, b: Address | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof Address>;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
 }

@@ -206,4 +206,30 @@ describe('engine: one order from event to warehouse and back', () => {
     expect(alert?.message).toContain('already shipped');
     expect(w.storage.outbox().filter((row) => row.status === 'dead')).toHaveLength(1);
   });
+
+  it('an update of a submitted order with the same address in another key order is not an address change', async () => {
+    const w = createWorld();
+    const order = w.order();
+    await w.engine.ingest(w.received(order));
+    const a = order.shippingAddress!;
+    const reordered = Object.fromEntries(Object.entries(a).reverse()) as typeof a;
+    const r = await w.engine.ingest(
+      w.event('order.updated', order.id, {
+        order: { ...order, shippingAddress: reordered, updatedAt: '2026-11-27T10:00:00Z' },
+        upstreamUpdatedAt: '2026-11-27T10:00:00Z',
+      }),
+    );
+    expect(r.status).toBe('submitted');
+    const moved = await w.engine.ingest(
+      w.event('order.updated', order.id, {
+        order: {
+          ...order,
+          shippingAddress: { ...a, line1: '2 Other St' },
+          updatedAt: '2026-11-27T11:00:00Z',
+        },
+        upstreamUpdatedAt: '2026-11-27T11:00:00Z',
+      }),
+    );
+    expect(moved.status).toBe('needs_review');
+  });
 });
