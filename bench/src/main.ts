@@ -50,6 +50,18 @@ const suites: Suite[] = [
       ];
     },
   },
+  // Suites that return their headline figures as labelled strings.
+  ...(['routing', 'forecast', 'notes', 'postgres', 'shopify'] as const).map(
+    (name): Suite => ({
+      name,
+      run: async () => {
+        const mod = (await import(`./${name}.ts`)) as {
+          run: () => Promise<Record<string, string>>;
+        };
+        return Object.entries(await mod.run()).map(([k, v]) => `${k}: ${v}`);
+      },
+    }),
+  ),
 ];
 
 // `pnpm bench -- rules` passes the `--` through to the script: skip it.

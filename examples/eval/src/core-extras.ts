@@ -1,0 +1,2 @@
+// Core's notes and risk modules.
+export * from '@fulfil/core';

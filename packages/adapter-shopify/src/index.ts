@@ -1,0 +1,56 @@
+export {
+  type AdminClientStats,
+  assertNoUserErrors,
+  createShopifyAdminClient,
+  type GraphqlCallOptions,
+  type QueryCost,
+  SHOPIFY_API_VERSION,
+  type ShopifyAdminClient,
+  type ShopifyAdminClientOptions,
+  type UserError,
+} from './admin-client';
+export { type GraphqlOrder, graphqlOrderToPayload } from './graphql-order';
+export { type HeadersLike, headerOf } from './headers';
+export { parseLosslessJson } from './lossless-json';
+export { currencyDigits, toMinorUnits } from './money';
+export {
+  defaultOrderId,
+  normalizeShopifyOrder,
+  numericIdOf,
+  type OrderNaming,
+  shopHandle,
+  shopifyAdminUrl,
+  splitTags,
+} from './normalize';
+export { ShopifyOrderPayload } from './payload';
+export {
+  createShopifyStore,
+  HOLD_HANDLE_PREFIX,
+  HOLD_REASONS,
+  holdHandle,
+  type ReconcileReport,
+  type ShopifyStore,
+  type ShopifyStoreOptions,
+} from './store';
+export {
+  SHOPIFY_HMAC_HEADER,
+  signShopifyWebhook,
+  verifyShopifyWebhook,
+  type WebhookRejection,
+  type WebhookVerification,
+} from './verify';
+export {
+  createShopifyWebhookHandler,
+  DEFAULT_MAX_WEBHOOK_BYTES,
+  type ShopifyWebhookHandler,
+  type ShopifyWebhookHandlerOptions,
+  toFetchHandler,
+  type WebhookRequest,
+  type WebhookResponse,
+} from './webhook-handler';
+export {
+  ORDER_TOPICS,
+  type ParsedShopifyWebhook,
+  type ParseWebhookOptions,
+  parseShopifyWebhook,
+} from './webhook-parse';

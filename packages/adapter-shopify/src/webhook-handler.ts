@@ -1,0 +1,180 @@
+import { FulfilError, isFulfilError, type OrderEvent } from '@fulfil/core';
+import { type HeadersLike, headerOf } from './headers';
+import { verifyShopifyWebhook } from './verify';
+import {
+  type ParsedShopifyWebhook,
+  type ParseWebhookOptions,
+  parseShopifyWebhook,
+} from './webhook-parse';
+
+/** A request as any framework can hand it over. */
+export interface WebhookRequest {
+  method: string;
+  headers: HeadersLike;
+  /** The body bytes exactly as received (never re-serialized JSON). */
+  rawBody: Uint8Array | string | undefined | null;
+}
+
+/** The response to send back. */
+export interface WebhookResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** A small JSON text: `{"ok":true,...}` or `{"error":"...","reason":"..."}`. */
+  body: string;
+}
+
+/** Options of {@link createShopifyWebhookHandler}. */
+export interface ShopifyWebhookHandlerOptions extends ParseWebhookOptions {
+  /** The app's client secrets; during a rotation, the new and the old one. */
+  secrets: readonly string[];
+  /** An engine: each event goes through `engine.ingest`. Give this or `ingest`. */
+  engine?: { ingest(event: unknown): Promise<unknown> };
+  /**
+   * Stores the events durably (a queue, the engine's inbox, ...). MUST resolve only
+   * once they are safe: the handler answers 200 after it resolves.
+   */
+  ingest?: (events: OrderEvent[], webhook: ParsedShopifyWebhook) => Promise<unknown>;
+  /** Larger bodies get 413. Default 1 MiB (orders with hundreds of lines fit). */
+  maxBodyBytes?: number;
+  /** Told about every rejected or failed delivery (for logs and metrics). */
+  onError?: (error: unknown, status: number) => void;
+}
+
+/** A webhook handler: a request in, the response to send out. Never throws. */
+export type ShopifyWebhookHandler = (request: WebhookRequest) => Promise<WebhookResponse>;
+
+/** The default `maxBodyBytes`. */
+export const DEFAULT_MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+/**
+ * Creates a framework-free Shopify webhook handler: `(request) → response`.
+ *
+ * Answers, in this order of checks:
+ * - 405 for a method other than POST;
+ * - 413 when the body exceeds `maxBodyBytes` (checked before any hashing);
+ * - 401 when `X-Shopify-Hmac-Sha256` is missing or matches none of `secrets`;
+ * - 415 when `Content-Type` is not JSON;
+ * - 400 for an empty body, invalid JSON or an invalid payload, with a reason;
+ * - 200 once every event of the delivery was accepted: `engine.ingest` (or your
+ *   `ingest`) resolved for each, so the event is in the inbox (with an engine:
+ *   decided and committed; with `autoDispatch`, commands ran too — set
+ *   `autoDispatch: false` and dispatch from a worker to answer fast);
+ * - 500 when ingesting failed (storage down, ...): never a lost order, since
+ *   Shopify retries every non-2xx delivery (8 times over 4 hours) and
+ *   reconciliation catches the rest. Duplicate deliveries are answered 200 and
+ *   processed once (the inbox drops them by idempotency key).
+ * Topics the adapter does not handle are answered 200 with no events.
+ *
+ * @example
+ * ```ts
+ * const handle = createShopifyWebhookHandler({ secrets: [process.env.SHOPIFY_SECRET!], engine });
+ * app.post('/webhooks/shopify', express.raw({ type: '*\/*', limit: '2mb' }), async (req, res) => {
+ *   const out = await handle({ method: req.method, headers: req.headers, rawBody: req.body });
+ *   res.status(out.status).set(out.headers).send(out.body);
+ * });
+ * ```
+ */
+export function createShopifyWebhookHandler(
+  options: ShopifyWebhookHandlerOptions,
+): ShopifyWebhookHandler {
+  if (!options.engine && !options.ingest) {
+    throw new FulfilError('CONFIG_INVALID', 'webhookHandler: give `engine` or `ingest`', {
+      details: { path: 'webhookHandler.engine' },
+    });
+  }
+  const max = options.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BYTES;
+  const ingest =
+    options.ingest ??
+    (async (events: OrderEvent[]) => {
+      const results = [];
+      for (const event of events) results.push(await options.engine!.ingest(event));
+      return results;
+    });
+  const reply = (
+    status: number,
+    body: Record<string, unknown>,
+    error?: unknown,
+  ): WebhookResponse => {
+    if (status >= 300) options.onError?.(error ?? body.reason ?? body.error, status);
+    return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+  };
+
+  return async function handleShopifyWebhook(request) {
+    try {
+      return await handleOne(request);
+    } catch {
+      // a bug or a throwing onError hook: still an answer, and Shopify retries
+      return {
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: 'internal_error' }),
+      };
+    }
+  };
+
+  async function handleOne(request: WebhookRequest): Promise<WebhookResponse> {
+    if (String(request.method).toUpperCase() !== 'POST')
+      return reply(405, { error: 'method_not_allowed' });
+    const raw = request.rawBody ?? '';
+    const size = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.byteLength;
+    if (size > max)
+      return reply(413, {
+        error: 'payload_too_large',
+        reason: `body is ${size} bytes; the limit is ${max}`,
+      });
+    const check = verifyShopifyWebhook(raw, request.headers, options.secrets);
+    if (!check.ok) return reply(401, { error: 'unauthorized', reason: check.reason });
+    const type = headerOf(request.headers, 'content-type') ?? '';
+    if (!/^application\/([\w.+-]*\+)?json\b/i.test(type.trim())) {
+      return reply(415, {
+        error: 'unsupported_media_type',
+        reason: `content-type must be application/json, got "${type}"`,
+      });
+    }
+    let parsed: ParsedShopifyWebhook;
+    try {
+      parsed = parseShopifyWebhook(raw, request.headers, options);
+    } catch (err) {
+      return reply(
+        400,
+        { error: 'invalid_payload', reason: err instanceof Error ? err.message : String(err) },
+        err,
+      );
+    }
+    if (parsed.events.length === 0) return reply(200, { ok: true, topic: parsed.topic, events: 0 });
+    try {
+      await ingest(parsed.events, parsed);
+    } catch (err) {
+      if (isFulfilError(err, 'INVALID_INPUT')) {
+        return reply(400, { error: 'invalid_payload', reason: err.message }, err);
+      }
+      return reply(500, { error: 'ingest_failed', reason: 'not stored; Shopify will retry' }, err);
+    }
+    return reply(200, { ok: true, topic: parsed.topic, events: parsed.events.length });
+  }
+}
+
+/**
+ * Wraps the handler for Fetch-API runtimes (Cloudflare, Deno, Bun, Next.js route
+ * handlers): `(Request) → Response`. With `maxBytes` (pass the handler's
+ * `maxBodyBytes`), a declared `Content-Length` above it is answered 413 before the
+ * body is read; the handler itself checks the real size either way.
+ */
+export function toFetchHandler(
+  handle: (request: WebhookRequest) => Promise<WebhookResponse>,
+  maxBytes?: number,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+    if (maxBytes !== undefined && declared > maxBytes) {
+      const body = JSON.stringify({
+        error: 'payload_too_large',
+        reason: `body is ${declared} bytes; the limit is ${maxBytes}`,
+      });
+      return new Response(body, { status: 413, headers: { 'content-type': 'application/json' } });
+    }
+    const rawBody = new Uint8Array(await request.arrayBuffer());
+    const out = await handle({ method: request.method, headers: request.headers, rawBody });
+    return new Response(out.body, { status: out.status, headers: out.headers });
+  };
+}

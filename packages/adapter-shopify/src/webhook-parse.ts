@@ -1,0 +1,141 @@
+import {
+  FulfilError,
+  type OrderEvent,
+  OrderEvent as OrderEventSchema,
+  parseOrThrow,
+} from '@fulfil/core';
+import { type HeadersLike, headerOf } from './headers';
+import { parseLosslessJson } from './lossless-json';
+import { normalizeShopifyOrder, type OrderNaming } from './normalize';
+import { ShopifyOrderPayload } from './payload';
+
+/** Topics turned into events. Other topics parse to no events (acknowledge and drop). */
+export const ORDER_TOPICS = [
+  'orders/create',
+  'orders/updated',
+  'orders/paid',
+  'orders/cancelled',
+] as const;
+
+/** Options of {@link parseShopifyWebhook}. */
+export interface ParseWebhookOptions {
+  /** The shop when the request has no `X-Shopify-Shop-Domain` header. */
+  shop?: string;
+  /** Engine order id from shop and numeric id. Default `shopify:{handle}:{numericId}`. */
+  orderId?: OrderNaming['orderId'];
+}
+
+/** A verified webhook, parsed. */
+export interface ParsedShopifyWebhook {
+  topic: string;
+  shop: string;
+  /** `X-Shopify-Webhook-Id`: unique per delivery (retries of one delivery share it). */
+  webhookId: string | undefined;
+  /** `X-Shopify-Event-Id`: shared by all deliveries of one merchant action. */
+  eventId: string | undefined;
+  /** `X-Shopify-Triggered-At`. */
+  triggeredAt: string | undefined;
+  apiVersion: string | undefined;
+  /** The normalized order (order topics). */
+  order: import('@fulfil/core').Order | undefined;
+  /** Events to ingest, in order. Empty for topics this adapter does not handle. */
+  events: OrderEvent[];
+}
+
+/**
+ * Parses a (verified) Shopify webhook into core events. The body is parsed
+ * losslessly: 19-digit ids stay exact strings.
+ *
+ * - `orders/create` → `order.received`;
+ * - `orders/updated` and `orders/paid` → `order.updated` with `upstreamUpdatedAt` =
+ *   the payload's `updated_at` (the payload is the whole order, so a paid or updated
+ *   notice that arrives before `orders/create` still creates the order, and an
+ *   older delivery arriving late is recognised as stale);
+ * - `orders/cancelled`, and any order payload with `cancelled_at` set, adds an
+ *   `order.cancelled` after the order event (keyed per order, so it runs once).
+ *
+ * Idempotency keys: `shopify:{shop}:{topic}:{X-Shopify-Event-Id}` (all deliveries
+ * of one action), else `…:webhook:{X-Shopify-Webhook-Id}`, else the order's
+ * gid and `updated_at`. Throws `INVALID_INPUT` (message names the path) on invalid
+ * JSON or an invalid payload.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseShopifyWebhook(rawBody, headers);
+ * for (const event of parsed.events) await engine.ingest(event);
+ * ```
+ */
+export function parseShopifyWebhook(
+  rawBody: Uint8Array | string,
+  headers: HeadersLike,
+  options: ParseWebhookOptions = {},
+): ParsedShopifyWebhook {
+  const topic = headerOf(headers, 'X-Shopify-Topic')?.trim();
+  if (!topic) throw invalid('headers.x-shopify-topic', 'missing X-Shopify-Topic header');
+  const shop = headerOf(headers, 'X-Shopify-Shop-Domain')?.trim() || options.shop;
+  if (!shop) throw invalid('headers.x-shopify-shop-domain', 'missing X-Shopify-Shop-Domain header');
+  const meta = {
+    topic,
+    shop,
+    webhookId: headerOf(headers, 'X-Shopify-Webhook-Id')?.trim() || undefined,
+    eventId: headerOf(headers, 'X-Shopify-Event-Id')?.trim() || undefined,
+    triggeredAt: headerOf(headers, 'X-Shopify-Triggered-At')?.trim() || undefined,
+    apiVersion: headerOf(headers, 'X-Shopify-API-Version')?.trim() || undefined,
+  };
+  const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
+  if (text.trim() === '') throw invalid('body', 'empty body');
+  let json: unknown;
+  try {
+    json = parseLosslessJson(text);
+  } catch (cause) {
+    throw invalid('body', `invalid JSON: ${(cause as Error).message}`, cause);
+  }
+  if (!(ORDER_TOPICS as readonly string[]).includes(topic)) {
+    return { ...meta, order: undefined, events: [] };
+  }
+  const payload = parseOrThrow(ShopifyOrderPayload, json, 'body');
+  const order = normalizeShopifyOrder(payload, { shop, orderId: options.orderId });
+  const base = `shopify:${shop}:${topic}`;
+  const key = meta.eventId
+    ? `${base}:${meta.eventId}`
+    : meta.webhookId
+      ? `${base}:webhook:${meta.webhookId}`
+      : `${base}:${order.source.externalId}:${order.updatedAt}`;
+  const occurredAt = validIso(meta.triggeredAt) ?? order.updatedAt;
+  const events: unknown[] = [];
+  if (topic === 'orders/create') {
+    events.push({ type: 'order.received', idempotencyKey: key, occurredAt, order });
+  } else {
+    events.push({
+      type: 'order.updated',
+      idempotencyKey: key,
+      occurredAt,
+      order,
+      upstreamUpdatedAt: order.updatedAt,
+    });
+  }
+  if (topic === 'orders/cancelled' || payload.cancelled_at) {
+    events.push({
+      type: 'order.cancelled',
+      idempotencyKey: `shopify:${shop}:cancelled:${order.source.externalId}`,
+      occurredAt: validIso(payload.cancelled_at) ?? occurredAt,
+      orderId: order.id,
+      reason: payload.cancel_reason ?? undefined,
+    });
+  }
+  return {
+    ...meta,
+    order,
+    events: events.map((e, i) => parseOrThrow(OrderEventSchema, e, `events[${i}]`)),
+  };
+}
+
+function validIso(s: string | null | undefined): string | undefined {
+  if (!s) return undefined;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+function invalid(path: string, message: string, cause?: unknown): FulfilError {
+  return new FulfilError('INVALID_INPUT', `${path}: ${message}`, { cause, details: { path } });
+}

@@ -1,0 +1,2 @@
+// Core's notes module.
+export * from '@fulfil/core';

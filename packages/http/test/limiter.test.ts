@@ -1,0 +1,179 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createHttpClient, createRateLimiter, type RateLimiter } from '../src';
+import { startScriptServer } from './script-server';
+
+const limiters: RateLimiter[] = [];
+const track = (l: RateLimiter) => {
+  limiters.push(l);
+  return l;
+};
+afterAll(async () => {
+  for (const l of limiters) await l.disconnect();
+});
+
+/** Schedules `n` jobs of weight `w`; returns how many have started so far, live. */
+function burst(limiter: RateLimiter, n: number, w = 1) {
+  const started: number[] = [];
+  const all = Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      limiter.schedule(async () => {
+        started.push(i);
+      }, w),
+    ),
+  );
+  return { started, all };
+}
+
+const until = async (cond: () => boolean | Promise<boolean>) => {
+  for (let i = 0; i < 500 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 10));
+};
+
+describe('createRateLimiter', () => {
+  it('fixed window: at most `limit` per window, the rest wait for the next window', async () => {
+    const limiter = track(createRateLimiter({ kind: 'fixed-window', limit: 3, windowMs: 60_000 }));
+    const { started, all } = burst(limiter, 5);
+    await until(() => started.length >= 3 && limiter.bottleneck.counts().QUEUED === 2);
+    expect(started).toHaveLength(3);
+    expect(await limiter.available()).toBe(0);
+    expect(limiter.bottleneck.counts().QUEUED).toBe(2);
+    // the window's refresh: bottleneck refills the reservoir to `limit`
+    await limiter.bottleneck.updateSettings({ reservoir: 3 });
+    await all;
+    expect(started).toHaveLength(5);
+  });
+
+  it('fixed window: the window refreshes by itself', async () => {
+    const limiter = track(createRateLimiter({ kind: 'fixed-window', limit: 2, windowMs: 150 }));
+    const { started, all } = burst(limiter, 3);
+    await all;
+    expect(started).toHaveLength(3);
+  });
+
+  it('token bucket: a burst of `capacity`, then refills at the rate (never above capacity)', async () => {
+    const limiter = track(
+      createRateLimiter({ kind: 'token-bucket', capacity: 4, refillPerSecond: 20 }),
+    );
+    const { started, all } = burst(limiter, 7);
+    await until(() => started.length >= 4);
+    expect(started.length).toBeLessThanOrEqual(5);
+    await all;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await limiter.available()).toBeLessThanOrEqual(4);
+  });
+
+  it('cost: runs one at a time until the server reports, then learns bucket size and rate', async () => {
+    const limiter = track(
+      createRateLimiter({ kind: 'cost', initial: { maximum: 100, restoreRate: 10 } }),
+    );
+    expect(limiter.budget()).toEqual({ maximum: 100, restoreRate: 10, learned: false });
+    await limiter.schedule(async () => undefined, 10);
+    await limiter.report({
+      available: 30,
+      maximum: 2000,
+      restoreRate: 1000,
+      reserved: 10,
+      actual: 10,
+    });
+    expect(limiter.budget()).toEqual({ maximum: 2000, restoreRate: 1000, learned: true });
+    const now = await limiter.available();
+    expect(now).toBeLessThanOrEqual(40);
+    // a call whose cost exceeds what is available waits for the restore
+    const { started, all } = burst(limiter, 1, 500);
+    expect(started).toHaveLength(0);
+    await all;
+    expect(started).toHaveLength(1);
+  });
+
+  it('cost: refunds reserved - actual, and a weight above the bucket is clamped (no deadlock)', async () => {
+    const limiter = track(
+      createRateLimiter({ kind: 'cost', initial: { maximum: 50, restoreRate: 1 } }),
+    );
+    await limiter.report({ available: 20, maximum: 50, restoreRate: 1 });
+    const before = (await limiter.available())!;
+    await limiter.report({ available: 50, maximum: 50, restoreRate: 1, reserved: 10, actual: 4 });
+    expect((await limiter.available())! - before).toBeCloseTo(6, 0);
+    await limiter.report({ available: 50, maximum: 50, restoreRate: 200 });
+    await limiter.schedule(async () => undefined, 10_000);
+  });
+
+  it('cost: adds what the server restored since its figures were observed before lowering', async () => {
+    const limiter = track(
+      createRateLimiter({ kind: 'cost', initial: { maximum: 1000, restoreRate: 100 } }),
+    );
+    await limiter.report({
+      available: 0,
+      maximum: 1000,
+      restoreRate: 100,
+      observedAt: Date.now() - 2000,
+    });
+    const now = (await limiter.available())!;
+    expect(now).toBeGreaterThanOrEqual(199);
+    expect(now).toBeLessThanOrEqual(260);
+  });
+
+  it('rejects invalid settings with CONFIG_INVALID naming the field', () => {
+    expect(() =>
+      createRateLimiter({ kind: 'token-bucket', capacity: 0, refillPerSecond: 1 }),
+    ).toThrow(/CONFIG_INVALID: limiter.capacity/);
+  });
+
+  it('feeds the onWait hook when a client call waits for the limiter', async () => {
+    const server = await startScriptServer();
+    const waits: number[] = [];
+    const limiter = track(createRateLimiter({ kind: 'fixed-window', limit: 1, windowMs: 200 }));
+    const http = createHttpClient({
+      baseUrl: server.url,
+      limiter,
+      hooks: { onWait: (e) => waits.push(e.waitedMs) },
+    });
+    await Promise.all([http.get('/a'), http.get('/b')]);
+    expect(waits.length).toBeGreaterThanOrEqual(1);
+    await server.close();
+  });
+});
+
+describe('createRateLimiter with Redis clustering', () => {
+  it('two limiters sharing an id share one budget', async () => {
+    const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: false });
+    const id = `fulfil-test-${process.pid}-${Date.now()}`;
+    try {
+      const a = track(
+        createRateLimiter({
+          kind: 'fixed-window',
+          limit: 3,
+          windowMs: 60_000,
+          redis: { id, client: redis, clearDatastore: true },
+        }),
+      );
+      await a.bottleneck.ready();
+      const b = track(
+        createRateLimiter({
+          kind: 'fixed-window',
+          limit: 3,
+          windowMs: 60_000,
+          redis: { id, client: redis },
+        }),
+      );
+      await b.bottleneck.ready();
+      const ra = burst(a, 2);
+      const rb = burst(b, 2);
+      await until(async () => ra.started.length + rb.started.length >= 3);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(ra.started.length + rb.started.length).toBe(3);
+      expect(await a.available()).toBe(0);
+      expect(await b.available()).toBe(0);
+      await a.bottleneck.incrementReservoir(1);
+      await Promise.all([ra.all, rb.all]);
+      expect(ra.started.length + rb.started.length).toBe(4);
+      await a.disconnect();
+      await b.disconnect();
+      expect(redis.status).toBe('ready');
+    } finally {
+      const keys = await redis.keys(`b_${id}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      expect(await redis.keys(`b_${id}*`)).toEqual([]);
+      redis.disconnect();
+    }
+  });
+});

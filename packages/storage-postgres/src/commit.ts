@@ -1,0 +1,174 @@
+import { type Commit, FulfilError } from '@fulfil/core';
+import { invalid } from './commit-check';
+import { sqlState } from './db-errors';
+import type { Queryable } from './runner';
+import { velocityValues } from './velocity';
+
+// The commit: one SQL statement, hence one atomic transaction and one round trip. Internal.
+
+/** Quoted, schema-qualified table names. */
+export interface Tables {
+  orders: string;
+  history: string;
+  inbox: string;
+  outbox: string;
+  timers: string;
+}
+
+/** A unique violation's constraint, if that is what `err` is. */
+function violated(err: unknown): string | undefined {
+  if (sqlState(err) !== '23505') return undefined;
+  const constraint = (err as { constraint?: unknown }).constraint;
+  return typeof constraint === 'string' ? constraint : '';
+}
+
+/**
+ * Writes a checked commit in one statement of data-modifying CTEs. The order row is written
+ * first (`UPDATE ... WHERE version = $expected`, or `INSERT ... ON CONFLICT DO NOTHING` for
+ * a new order); every other part runs only when that row was written, so a stale version
+ * writes nothing and reports `VERSION_CONFLICT` before any id collision can happen. An inbox
+ * key already processed fails the whole statement with a unique violation, reported as
+ * `VERSION_CONFLICT`; a command id that already exists fails it as `INVALID_INPUT`.
+ */
+export async function writeCommit(db: Queryable, t: Tables, commit: Commit): Promise<void> {
+  const { orderId, expectedVersion, record, history } = commit;
+  const at = Date.parse(history.at);
+  const timers = [...new Map(commit.timers.map((timer) => [timer.id, timer])).values()];
+  const rescheduled = new Set(timers.map((timer) => timer.id));
+  // A timer both cancelled and committed again is rescheduled: one write per row.
+  const cancelled = commit.cancelTimerIds.filter((id) => !rescheduled.has(id));
+  const v = velocityValues(record.order);
+  const params = [
+    orderId,
+    record.version,
+    record.status,
+    record.order.source.store,
+    record.order.source.externalId,
+    record.createdAt,
+    record.updatedAt,
+    record.statusSince,
+    record.review?.since ?? null,
+    JSON.stringify(record),
+    expectedVersion,
+    JSON.stringify([...new Set(commit.inboxKeys)]),
+    Number.isNaN(at) ? 0 : at,
+    history.at,
+    history.eventType,
+    history.from,
+    history.to,
+    JSON.stringify(history),
+    JSON.stringify(
+      commit.commands.map((command) => ({
+        id: command.id,
+        order_id: command.orderId,
+        type: command.type,
+        command,
+        idempotency_key: command.idempotencyKey,
+      })),
+    ),
+    JSON.stringify(cancelled),
+    Date.now(),
+    JSON.stringify(
+      timers.map((timer) => ({
+        id: timer.id,
+        order_id: timer.orderId,
+        due_at: Date.parse(timer.dueAt),
+        purpose: timer.purpose,
+        timer,
+      })),
+    ),
+    record.order.createdAt,
+    v.email ?? null,
+    v.ip ?? null,
+    v.address ?? null,
+    v.phone ?? null,
+  ];
+  const writeOrder =
+    expectedVersion === 0
+      ? `INSERT INTO ${t.orders} (order_id, version, status, store, external_id, created_at,
+           updated_at, status_since, review_since, record, placed_at, v_email, v_ip, v_address, v_phone)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10::json, $23, $24, $25, $26, $27
+         WHERE $11::int = 0
+         ON CONFLICT (order_id) DO NOTHING RETURNING 1`
+      : `UPDATE ${t.orders} SET version = $2, status = $3, store = $4, external_id = $5,
+           created_at = $6, updated_at = $7, status_since = $8, review_since = $9,
+           record = $10::json, placed_at = $23, v_email = $24, v_ip = $25, v_address = $26,
+           v_phone = $27
+         WHERE order_id = $1 AND version = $11 RETURNING 1`;
+  const ok = 'EXISTS (SELECT 1 FROM o)';
+  let written: number;
+  try {
+    const { rows } = await db.query<{ written: number }>(
+      `WITH o AS (${writeOrder}),
+       i AS (
+         INSERT INTO ${t.inbox} (key, processed_at)
+         SELECT k, $13 FROM jsonb_array_elements_text($12::jsonb) AS k WHERE ${ok}
+         RETURNING 1
+       ),
+       h AS (
+         INSERT INTO ${t.history} (order_id, version, at, event_type, from_status, to_status, entry)
+         SELECT $1, $2, $14, $15, $16, $17, $18::json WHERE ${ok}
+         RETURNING 1
+       ),
+       c AS (
+         INSERT INTO ${t.outbox} (id, order_id, type, command, idempotency_key)
+         SELECT e.v->>'id', e.v->>'order_id', e.v->>'type', e.v->'command', e.v->>'idempotency_key'
+         FROM json_array_elements($19::json) WITH ORDINALITY AS e(v, n) WHERE ${ok}
+         ORDER BY e.n
+         RETURNING 1
+       ),
+       x AS (
+         UPDATE ${t.timers} SET status = 'cancelled', claimed_until = NULL, finished_at = $21
+         WHERE ${ok} AND status = 'pending'
+           AND id IN (SELECT jsonb_array_elements_text($20::jsonb))
+         RETURNING 1
+       ),
+       tm AS (
+         INSERT INTO ${t.timers} (id, order_id, due_at, purpose, timer)
+         SELECT e.v->>'id', e.v->>'order_id', (e.v->>'due_at')::float8, e.v->>'purpose', e.v->'timer'
+         FROM json_array_elements($22::json) WITH ORDINALITY AS e(v, n) WHERE ${ok}
+         ORDER BY e.n
+         ON CONFLICT (id) DO UPDATE SET order_id = excluded.order_id, due_at = excluded.due_at,
+           purpose = excluded.purpose, timer = excluded.timer, status = 'pending',
+           claim_token = NULL, claimed_until = NULL, finished_at = NULL
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM o)::int AS written`,
+      params,
+    );
+    written = Number(rows[0]?.written ?? 0);
+  } catch (err) {
+    const constraint = violated(err);
+    if (constraint === undefined) throw err;
+    if (constraint.startsWith('outbox')) {
+      throw invalid(
+        orderId,
+        'commit.commands',
+        `a command id already exists (${detail(err)})`,
+        err,
+      );
+    }
+    // The inbox (or, for a damaged database, history) already has this event.
+    throw new FulfilError(
+      'VERSION_CONFLICT',
+      `order "${orderId}": an event of this commit was already processed; reload and skip it (${detail(err)})`,
+      { cause: err, details: { orderId, constraint } },
+    );
+  }
+  if (written === 1) return;
+  const { rows } = await db.query<{ version: number }>(
+    `SELECT version FROM ${t.orders} WHERE order_id = $1`,
+    [orderId],
+  );
+  const stored = rows[0] === undefined ? null : Number(rows[0].version);
+  throw new FulfilError(
+    'VERSION_CONFLICT',
+    `order "${orderId}" is at version ${stored ?? 'none'}, commit expected ${expectedVersion}`,
+    { details: { orderId, expectedVersion, storedVersion: stored } },
+  );
+}
+
+function detail(err: unknown): string {
+  const d = (err as { detail?: unknown }).detail;
+  return typeof d === 'string' ? d : err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+
+// One small query runner over `pg` (a Pool) and PGlite. Internal.
+
+/** The rows a query returned and how many rows it changed. */
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** Anything that runs one parameterized statement. */
+export interface Queryable {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
+}
+
+/** A pg `Pool`, as far as this package uses it. */
+export interface PoolLike {
+  query(
+    config: string | { text: string; values?: unknown[]; name?: string },
+    params?: unknown[],
+  ): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  connect(): Promise<{
+    query(
+      config: string | { text: string; values?: unknown[]; name?: string },
+      params?: unknown[],
+    ): Promise<{ rows: unknown[]; rowCount: number | null }>;
+    release(err?: boolean | Error): void;
+  }>;
+  end(): Promise<void>;
+}
+
+/** A PGlite instance, as far as this package uses it (kept structural: PGlite is an optional peer). */
+export interface PGliteLike {
+  query(
+    text: string,
+    params?: unknown[],
+  ): Promise<{ rows: unknown[]; affectedRows?: number | undefined }>;
+  transaction<T>(
+    fn: (tx: {
+      query(
+        text: string,
+        params?: unknown[],
+      ): Promise<{ rows: unknown[]; affectedRows?: number | undefined }>;
+    }) => Promise<T>,
+  ): Promise<T>;
+}
+
+/** Runs statements and transactions on one database. */
+export interface Runner extends Queryable {
+  readonly kind: 'pg' | 'pglite';
+  /** Runs `fn` in one transaction (BEGIN/COMMIT on one client); rolls back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Ends the pool when this runner created it; otherwise does nothing. */
+  close(): Promise<void>;
+}
+
+/** Where a runner connects: exactly one of the three. */
+export interface RunnerSource {
+  pool?: PoolLike | undefined;
+  connectionString?: string | undefined;
+  pglite?: PGliteLike | undefined;
+}
+
+export function createRunner(source: RunnerSource): Runner {
+  if (source.pglite) return pgliteRunner(source.pglite);
+  if (source.pool) return poolRunner(source.pool, false);
+  const pool = new pg.Pool({ connectionString: source.connectionString, max: 10 });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => {});
+  return poolRunner(pool as unknown as PoolLike, true);
+}
+
+function poolRunner(pool: PoolLike, owned: boolean): Runner {
+  const wrap = <R>(r: { rows: unknown[]; rowCount: number | null }): QueryResult<R> => ({
+    rows: r.rows as R[],
+    rowCount: r.rowCount ?? 0,
+  });
+  // Statements with parameters are prepared once per connection (named by a hash of their
+  // text), so the server parses and plans the hot statements once.
+  const names = new Map<string, string>();
+  const prepared = (text: string, values: unknown[] | undefined) => {
+    if (values === undefined) return { text };
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `fulfil_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      names.set(text, name);
+    }
+    return { text, values, name };
+  };
+  return {
+    kind: 'pg',
+    async query<R>(text: string, params?: unknown[]) {
+      return wrap<R>(await pool.query(prepared(text, params)));
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const tx: Queryable = {
+          async query<R>(text: string, params?: unknown[]) {
+            return wrap<R>(await client.query(prepared(text, params)));
+          },
+        };
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError as Error;
+        }
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async close() {
+      if (owned) await pool.end();
+    },
+  };
+}
+
+function pgliteRunner(db: PGliteLike): Runner {
+  const wrap = <R>(r: { rows: unknown[]; affectedRows?: number | undefined }): QueryResult<R> => ({
+    rows: r.rows as R[],
+    rowCount: r.affectedRows ?? r.rows.length,
+  });
+  return {
+    kind: 'pglite',
+    async query<R>(text: string, params?: unknown[]) {
+      return wrap<R>(await db.query(text, params));
+    },
+    transaction(fn) {
+      return db.transaction((tx) =>
+        fn({
+          async query<R>(text: string, params?: unknown[]) {
+            return wrap<R>(await tx.query(text, params));
+          },
+        }),
+      );
+    },
+    async close() {},
+  };
+}

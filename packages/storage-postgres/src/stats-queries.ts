@@ -1,0 +1,133 @@
+import { parseOrThrow } from '@fulfil/core';
+import { z } from 'zod';
+import type { Tables } from './commit';
+import type { Run } from './operations';
+
+// History and demand statistics: time in state, daily demand. Internal; on PostgresStorage.
+
+/** How long orders stayed in one state (completed stays only: the order has left it). */
+export interface StateDuration {
+  state: string;
+  /** Completed stays counted. */
+  count: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+/** Units routed from one location for one SKU on one UTC day. */
+export interface DailyDemand {
+  /** `YYYY-MM-DD` (UTC). */
+  day: string;
+  sku: string;
+  locationId: string;
+  units: number;
+}
+
+/** Statistics over history and shipments. */
+export interface StatsQueries {
+  /**
+   * Daily demand per SKU and location for forecasting: units in shipments created in
+   * `[since, until)` (rejected and cancelled shipments left out; a kit shipped whole counts
+   * its own SKU), by day, SKU and location.
+   */
+  dailyDemand(options: { since: number | string; until?: number | string }): Promise<DailyDemand[]>;
+  /**
+   * Time in state: for every stay in a state that began at or after `since` and has ended
+   * (a later history entry moved the order to another state), its length; p50, p95 and max
+   * per state, by state name.
+   */
+  timeInState(options: { since: number | string }): Promise<StateDuration[]>;
+}
+
+/** Epoch ms or an ISO 8601 timestamp. */
+export const Instant = z.union([
+  z.number().finite(),
+  z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 timestamp'),
+]);
+
+export function createStatsQueries(run: Run, t: Tables): StatsQueries {
+  return {
+    async dailyDemand(options) {
+      const o = parseOrThrow(
+        z.object({ since: Instant, until: Instant.optional() }),
+        options,
+        'options',
+      );
+      const iso = (v: number | string) =>
+        new Date(typeof v === 'number' ? v : Date.parse(v)).toISOString();
+      return run('dailyDemand', async (db) => {
+        const { rows } = await db.query<{
+          day: string;
+          sku: string;
+          location_id: string;
+          units: number;
+        }>(
+          `WITH s AS (
+             SELECT sh.v AS shipment, (sh.v->>'createdAt')::timestamptz AS created
+             FROM ${t.orders} o, json_array_elements(o.record->'shipments') AS sh(v)
+             WHERE o.updated_at >= $1::timestamptz
+           )
+           SELECT to_char(date_trunc('day', s.created, 'UTC') AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+             l.v->>'sku' AS sku, s.shipment->>'locationId' AS location_id,
+             sum((l.v->>'quantity')::int)::int AS units
+           FROM s, json_array_elements(s.shipment->'lines') AS l(v)
+           WHERE s.created >= $1::timestamptz AND ($2::timestamptz IS NULL OR s.created < $2::timestamptz)
+             AND s.shipment->>'status' NOT IN ('rejected', 'cancelled')
+           GROUP BY 1, 2, 3
+           ORDER BY 1, (l.v->>'sku') COLLATE "C", (s.shipment->>'locationId') COLLATE "C"`,
+          [iso(o.since), o.until === undefined ? null : iso(o.until)],
+        );
+        return rows.map((r) => ({
+          day: r.day,
+          sku: r.sku,
+          locationId: r.location_id,
+          units: Number(r.units),
+        }));
+      });
+    },
+
+    async timeInState(options) {
+      const o = parseOrThrow(z.object({ since: Instant }), options, 'options');
+      const since = new Date(typeof o.since === 'number' ? o.since : Date.parse(o.since));
+      return run('timeInState', async (db) => {
+        const { rows } = await db.query<{
+          state: string;
+          n: number;
+          p50: number;
+          p95: number;
+          max: number;
+        }>(
+          `WITH h AS (
+             SELECT order_id, version, at, to_status,
+               lag(to_status) OVER (PARTITION BY order_id ORDER BY version) AS prev
+             FROM ${t.history}
+           ),
+           entered AS (
+             SELECT order_id, version, at, to_status FROM h WHERE prev IS DISTINCT FROM to_status
+           ),
+           stays AS (
+             SELECT to_status AS state, at,
+               extract(epoch FROM lead(at) OVER (PARTITION BY order_id ORDER BY version) - at)
+                 * 1000 AS ms
+             FROM entered
+           )
+           SELECT state, count(*)::int AS n,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::float8 AS p50,
+             percentile_cont(0.95) WITHIN GROUP (ORDER BY ms)::float8 AS p95,
+             max(ms)::float8 AS max
+           FROM stays WHERE ms IS NOT NULL AND at >= $1
+           GROUP BY state ORDER BY state COLLATE "C"`,
+          [since.toISOString()],
+        );
+        return rows.map((r) => ({
+          state: r.state,
+          count: Number(r.n),
+          p50Ms: Number(r.p50),
+          p95Ms: Number(r.p95),
+          maxMs: Number(r.max),
+        }));
+      });
+    },
+  };
+}

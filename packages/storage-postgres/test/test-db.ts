@@ -1,0 +1,109 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import {
+  createPostgresStorage,
+  migrate,
+  type PostgresStorage,
+  type PostgresStorageOptions,
+} from '../src';
+
+/** The real server when set (`.ci/run` sets it), else embedded PGlite. */
+export const DATABASE_URL = process.env.DATABASE_URL;
+
+/** One test file's database: its own schema `t_<random>`, dropped by `drop()`. */
+export interface TestDatabase {
+  kind: 'postgres' | 'pglite';
+  schema: string;
+  /** Runs one statement (for tests that poke at rows). */
+  sql<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  /** A storage on this schema (sharing the file's pool or PGlite). */
+  storage(options?: Partial<PostgresStorageOptions>): PostgresStorage;
+  /** A storage on its own pool, as another process would have (PGlite: the same instance). */
+  connect(): PostgresStorage;
+  /** Empties every table. */
+  truncate(): Promise<void>;
+  /** Drops the schema and closes everything. */
+  drop(): Promise<void>;
+}
+
+/** Opens the file's database and migrates a fresh schema. */
+export async function openTestDatabase(): Promise<TestDatabase> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const opened: PostgresStorage[] = [];
+  let source: Pick<PostgresStorageOptions, 'pool' | 'pglite'>;
+  let close: () => Promise<void>;
+  if (DATABASE_URL) {
+    const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 8 });
+    source = { pool };
+    close = () => pool.end();
+  } else {
+    const pglite = await createPGlite();
+    source = { pglite };
+    close = () => pglite.close();
+  }
+  await migrate({ ...source, schema });
+  const run = async <R>(text: string, params?: unknown[]) => {
+    const result = source.pool
+      ? await source.pool.query(text, params)
+      : await source.pglite!.query(text, params);
+    return result.rows as R[];
+  };
+  return {
+    kind: DATABASE_URL ? 'postgres' : 'pglite',
+    schema,
+    sql: run,
+    storage: (options = {}) =>
+      createPostgresStorage({ ...source, schema, autoMigrate: false, ...options }),
+    connect() {
+      const storage = DATABASE_URL
+        ? createPostgresStorage({ connectionString: DATABASE_URL, schema, autoMigrate: false })
+        : createPostgresStorage({ ...source, schema, autoMigrate: false });
+      opened.push(storage);
+      return storage;
+    },
+    async truncate() {
+      const s = `"${schema}"`;
+      await run(
+        `TRUNCATE ${s}.orders, ${s}.history, ${s}.inbox, ${s}.outbox, ${s}.timers RESTART IDENTITY`,
+      );
+      await Promise.all(opened.splice(0).map((storage) => storage.close()));
+    },
+    async drop() {
+      await Promise.all(opened.splice(0).map((storage) => storage.close()));
+      await run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await close();
+    },
+  };
+}
+
+/**
+ * A fresh PGlite. Its first start runs initdb (seconds on a busy 2-core machine), so the
+ * empty data directory is cached in the temp dir (keyed by the PGlite build) and later
+ * instances start from it. A missing or unreadable cache falls back to a plain start.
+ */
+async function createPGlite(): Promise<PGlite> {
+  const build = createHash('sha1')
+    .update(import.meta.resolve('@electric-sql/pglite'))
+    .digest('hex');
+  const file = join(tmpdir(), `fulfil-pglite-${build.slice(0, 12)}.tar`);
+  try {
+    const data = await readFile(file);
+    return await PGlite.create({ loadDataDir: new Blob([data]) });
+  } catch {
+    // No usable cache: start fresh and write one.
+  }
+  const pglite = await PGlite.create();
+  try {
+    const dump = await pglite.dumpDataDir('none');
+    const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, file);
+  } catch {
+    // The cache is only a speed-up.
+  }
+  return pglite;
+}
