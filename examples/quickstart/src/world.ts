@@ -4,13 +4,13 @@ import {
   createMemoryInventory,
   createMemoryStorage,
   createMemoryStore,
-  createMemoryVelocitySource,
   createSimulatedClock,
   createSimulatedWarehouse,
   type InventorySnapshot,
   KeywordNoteClassifier,
   type Location,
   RuleBasedRiskScorer,
+  storageVelocitySource,
 } from '@fulfil/core';
 import { STORE } from './catalog';
 import { DEMO_RULES } from './rules';
@@ -45,10 +45,10 @@ export function createDemoWorld(start: number, stock: InventorySnapshot, locatio
     clock,
     inventory: createMemoryInventory({ stock }),
     classifier: new KeywordNoteClassifier(),
+    // Velocity (orders per email / IP / address / phone) is counted from stored orders.
     risk: new RuleBasedRiskScorer({
       typicalOrderTotal: 9000,
-      velocity: createMemoryVelocitySource(),
-      recordOrders: true,
+      velocity: storageVelocitySource(storage),
     }),
     warehouses: {
       'east-wh': warehouse('east-wh', 'east'),

@@ -80,7 +80,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     parsed.onCorrupt ??
     ((error: FulfilError) => console.warn(`[@fulfil/storage-postgres] ${error.message}`));
   let ready: Promise<unknown> | undefined = parsed.autoMigrate ? undefined : Promise.resolve();
-  const capabilities: StorageCapabilities = { multiProcess: true };
+  const capabilities: StorageCapabilities = { multiProcess: true, velocity: true };
 
   /** Runs `fn` once the schema is migrated; wraps driver errors as `ADAPTER_FAILED`. */
   async function run<T>(what: string, fn: (db: Queryable) => Promise<T>, details = {}): Promise<T> {

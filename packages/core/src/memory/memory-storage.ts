@@ -1,6 +1,7 @@
 import type { Command, HistoryEntry, Timer } from '../model/commands';
 import type { OrderRecord } from '../model/record';
 import type { ClaimedCommand, ClaimedTimer, Storage, StorageCapabilities } from '../ports/storage';
+import { velocityValues } from '../risk/velocity';
 import {
   checkClaimOptions,
   claimLost,
@@ -101,7 +102,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
   let seq = 0;
   let tokens = 0;
   const nextToken = () => `claim-${++tokens}`;
-  const capabilities: StorageCapabilities = { multiProcess: false };
+  const capabilities: StorageCapabilities = { multiProcess: false, velocity: true };
 
   return {
     capabilities,
@@ -164,6 +165,17 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
         .filter((record) => statuses === undefined || statuses.has(record.status))
         .sort(oldestFirst);
       return structuredClone(found.slice(0, query.limit ?? found.length));
+    },
+
+    async countRecentOrders(query) {
+      let n = 0;
+      for (const record of records.values()) {
+        if (record.orderId === query.excludeOrderId) continue;
+        const at = Date.parse(record.order.createdAt);
+        if (at < query.since || at > query.until) continue;
+        if (velocityValues(record.order)[query.key] === query.value) n++;
+      }
+      return n;
     },
 
     async claimCommands(claim) {

@@ -1,5 +1,6 @@
 import type { Command, HistoryEntry, Timer } from '../model/commands';
 import type { OrderRecord } from '../model/record';
+import type { VelocityQuery } from '../risk/velocity';
 
 /** One atomic write: everything that a decision produced. */
 export interface Commit {
@@ -43,6 +44,8 @@ export interface ClaimOptions {
 export interface StorageCapabilities {
   /** Several processes may share this storage (claims are safe across processes). */
   multiProcess: boolean;
+  /** `countRecentOrders` is implemented (risk velocity from stored orders). */
+  velocity?: boolean;
 }
 
 /**
@@ -92,5 +95,11 @@ export interface Storage {
     failure: { error: string; retryAt?: number },
   ): Promise<void>;
   claimDueTimers(options: ClaimOptions): Promise<ClaimedTimer[]>;
+  /**
+   * Optional (capability `velocity`): how many stored orders share a normalized email,
+   * IP, address or phone (core's `velocityValues`) with `createdAt` in `[since, until]`,
+   * leaving out `excludeOrderId`. Feeds the risk scorer through `storageVelocitySource`.
+   */
+  countRecentOrders?(query: VelocityQuery): Promise<number>;
   completeTimer(timerId: string, claimToken: string): Promise<void>;
 }

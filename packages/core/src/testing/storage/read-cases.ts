@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeCommand, makeCommit, makeTimer } from '../fixtures';
-import { AWKWARD_STRINGS } from '../helpers';
+import { AWKWARD_STRINGS, gated } from '../helpers';
 import type { StorageCaseContext } from './context';
 
 /** Cases for copies, verbatim strings, history, the inbox and `listOrders`. */
@@ -136,5 +136,45 @@ export function readCases(ctx: StorageCaseContext): void {
       expect(all.map((r) => r.orderId)).toEqual([ids[3], ids[1], ids[2], ids[0], ids[4]]);
       expect(await ctx.storage.listOrders({ statuses: ['delivered'] })).toEqual([]);
     });
+  });
+
+  describe('velocity (capability)', () => {
+    it.skipIf(!ctx.capabilities.velocity)(
+      gated(
+        ctx.capabilities.velocity === true,
+        'countRecentOrders counts stored orders sharing a normalized value within the window',
+        'storage does not declare velocity: true',
+      ),
+      async () => {
+        const email = `Fraud.${Date.now()}@Example.com`;
+        const at = (iso: string) => ({ createdAt: iso, updatedAt: iso });
+        const a = makeCommit({
+          record: { order: { customer: { email, tags: [] }, ...at('2026-11-27T08:00:00.000Z') } },
+        });
+        const b = makeCommit({
+          record: {
+            order: {
+              customer: { email: email.toUpperCase(), tags: [] },
+              ...at('2026-11-27T08:30:00.000Z'),
+            },
+          },
+        });
+        const old = makeCommit({
+          record: { order: { customer: { email, tags: [] }, ...at('2026-11-20T08:00:00.000Z') } },
+        });
+        for (const c of [a, b, old]) await ctx.storage.commit(c);
+        const count = ctx.storage.countRecentOrders?.bind(ctx.storage);
+        expect(count).toBeTypeOf('function');
+        const query = {
+          key: 'email' as const,
+          value: email.toLowerCase(),
+          since: Date.parse('2026-11-27T00:00:00Z'),
+          until: Date.parse('2026-11-27T23:59:59Z'),
+        };
+        expect(await count?.(query)).toBe(2);
+        expect(await count?.({ ...query, excludeOrderId: a.orderId })).toBe(1);
+        expect(await count?.({ ...query, value: 'nobody@example.com' })).toBe(0);
+      },
+    );
   });
 }
