@@ -1,3 +1,9 @@
 export type { DispatchReport } from './dispatcher';
 export { createEngine, type Engine, type IngestResult, type OrderExplanation } from './engine';
 export type { DispatchOptions, EngineOptions } from './options';
+export {
+  handleWarehouseWebhook,
+  type UnmatchedShipment,
+  type WarehouseWebhookOptions,
+  type WarehouseWebhookOutcome,
+} from './warehouse-webhook';

@@ -1,8 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FulfilError, isFulfilError } from '../errors';
+import type { ShipmentRequest } from '../model/commands';
 import { OrderEvent } from '../model/events';
-import type { WarehouseAdapter, WarehouseCapabilities } from '../ports/warehouse';
+import type {
+  WarehouseAdapter,
+  WarehouseCapabilities,
+  WarehouseWebhookRequest,
+} from '../ports/warehouse';
 import { makeShipmentRequest } from './fixtures';
 import { gated } from './helpers';
+
+/** Faults a setup can make its fake vendor answer with. */
+export type WarehouseFault = 'rate_limited' | 'server_error' | 'bad_request';
 
 /** What a warehouse factory hands the conformance suite. */
 export interface WarehouseTestSetup {
@@ -22,6 +31,28 @@ export interface WarehouseTestSetup {
    * shipment-event cases are skipped.
    */
   shipAll?(): Promise<void>;
+  /**
+   * Ships only these units of an accepted shipment (a partial shipment), with
+   * tracking. Without it the partial-shipment case is skipped.
+   */
+  shipPart?(request: ShipmentRequest, lines: { lineId: string; quantity: number }[]): Promise<void>;
+  /**
+   * Makes the vendor answer the next `times` requests with a fault: `rate_limited`
+   * (429 with the vendor's reset header, a short wait), `server_error` (500/503),
+   * or `bad_request` (the vendor's 400/422 saying the order is wrong). Configure
+   * the adapter's retry backoff short (tens of ms) in the setup. Without it the
+   * fault cases are skipped.
+   */
+  failNext?(fault: WarehouseFault, times: number): Promise<void>;
+  /** Every HTTP request the vendor has received so far (proves a 4xx is not retried). */
+  requestCount?(): Promise<number>;
+  /**
+   * The webhook the vendor would send now about this shipment (call after
+   * `shipAll`/`shipPart`). Without it the webhook cases are skipped.
+   */
+  webhookFor?(request: ShipmentRequest): Promise<WarehouseWebhookRequest>;
+  /** The same webhook with its authentication broken (bad signature, wrong token). */
+  forge?(valid: WarehouseWebhookRequest): WarehouseWebhookRequest;
   /** Releases what the setup opened. Runs after each case. */
   cleanup?(): Promise<void>;
 }
@@ -60,6 +91,11 @@ export function warehouseConformance(name: string, factory: WarehouseFactory): v
     const probed = {
       unknownSku: probe.unknownSku !== undefined,
       shipAll: probe.shipAll !== undefined,
+      shipPart: probe.shipPart !== undefined,
+      failNext: probe.failNext !== undefined,
+      requestCount: probe.requestCount !== undefined,
+      webhookFor: probe.webhookFor !== undefined && probe.shipAll !== undefined,
+      forge: probe.forge !== undefined,
     };
     await probe.cleanup?.();
 
@@ -88,6 +124,7 @@ export function warehouseConformance(name: string, factory: WarehouseFactory): v
       if (caps.holdUntil) expect(typeof adapter.holdUntil).toBe('function');
       if (caps.inventory) expect(typeof adapter.inventory).toBe('function');
       if (caps.shipmentEvents) expect(typeof adapter.pollEvents).toBe('function');
+      if (caps.webhooks) expect(typeof adapter.handleWebhook).toBe('function');
     });
 
     describe('submit', () => {
@@ -214,5 +251,171 @@ export function warehouseConformance(name: string, factory: WarehouseFactory): v
         expect(later.map((e) => e.idempotencyKey)).not.toContain(event.idempotencyKey);
       },
     );
+
+    const partial = caps.shipmentEvents && probed.shipPart;
+    it.skipIf(!partial)(
+      gated(
+        partial,
+        'a partial shipment is reported with the shipped lines, the rest later',
+        caps.shipmentEvents
+          ? 'setup gives no shipPart()'
+          : 'adapter declares shipmentEvents: false',
+      ),
+      async () => {
+        const req = request(setup.sku, 3);
+        await setup.adapter.submit(req, key());
+        const lineId = req.lines[0]!.lineId;
+        await setup.shipPart!(req, [{ lineId, quantity: 1 }]);
+        const all = await setup.adapter.pollEvents!(0);
+        const shipped = all.filter(
+          (e) => e.type === 'warehouse.shipped' && e.shipmentId === req.shipment.id,
+        );
+        expect(shipped).toHaveLength(1);
+        expect(shipped[0]).toMatchObject({
+          orderId: req.orderId,
+          lines: [{ lineId, quantity: 1 }],
+          tracking: { carrier: expect.stringMatching(/\S/), number: expect.stringMatching(/\S/) },
+        });
+        await setup.shipPart!(req, [{ lineId, quantity: 2 }]);
+        const after = await setup.adapter.pollEvents!(0);
+        const units = after
+          .filter((e) => e.type === 'warehouse.shipped' && e.shipmentId === req.shipment.id)
+          .flatMap((e) => (e.type === 'warehouse.shipped' ? (e.lines ?? []) : []))
+          .reduce((n, l) => n + l.quantity, 0);
+        expect(units).toBe(3);
+      },
+    );
+
+    describe('upstream faults', () => {
+      const noFaults = 'setup gives no failNext()';
+      it.skipIf(!probed.failNext)(
+        gated(probed.failNext, '429 is waited out and retried: one upstream order', noFaults),
+        async () => {
+          const before = await setup.upstreamOrderCount();
+          await setup.failNext!('rate_limited', 2);
+          const result = await setup.adapter.submit(request(), key());
+          expect(result).toMatchObject({ status: 'accepted' });
+          expect(await setup.upstreamOrderCount()).toBe(before + 1);
+        },
+      );
+
+      it.skipIf(!probed.failNext)(
+        gated(probed.failNext, '5xx is retried with the same key: one upstream order', noFaults),
+        async () => {
+          const before = await setup.upstreamOrderCount();
+          const req = request();
+          const k = key();
+          await setup.failNext!('server_error', 2);
+          const first = await setup.adapter.submit(req, k);
+          expect(first).toMatchObject({ status: 'accepted' });
+          expect(await setup.adapter.submit(req, k)).toEqual(first);
+          expect(await setup.upstreamOrderCount()).toBe(before + 1);
+        },
+      );
+
+      it.skipIf(!probed.failNext)(
+        gated(
+          probed.failNext,
+          'a 5xx that does not stop throws a retryable FulfilError after bounded attempts',
+          noFaults,
+        ),
+        async () => {
+          await setup.adapter.submit(request(), key());
+          const before = probed.requestCount ? await setup.requestCount!() : 0;
+          await setup.failNext!('server_error', 1000);
+          let error: unknown;
+          try {
+            await setup.adapter.submit(request(), key());
+          } catch (err) {
+            error = err;
+          }
+          expect(isFulfilError(error), `expected a FulfilError, got ${String(error)}`).toBe(true);
+          const details = (error as FulfilError).details as { retryable?: unknown } | undefined;
+          expect(details?.retryable).not.toBe(false);
+          if (probed.requestCount) {
+            const attempts = (await setup.requestCount!()) - before;
+            expect(attempts).toBeGreaterThan(1);
+            expect(attempts).toBeLessThanOrEqual(20);
+          }
+        },
+      );
+
+      it.skipIf(!probed.failNext)(
+        gated(
+          probed.failNext,
+          'a 4xx saying the order is wrong is a rejection with a reason, not a retry',
+          noFaults,
+        ),
+        async () => {
+          await setup.adapter.submit(request(), key());
+          const before = probed.requestCount ? await setup.requestCount!() : 0;
+          const orders = await setup.upstreamOrderCount();
+          await setup.failNext!('bad_request', 1);
+          const result = await setup.adapter.submit(request(), key());
+          expect(result.status).toBe('rejected');
+          if (result.status === 'rejected') expect(result.reason).toMatch(/\S/);
+          expect(await setup.upstreamOrderCount()).toBe(orders);
+          if (probed.requestCount) expect((await setup.requestCount!()) - before).toBe(1);
+        },
+      );
+    });
+
+    const hooks = caps.webhooks === true && probed.webhookFor;
+    const noHooks = caps.webhooks
+      ? 'setup gives no webhookFor() and shipAll()'
+      : 'adapter declares webhooks: false';
+    describe('webhooks', () => {
+      it.skipIf(!hooks)(
+        gated(hooks, 'a shipment webhook becomes a shipped event, the same on redelivery', noHooks),
+        async () => {
+          const req = request();
+          await setup.adapter.submit(req, key());
+          await setup.shipAll!();
+          const hook = await setup.webhookFor!(req);
+          const result = await setup.adapter.handleWebhook!(hook);
+          expect(result.status).toBe(200);
+          for (const event of result.events) expect(OrderEvent.safeParse(event).success).toBe(true);
+          const shipped = result.events.filter(
+            (e) => e.type === 'warehouse.shipped' && e.shipmentId === req.shipment.id,
+          );
+          expect(shipped).toHaveLength(1);
+          expect(shipped[0]).toMatchObject({
+            orderId: req.orderId,
+            tracking: { carrier: expect.stringMatching(/\S/), number: expect.stringMatching(/\S/) },
+          });
+          const again = await setup.adapter.handleWebhook!(hook);
+          expect(again.status).toBe(200);
+          expect(again.events.map((e) => e.idempotencyKey)).toEqual(
+            result.events.map((e) => e.idempotencyKey),
+          );
+        },
+      );
+
+      const forged = hooks && probed.forge;
+      it.skipIf(!forged)(
+        gated(
+          forged,
+          'a webhook with a bad signature or token is refused with 401 and no event',
+          hooks ? 'setup gives no forge()' : noHooks,
+        ),
+        async () => {
+          const req = request();
+          await setup.adapter.submit(req, key());
+          await setup.shipAll!();
+          const bad = setup.forge!(await setup.webhookFor!(req));
+          const result = await setup.adapter.handleWebhook!(bad);
+          expect(result.status).toBe(401);
+          expect(result.events).toEqual([]);
+          const { authorization: _a, Authorization: _b, ...headers } = bad.headers;
+          const stripped = await setup.adapter.handleWebhook!({
+            ...bad,
+            headers,
+            url: bad.url.split('?')[0]!,
+          });
+          expect(stripped.status).toBe(401);
+          expect(stripped.events).toEqual([]);
+        },
+      );
+    });
   });
 }

@@ -19,5 +19,9 @@ warehouseConformance('simulated', async () => {
     unknownSku: 'NOPE-404',
     upstreamOrderCount: async () => adapter.orders().length,
     shipAll: async () => void clock.advance(shipAfterMs),
+    shipPart: async (request, lines) => {
+      clock.advance(60_000);
+      adapter.partialShip(request.shipment.id, lines);
+    },
   };
 });
