@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { signShopifyWebhook } from '@fulfil/adapter-shopify';
+import {
+  createEngine,
+  createMemoryInventory,
+  createSimulatedClock,
+  createSimulatedWarehouse,
+  type Engine,
+} from '@fulfil/core';
+import { createPostgresStorage, migrate } from '@fulfil/storage-postgres';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLambdaHost, type HttpEvent } from '../src/host';
+
+const SECRET = 'test_secret_key';
+const ORDER = '5813624569912345678';
+const SCHEMA = `lambda_${randomBytes(4).toString('hex')}`;
+const clock = createSimulatedClock('2026-11-27T09:00:00Z');
+const stock = { main: { 'TEE-M': 10 } };
+const warehouse = createSimulatedWarehouse({
+  name: 'main',
+  clock,
+  locations: ['main'],
+  stock,
+  shipAfterMs: 3_600_000,
+});
+
+let close: () => Promise<void>;
+let engineOnce: Promise<Engine>;
+let builds = 0;
+beforeAll(async () => {
+  // The real server in CI (DATABASE_URL), embedded PGlite on a fresh machine.
+  const url = process.env.DATABASE_URL;
+  const pool = url ? new pg.Pool({ connectionString: url, max: 2 }) : undefined;
+  const pglite = pool ? undefined : new PGlite();
+  const source = pool ? { pool } : { pglite: pglite! };
+  await migrate({ ...source, schema: SCHEMA });
+  close = async () => {
+    const sql = `DROP SCHEMA "${SCHEMA}" CASCADE`;
+    if (pool) {
+      await pool.query(sql);
+      await pool.end();
+    } else {
+      await pglite?.query(sql);
+      await pglite?.close();
+    }
+  };
+  engineOnce = Promise.resolve().then(() => {
+    builds++;
+    return createEngine({
+      storage: createPostgresStorage({ ...source, schema: SCHEMA, autoMigrate: false }),
+      inventory: createMemoryInventory({ stock }),
+      warehouses: { main: warehouse },
+      locations: [{ id: 'main', warehouse: 'main' }],
+      clock,
+      autoDispatch: false,
+    });
+  });
+}, 60_000);
+afterAll(() => close());
+
+const host = createLambdaHost({ engine: () => engineOnce, shopifySecrets: [SECRET] });
+
+const body = JSON.stringify({
+  id: 0,
+  admin_graphql_api_id: `gid://shopify/Order/${ORDER}`,
+  name: '#1001',
+  email: 'ada@example.com',
+  created_at: '2026-11-27T09:00:00Z',
+  updated_at: '2026-11-27T09:00:05Z',
+  currency: 'USD',
+  financial_status: 'paid',
+  subtotal_price: '50.00',
+  total_price: '50.00',
+  total_tax: '0.00',
+  tags: '',
+  note: null,
+  shipping_address: {
+    address1: '1 Main St',
+    city: 'Brooklyn',
+    province_code: 'NY',
+    zip: '11201',
+    country_code: 'US',
+  },
+  line_items: [
+    {
+      id: 1,
+      admin_graphql_api_id: 'gid://shopify/LineItem/1',
+      sku: 'TEE-M',
+      quantity: 2,
+      price: '25.00',
+      requires_shipping: true,
+      properties: [],
+    },
+  ],
+}).replace('"id":0', `"id":${ORDER}`);
+
+/** An API Gateway HTTP API (payload 2.0) event, as Lambda receives it. */
+function event(method: string, path: string, raw = '', headers: Record<string, string> = {}) {
+  return {
+    rawPath: path,
+    headers,
+    body: Buffer.from(raw).toString('base64'),
+    isBase64Encoded: true,
+    requestContext: { http: { method } },
+  } satisfies HttpEvent;
+}
+
+const webhook = (raw: string, hmac: string) =>
+  event('POST', '/webhooks/shopify', raw, {
+    'content-type': 'application/json',
+    'x-shopify-hmac-sha256': hmac,
+    'x-shopify-topic': 'orders/create',
+    'x-shopify-shop-domain': 'acme.myshopify.com',
+    'x-shopify-webhook-id': `wh-${randomBytes(3).toString('hex')}`,
+    'x-shopify-api-version': '2025-07',
+  });
+
+const id = `shopify:acme:${ORDER}`;
+
+describe('Lambda host', () => {
+  it('a signed Shopify webhook is decided and stored; the scheduled run submits and polls it', async () => {
+    const res = await host.http(webhook(body, signShopifyWebhook(body, SECRET)));
+    expect(res.statusCode).toBe(200);
+    const engine = await engineOnce;
+    expect((await engine.get(id))?.status).toBe('submitted');
+    expect(warehouse.orders()).toHaveLength(0); // autoDispatch off: the HTTP function only decided
+
+    const first = await host.scheduled();
+    expect(first).toMatchObject({ commandsDone: 1, commandsFailed: 0 });
+    expect(warehouse.orders()).toHaveLength(1);
+
+    clock.advance(3_600_000);
+    const second = await host.scheduled();
+    expect(second.shipmentEventsPolled).toBe(1);
+    expect((await engine.get(id))?.status).toBe('shipped');
+    expect(builds).toBe(1);
+  });
+
+  it('GET /orders/{id} explains the order; an unknown order is 404', async () => {
+    const res = await host.http(event('GET', `/orders/${encodeURIComponent(id)}`));
+    expect(res.statusCode).toBe(200);
+    const { record, history } = JSON.parse(res.body) as {
+      record: { status: string };
+      history: unknown[];
+    };
+    expect(record.status).toBe('shipped');
+    expect(history.length).toBeGreaterThanOrEqual(2);
+    expect((await host.http(event('GET', '/orders/nope'))).statusCode).toBe(404);
+  });
+
+  it('refuses a bad signature (401), unknown routes and warehouses (404)', async () => {
+    const bad = await host.http(webhook(body, signShopifyWebhook(body, 'wrong')));
+    expect(bad.statusCode).toBe(401);
+    expect((await host.http(event('POST', '/webhooks/warehouses/nope', '{}'))).statusCode).toBe(
+      404,
+    );
+    expect((await host.http(event('GET', '/nowhere'))).statusCode).toBe(404);
+  });
+
+  it('answers 500 without internals when the engine cannot start', async () => {
+    const broken = createLambdaHost({
+      engine: async () => {
+        throw new Error('password authentication failed for user "postgres"');
+      },
+      shopifySecrets: [SECRET],
+      onError: (err) => logged.push(err),
+    });
+    const logged: unknown[] = [];
+    const res = await broken.http(event('GET', '/healthz'));
+    expect(res.statusCode).toBe(500);
+    expect(res.body).not.toContain('password');
+    expect(String(logged[0])).toContain('password');
+  });
+});

@@ -1,0 +1,188 @@
+import type { Generic3plConfig } from '../config';
+import type { RateLimit } from '../schema';
+
+/** Options of {@link shipbobPreset}. */
+export interface ShipbobPresetOptions {
+  /** A Personal Access Token (Integrations > API Tokens), sent as a bearer token. */
+  token: string;
+  /** Sent as `shipbob_channel_id` (the channel with write scopes). */
+  channelId?: string | number;
+  /** Default `https://api.shipbob.com/2025-07` (sandbox: `https://sandbox-api.shipbob.com/2025-07`). */
+  baseUrl?: string;
+  /**
+   * The webhook subscription's signing secret(s) (`whsec_...`, Standard Webhooks).
+   * Give two during a rotation. Omit to disable webhooks (poll instead).
+   */
+  webhookSecret?: string | string[];
+  /** ShipBob fulfillment center id → your location id. Unmapped centers are left out of inventory. */
+  locations?: Record<string, string>;
+  /** `shipping_method` when the shipment has no `service`. Default `Standard`. */
+  shippingMethod?: string;
+  /** Override the documented 150 requests per minute, sliding window (e.g. a compressed window in tests). */
+  rateLimit?: RateLimit;
+  /** Retry policy of the HTTP client. */
+  retry?: Generic3plConfig['retry'];
+  /** Webhook timestamp tolerance. Default 300 s. */
+  webhookToleranceSeconds?: number;
+}
+
+/** Tag names the ShipBob preset stores on each order, read back from webhooks and listings. */
+export const SHIPBOB_TAGS = {
+  orderId: 'fulfil_order_id',
+  shipmentId: 'fulfil_shipment_id',
+  lines: 'fulfil_lines',
+} as const;
+
+/** Reads ShipBob's shipments (each under an order) into core shipments. */
+const shipments = (each: string) => ({
+  each,
+  orderId: `^.tags[name=${SHIPBOB_TAGS.orderId}].value`,
+  shipmentId: `^.tags[name=${SHIPBOB_TAGS.shipmentId}].value`,
+  lineMap: `^.tags[name=${SHIPBOB_TAGS.lines}].value`,
+  warehouseOrderId: '^.id',
+  reference: '^.reference_id',
+  vendorShipmentId: 'id',
+  carrier: 'tracking.carrier',
+  trackingNumber: 'tracking.tracking_number',
+  trackingUrl: 'tracking.tracking_url',
+  shippedAt: 'actual_fulfillment_date',
+  lines: { each: 'products', sku: 'reference_id', quantity: 'quantity' },
+});
+
+/**
+ * A ready configuration for ShipBob's REST API: bearer token, `POST /order`
+ * with `reference_id` (unique per account) as the idempotency reference, a
+ * conflict on a duplicate reference resolved by `GET /order?ReferenceIds=`,
+ * cancel, inventory per fulfillment center, polling shipped orders, and
+ * `order.shipped` webhooks signed with Standard Webhooks. 150 requests per
+ * minute (sliding window), honouring `x-retry-after`.
+ *
+ * @example
+ * ```ts
+ * const shipbob = createGeneric3plWarehouse(
+ *   shipbobPreset({ token: process.env.SHIPBOB_TOKEN!, channelId: 100102, webhookSecret: process.env.SHIPBOB_WHSEC }),
+ * );
+ * ```
+ */
+export function shipbobPreset(options: ShipbobPresetOptions): Generic3plConfig {
+  const secrets = options.webhookSecret === undefined ? [] : [options.webhookSecret].flat();
+  return {
+    name: 'shipbob',
+    baseUrl: options.baseUrl ?? 'https://api.shipbob.com/2025-07',
+    auth: { type: 'bearer', token: options.token },
+    ...(options.channelId === undefined
+      ? {}
+      : { headers: { shipbob_channel_id: String(options.channelId) } }),
+    ...(options.locations ? { locations: options.locations } : {}),
+    idempotency: {
+      reference: { from: 'shipmentId' },
+      conflict: { statuses: [409, 422], contains: 'already exists' },
+    },
+    rejection: { statuses: [400, 422], reasonPaths: ['errors', 'message', 'title'] },
+    rateLimit: options.rateLimit ?? { kind: 'sliding-window', limit: 150, windowMs: 60_000 },
+    retryAfterHeader: 'x-retry-after',
+    ...(options.retry ? { retry: options.retry } : {}),
+    operations: {
+      submit: {
+        method: 'POST',
+        path: '/order',
+        body: [
+          { to: 'reference_id', from: 'reference' },
+          { to: 'order_number', from: 'orderName' },
+          {
+            to: 'shipping_method',
+            from: 'service',
+            transform: { fn: 'default', value: options.shippingMethod ?? 'Standard' },
+          },
+          { to: 'type', const: 'DTC' },
+          { to: 'recipient.name', from: 'shipTo.name' },
+          { to: 'recipient.phone_number', from: 'shipTo.phone' },
+          { to: 'recipient.address.address1', from: 'shipTo.line1' },
+          { to: 'recipient.address.address2', from: 'shipTo.line2' },
+          { to: 'recipient.address.company_name', from: 'shipTo.company' },
+          { to: 'recipient.address.city', from: 'shipTo.city' },
+          { to: 'recipient.address.state', from: 'shipTo.province' },
+          { to: 'recipient.address.zip_code', from: 'shipTo.postalCode' },
+          { to: 'recipient.address.country', from: 'shipTo.country', transform: 'upper' },
+          {
+            to: 'products',
+            each: 'lines',
+            fields: [
+              { to: 'reference_id', from: 'sku' },
+              { to: 'name', from: ['title', 'sku'], transform: 'first' },
+              { to: 'quantity', from: 'quantity' },
+              { to: 'unit_price', from: 'unitPrice', transform: 'minorToDecimal' },
+            ],
+          },
+          ...(options.locations
+            ? [{ to: 'location_id', from: 'vendorLocationId', transform: 'integer' }]
+            : []),
+          { to: 'gift_message', from: 'note' },
+          { to: 'tags[0].name', const: SHIPBOB_TAGS.orderId },
+          { to: 'tags[0].value', from: 'orderId' },
+          { to: 'tags[1].name', const: SHIPBOB_TAGS.shipmentId },
+          { to: 'tags[1].value', from: 'shipmentId' },
+          { to: 'tags[2].name', const: SHIPBOB_TAGS.lines },
+          { to: 'tags[2].value', from: 'lines', transform: 'lineMap' },
+        ],
+        response: { warehouseOrderId: { from: 'id', transform: 'string' } },
+      },
+      getOrder: {
+        method: 'GET',
+        path: '/order',
+        query: { ReferenceIds: '{reference}' },
+        response: {
+          each: '$',
+          warehouseOrderId: { from: 'id', transform: 'string' },
+          status: 'status',
+        },
+      },
+      cancel: {
+        method: 'POST',
+        path: '/order/{warehouseOrderId}/cancel',
+        notFound: [404],
+        alreadyShipped: { statuses: [409, 422], contains: 'shipped' },
+      },
+      inventory: {
+        method: 'GET',
+        path: '/inventory',
+        query: { sku: '{skus}' },
+        response: {
+          each: '[*].fulfillable_quantity_by_fulfillment_center[*]',
+          sku: '^.sku',
+          locationId: { from: 'id', transform: 'string' },
+          units: 'fulfillable_quantity',
+        },
+      },
+      listShipments: {
+        method: 'GET',
+        path: '/order',
+        query: { HasTracking: 'true', LastUpdateStartDate: '{since}', Limit: '250' },
+        response: shipments('[*].shipments[*]'),
+      },
+    },
+    ...(secrets.length === 0
+      ? {}
+      : {
+          webhook: {
+            signature: {
+              header: 'webhook-signature',
+              algorithm: 'sha256',
+              encoding: 'base64',
+              prefix: 'v1,',
+              separator: ' ',
+              signedContent: '{header.webhook-id}.{header.webhook-timestamp}.{body}',
+              secrets,
+              secretEncoding: 'base64',
+              timestamp: {
+                header: 'webhook-timestamp',
+                toleranceSeconds: options.webhookToleranceSeconds ?? 300,
+                unit: 'seconds',
+              },
+            },
+            topic: { header: 'x-webhook-topic', accept: ['order.shipped', 'order_shipped'] },
+            shipments: shipments('shipments'),
+          },
+        }),
+  };
+}

@@ -1,0 +1,10 @@
+export {
+  type FakeFault,
+  type FakeItem,
+  type FakeOrder,
+  type FakeRequest,
+  type FakeShipment,
+  type FakeShipStation,
+  type FakeShipStationOptions,
+  startFakeShipStation,
+} from './fake-shipstation';
