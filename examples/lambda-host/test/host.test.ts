@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
+import { createShipStationWarehouse } from '@fulfil/adapter-shipstation';
+import { type FakeShipStation, startFakeShipStation } from '@fulfil/adapter-shipstation/testing';
 import { signShopifyWebhook } from '@fulfil/adapter-shopify';
 import {
   createEngine,
   createMemoryInventory,
+  createMemoryStore,
   createSimulatedClock,
   createSimulatedWarehouse,
   type Engine,
@@ -28,16 +31,17 @@ const warehouse = createSimulatedWarehouse({
 
 let close: () => Promise<void>;
 let engineOnce: Promise<Engine>;
+let source: { pool: pg.Pool } | { pglite: PGlite };
 let builds = 0;
 beforeAll(async () => {
   // The real server in CI (DATABASE_URL), embedded PGlite on a fresh machine.
   const url = process.env.DATABASE_URL;
   const pool = url ? new pg.Pool({ connectionString: url, max: 2 }) : undefined;
   const pglite = pool ? undefined : new PGlite();
-  const source = pool ? { pool } : { pglite: pglite! };
+  source = pool ? { pool } : { pglite: pglite! };
   await migrate({ ...source, schema: SCHEMA });
   close = async () => {
-    const sql = `DROP SCHEMA "${SCHEMA}" CASCADE`;
+    const sql = `DROP SCHEMA "${SCHEMA}" CASCADE; DROP SCHEMA IF EXISTS "${SCHEMA}_ss" CASCADE`;
     if (pool) {
       await pool.query(sql);
       await pool.end();
@@ -172,5 +176,77 @@ describe('Lambda host', () => {
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('password');
     expect(String(logged[0])).toContain('password');
+  });
+});
+
+describe('Lambda host with ShipStation', () => {
+  const TOKEN = 'whk_0123456789abcdef';
+  let fake: FakeShipStation;
+  beforeAll(async () => {
+    fake = await startFakeShipStation({ windowMs: 1000, resetPrecision: 'milliseconds' });
+    await migrate({ ...source, schema: `${SCHEMA}_ss` });
+  });
+  afterAll(() => fake.close());
+
+  it('a Shopify order becomes a ShipStation order and comes back shipped with tracking', async () => {
+    const shipstation = createShipStationWarehouse({
+      baseUrl: fake.url,
+      apiKey: fake.apiKey,
+      apiSecret: fake.apiSecret,
+      warehouseIds: { reno: 401 },
+      webhookToken: TOKEN,
+      rateLimit: { limit: fake.limit, windowMs: fake.windowMs },
+      retry: { retries: 3, minDelayMs: 5, maxDelayMs: 40 },
+    });
+    const store = createMemoryStore();
+    const engine = createEngine({
+      storage: createPostgresStorage({ ...source, schema: `${SCHEMA}_ss`, autoMigrate: false }),
+      store,
+      inventory: createMemoryInventory({ stock: { reno: { 'TEE-M': 100 } } }),
+      warehouses: { shipstation },
+      locations: [{ id: 'reno', warehouse: 'shipstation' }],
+      autoDispatch: false,
+    });
+    const ss = createLambdaHost({
+      engine: async () => engine,
+      shopifySecrets: [SECRET],
+      warehouses: { shipstation },
+    });
+    expect((await ss.http(webhook(body, signShopifyWebhook(body, SECRET)))).statusCode).toBe(200);
+    await ss.scheduled();
+    const upstream = fake.findOrders((o) => o.advancedOptions.customField1 === id);
+    expect(upstream).toHaveLength(1);
+    expect(upstream[0]).toMatchObject({
+      orderStatus: 'awaiting_shipment',
+      advancedOptions: { warehouseId: 401 },
+      items: [expect.objectContaining({ sku: 'TEE-M', quantity: 2 })],
+    });
+
+    const label = await fake.ship(upstream[0]!.orderId);
+    const notify = JSON.stringify(fake.shipNotifyBody(label.batchId));
+    const refused = await ss.http({
+      ...event('POST', '/webhooks/warehouses/shipstation', notify),
+      rawQueryString: 'token=wrong-token-0000000',
+    });
+    expect(refused.statusCode).toBe(401);
+    const hook = await ss.http({
+      ...event('POST', '/webhooks/warehouses/shipstation', notify, {
+        'content-type': 'application/json',
+      }),
+      rawQueryString: `token=${TOKEN}`,
+    });
+    expect(hook.statusCode).toBe(200);
+    const record = await engine.get(id);
+    expect(record?.status).toBe('shipped');
+    expect(record?.shipments[0]?.tracking[0]?.number).toBe(label.trackingNumber);
+
+    // The store hears about it (fulfillment with tracking) from the outbox.
+    await ss.scheduled();
+    expect(store.order(id)?.fulfillments).toEqual([
+      expect.objectContaining({
+        tracking: expect.objectContaining({ number: label.trackingNumber }),
+        lines: [{ lineId: expect.any(String), quantity: 2 }],
+      }),
+    ]);
   });
 });
