@@ -41,14 +41,11 @@ beforeAll(async () => {
   source = pool ? { pool } : { pglite: pglite! };
   await migrate({ ...source, schema: SCHEMA });
   close = async () => {
-    const sql = `DROP SCHEMA "${SCHEMA}" CASCADE; DROP SCHEMA IF EXISTS "${SCHEMA}_ss" CASCADE`;
-    if (pool) {
-      await pool.query(sql);
-      await pool.end();
-    } else {
-      await pglite?.query(sql);
-      await pglite?.close();
+    for (const schema of [SCHEMA, `${SCHEMA}_ss`]) {
+      const sql = `DROP SCHEMA IF EXISTS "${schema}" CASCADE`;
+      await (pool ? pool.query(sql) : pglite?.query(sql));
     }
+    await (pool ? pool.end() : pglite?.close());
   };
   engineOnce = Promise.resolve().then(() => {
     builds++;

@@ -1,4 +1,10 @@
-export type { Budget, BudgetOptions } from './budget';
+export type {
+  Budget,
+  BudgetLimiter,
+  BudgetOptions,
+  BudgetRefusal,
+  StoreLimiters,
+} from './budget';
 export { createBudget } from './budget';
 export type { ClientOptions } from './client';
 export {
@@ -9,6 +15,7 @@ export {
   type OfflineNoteClassifier,
 } from './note-classifier';
 export { DEFAULT_EXAMPLES, defaultSystemPrompt, type NoteExample } from './prompt';
+export { type RiskSummaryOptions, SUMMARY_HEADING, withRiskSummaries } from './review-alerts';
 export {
   type ClaudeRiskReviewer,
   type ClaudeRiskReviewerOptions,

@@ -41,20 +41,27 @@ export interface ClaudeNoteClassifierOptions extends ClientOptions {
   maxNoteChars?: number;
   /** `uncertain` (default): ask the model only when the offline result is uncertain or `other`; `always`: every non-trivial note. */
   ask?: 'uncertain' | 'always';
-  /** Model calls and tokens per store. Over it, the offline result is used. */
+  /**
+   * Model calls per minute and tokens per day, per store, on @fulfil/http's limiter
+   * (in this process, or shared by every process through `budget.redis`). The
+   * cascade never waits for it: over it, the offline result is used.
+   */
   budget?: BudgetOptions;
   /** Model answers kept, by normalized note. Default 5000; 0 turns the cache off. */
   cacheSize?: number;
-  /** Receives `note_cascade{path}`, `llm_calls{model,outcome}`, `llm_tokens{model,kind}`, `llm_ms{model}`. */
+  /**
+   * Receives `note_cascade{path}`, `llm_calls{model,outcome}`, `llm_tokens{model,kind}`,
+   * `llm_ms{model}` and `llm_budget_refused{model,limit}` (limit: calls, tokens, unavailable).
+   */
   metrics?: Metrics;
-  /** Clock for the budget. Default `Date.now`. */
-  now?: () => number;
 }
 
 /** The cascade classifier, with a look at its budget. */
 export interface ClaudeNoteClassifier extends NoteClassifier {
-  /** Budget left for a store. */
-  remaining(store: string): { calls: number; tokens: number };
+  /** Budget left for a store now. */
+  remaining(store: string): Promise<{ calls: number; tokens: number }>;
+  /** Closes the budget's limiters (timers, Redis connections). Call it on shutdown. */
+  close(): Promise<void>;
 }
 
 const NO_METRICS: Metrics = { increment() {}, observe() {} };
@@ -70,6 +77,9 @@ const NO_METRICS: Metrics = { increment() {}, observe() {} };
  * - MUST return only taxonomy tags; MUST never throw from `classify`.
  * - On API errors, timeouts, refusals, invalid output or an exhausted budget it
  *   MUST return the offline result (uncertain stays uncertain → review).
+ * - It MUST NOT wait for the budget: a store over its calls per minute or tokens
+ *   per day (or a budget store that does not answer in `budget.timeoutMs`) gets
+ *   the offline result at once, counted in `llm_budget_refused`.
  * - A note the offline classifier finds `suspicious`, or one longer than `maxNoteChars`,
  *   stays `uncertain`, whatever the model says.
  *
@@ -79,9 +89,12 @@ const NO_METRICS: Metrics = { increment() {}, observe() {} };
  * const classifier = createClaudeNoteClassifier({
  *   offline: new KeywordNoteClassifier(),
  *   taxonomy: NOTE_TAXONOMY,
- *   budget: { callsPerMinute: 30, tokensPerDay: 200_000 },
+ *   // one budget per store, shared by every process through Redis
+ *   budget: { callsPerMinute: 30, tokensPerDay: 200_000, redis: { client: new Redis(url) } },
  * });
  * const engine = createEngine({ ..., classifier, rules: noteRules() });
+ * // on shutdown
+ * await classifier.close();
  * ```
  */
 export function createClaudeNoteClassifier(
@@ -107,7 +120,8 @@ export function createClaudeNoteClassifier(
   const system =
     options.system ?? defaultSystemPrompt(taxonomy, options.examples ?? DEFAULT_EXAMPLES);
   const metrics = options.metrics ?? NO_METRICS;
-  const budget: Budget = createBudget(options.budget, options.now);
+  const budget: Budget = createBudget(options.budget);
+  const toolChars = JSON.stringify(tool).length;
   const cache = new LruCache<NoteClassification>(options.cacheSize ?? 5000);
   const offline = options.offline;
 
@@ -144,7 +158,17 @@ export function createClaudeNoteClassifier(
       return { ...first, classifier: `${first.classifier} (${name} fallback: ${reason})` };
     };
     const store = context.order?.source?.store ?? 'default';
-    if (!budget.take(store)) return fallback('budget');
+    const content = userMessage(note, today, context.timeZone, maxNoteChars);
+    // Reserve generously (about 3 characters a token, plus the whole answer), settle after.
+    const reserved = Math.ceil((system.length + content.length + toolChars) / 3) + maxTokens;
+    const taken = await budget.take(store, reserved).catch(() => ({
+      ok: false as const,
+      limit: 'unavailable' as const,
+    }));
+    if (!taken.ok) {
+      metrics.increment('llm_budget_refused', { model, limit: taken.limit });
+      return fallback(taken.limit === 'unavailable' ? 'budget_unavailable' : 'budget');
+    }
     const started = performance.now();
     let message: Anthropic.Message;
     try {
@@ -152,20 +176,21 @@ export function createClaudeNoteClassifier(
         model,
         max_tokens: maxTokens,
         system,
-        messages: [
-          { role: 'user', content: userMessage(note, today, context.timeZone, maxNoteChars) },
-        ],
+        messages: [{ role: 'user', content }],
         tools: [tool],
         tool_choice: { type: 'tool', name: TOOL_NAME, disable_parallel_tool_use: true },
       });
     } catch (err) {
+      // A failed request is not billed: the reservation goes back.
+      void budget.settle(store, reserved, 0).catch(() => {});
       metrics.increment('llm_calls', { model, outcome: failureKind(err) });
       return fallback(failureKind(err));
     }
     metrics.observe('llm_ms', performance.now() - started, { model });
     const input = message.usage?.input_tokens ?? 0;
     const output = message.usage?.output_tokens ?? 0;
-    budget.spend(store, input + output);
+    // Settled in the background: the answer does not wait for the budget store.
+    void budget.settle(store, reserved, input + output).catch(() => {});
     metrics.increment('llm_tokens', { model, kind: 'input' }, input);
     metrics.increment('llm_tokens', { model, kind: 'output' }, output);
     if (message.stop_reason === 'refusal') return done('refusal');
@@ -189,7 +214,12 @@ export function createClaudeNoteClassifier(
     }
   }
 
-  return { name, classify, remaining: (store) => budget.remaining(store) };
+  return {
+    name,
+    classify,
+    remaining: (store) => budget.remaining(store),
+    close: () => budget.close(),
+  };
 }
 
 function safe<T>(f: () => T): T | false {

@@ -1,11 +1,17 @@
 import { isFulfilError } from '@fulfil/core';
+import { makeOrder } from '@fulfil/core/testing';
+import { createRateLimiter } from '@fulfil/http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClaudeNoteClassifier } from '../src';
+import { type BudgetLimiter, createClaudeNoteClassifier } from '../src';
 import { KeywordNoteClassifier, NOTE_TAXONOMY } from './core-notes';
 import { type Behaviour, startFakeMessagesApi } from './fake-messages-api';
 import { cascade, NOW } from './helpers';
 
 const UNSURE = 'Can you combine this with my previous order #1042?';
+/** Waits (up to 2 s) until `cond` holds: budget settlements run in the background. */
+const until = async (cond: () => Promise<boolean>) => {
+  for (let i = 0; i < 200 && !(await cond()); i++) await new Promise((r) => setTimeout(r, 10));
+};
 const other: Behaviour = {
   kind: 'tool',
   input: { tags: [{ tag: 'other', confidence: 0.9 }], uncertain: false },
@@ -172,24 +178,92 @@ describe('createClaudeNoteClassifier: the cascade', () => {
     }); // from the cache, still uncertain
   });
 
-  it('keeps to a budget per store: calls per minute and tokens per day', async () => {
-    let now = NOW;
-    const c = cascade(api.url, {
-      budget: { callsPerMinute: 2, tokensPerDay: 1000 },
-      now: () => now,
-    });
+  it('keeps to a budget per store (calls per minute), never waiting: over it, the offline result and a metric', async () => {
+    const c = cascade(api.url, { budget: { callsPerMinute: 2 } });
     await c.classify('note one?');
     await c.classify('note two?');
-    expect((await c.classify('note three?')).classifier).toBe('keyword (claude fallback: budget)');
+    const refused = await c.classify('note three?');
+    expect(refused).toMatchObject({
+      tags: [{ tag: 'other' }],
+      uncertain: true, // → review
+      classifier: 'keyword (claude fallback: budget)',
+    });
     expect(api.requests).toHaveLength(2);
-    now += 61_000;
-    expect((await c.classify('note three?')).classifier).toBe('claude');
-    expect(c.classifier.remaining('test-store')).toEqual({ calls: 1, tokens: 1000 - 450 });
-    const t = cascade(api.url, { budget: { tokensPerDay: 100 }, now: () => now });
-    await t.classify('note four?');
-    expect((await t.classify('note five?')).classifier).toBe('keyword (claude fallback: budget)');
-    now += 86_400_000;
-    expect((await t.classify('note five?')).classifier).toBe('claude');
+    expect(c.counter('llm_budget_refused', { limit: 'calls' })).toBe(1);
+    expect(c.counter('note_cascade', { path: 'fallback', reason: 'budget' })).toBe(1);
+    // tokens: what the fake reported (120 + 30 per call), once the reservations are settled
+    await until(async () => (await c.classifier.remaining('test-store')).tokens === 999_700);
+    expect(await c.classifier.remaining('test-store')).toEqual({
+      calls: 0,
+      tokens: 1_000_000 - 2 * 150,
+    });
+    // another store has its own budget
+    const other = await c.classifier.classify('note three?', {
+      order: makeOrder({ source: { ...makeOrder().source, store: 'other-store' } }),
+      timeZone: 'UTC',
+      now: NOW,
+    });
+    expect(other.classifier).toBe('claude');
+    await c.classifier.close();
+  });
+
+  it('tokens per day: a call whose reservation does not fit is refused, and its call unit given back', async () => {
+    const c = cascade(api.url, { budget: { callsPerMinute: 5, tokensPerDay: 1000 } });
+    expect((await c.classify('note one?')).classifier).toBe('keyword (claude fallback: budget)');
+    expect(api.requests).toHaveLength(0);
+    expect(c.counter('llm_budget_refused', { limit: 'tokens' })).toBe(1);
+    expect(await c.classifier.remaining('test-store')).toEqual({ calls: 5, tokens: 1000 });
+    await c.classifier.close();
+  });
+
+  it('the budget comes back with its window; a failed call gives its tokens back', async () => {
+    const c = cascade(api.url, {
+      budget: {
+        limiters: () => ({
+          calls: createRateLimiter({ kind: 'fixed-window', limit: 1, windowMs: 300 }),
+          tokens: createRateLimiter({ kind: 'fixed-window', limit: 50_000, windowMs: 60_000 }),
+        }),
+      },
+    });
+    expect((await c.classify('note one?')).classifier).toBe('claude');
+    expect((await c.classify('note two?')).classifier).toBe('keyword (claude fallback: budget)');
+    for (let i = 0; i < 100 && (await c.classifier.remaining('test-store')).calls < 1; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    api.set(() => ({ kind: 'status', status: 500, type: 'api_error' }));
+    expect((await c.classify('note two?')).classifier).toBe(
+      'keyword (claude fallback: server_error)',
+    );
+    await until(async () => (await c.classifier.remaining('test-store')).tokens === 49_850);
+    expect((await c.classifier.remaining('test-store')).tokens).toBe(50_000 - 150);
+    await c.classifier.close();
+  });
+
+  it('a budget that does not answer in time refuses (an order never waits), and late takes are given back', async () => {
+    const given: Record<string, number[]> = { calls: [], tokens: [] };
+    const slow = (name: 'calls' | 'tokens'): BudgetLimiter => ({
+      tryTake: () => new Promise((r) => setTimeout(() => r(true), 150)),
+      adjust: async (n) => {
+        given[name]?.push(n);
+        return 0;
+      },
+      available: async () => 0,
+    });
+    const c = cascade(api.url, {
+      budget: { timeoutMs: 30, limiters: () => ({ calls: slow('calls'), tokens: slow('tokens') }) },
+    });
+    expect(await c.classify('note one?')).toMatchObject({
+      uncertain: true,
+      classifier: 'keyword (claude fallback: budget_unavailable)',
+    });
+    expect(c.counter('llm_budget_refused', { limit: 'unavailable' })).toBe(1);
+    expect(api.requests).toHaveLength(0);
+    for (let i = 0; i < 50 && (given.tokens?.length === 0 || given.calls?.length === 0); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(given.calls).toEqual([1]);
+    expect(given.tokens).toHaveLength(1);
+    expect(given.tokens?.[0]).toBeGreaterThan(400); // the reservation: prompt estimate + maxTokens
   });
 
   it('model, prompt and examples are configurable; ask: always sends every non-trivial note', async () => {

@@ -86,6 +86,38 @@ export interface RateLimiter {
    * to `available` when the server has less. Ignored by other kinds.
    */
   report(report: BudgetReport): Promise<void>;
+  /**
+   * Takes `weight` units (default 1) now if the budget has them, without waiting:
+   * resolves `true` when they were taken, `false` when refused (then nothing was
+   * taken). For callers that must never wait for a budget and have a fallback
+   * (e.g. a model call that can fall back to an offline answer).
+   *
+   * Contract: it MUST NOT wait for units to be restored and MUST NOT queue. It MUST
+   * refuse when calls are already waiting in this limiter (it never jumps the
+   * queue) and when `weight` exceeds the bucket size. With Redis it is atomic
+   * across processes and takes one round trip (two when refused): a refused take
+   * leaves the shared budget as it was, and two processes can never both take the
+   * last units (while a refused take gives its units back, another may be refused
+   * too: it errs on refusing). With Redis, weights are whole units (rounded up).
+   * `maxConcurrent` and spacing do not apply: no call runs through the limiter.
+   *
+   * @example
+   * ```ts
+   * const perMinute = createRateLimiter({ kind: 'token-bucket', capacity: 30, refillPerSecond: 0.5 });
+   * if (await perMinute.tryTake()) await callModel();
+   * else useOfflineAnswer();
+   * ```
+   */
+  tryTake(weight?: number): Promise<boolean>;
+  /**
+   * Gives units back (`units > 0`) or charges them (`units < 0`) outside a call,
+   * never waiting or refusing: settles an estimate taken with {@link tryTake}
+   * against what the work really cost. A charge takes at most what is left (the
+   * budget never stays below zero: reserve generously, then refund); a refund never
+   * raises it above the bucket size. With Redis, units are rounded to whole ones.
+   * Resolves to the units available after (null when unlimited).
+   */
+  adjust(units: number): Promise<number | null>;
   /** Units available now (null when unlimited). */
   available(): Promise<number | null>;
   /** The learned (or configured) bucket: size and units per second. */
@@ -131,7 +163,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
           reservoirRefreshInterval: options.windowMs,
         }
       : {
-          reservoir: bucket.maximum,
+          reservoir: wholeIf(clustered, bucket.maximum, Math.floor),
           ...increase(bucket, clustered),
         }),
     ...redis,
@@ -176,6 +208,31 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         await limiter.incrementReservoir(Math.floor(serverNow) - local);
       }
     },
+    async tryTake(weight = 1) {
+      const w = wholeIf(clustered, checkUnits(weight, 'tryTake(weight)', 0), Math.ceil);
+      if (w === 0) return true;
+      if (w > bucket.maximum || limiter.counts().QUEUED > 0) return false;
+      // Take (one atomic step, one round trip with Redis), and give back when that went below
+      // zero: the units were not there, or someone else took them first.
+      const after = await limiter.incrementReservoir(-w);
+      if (after === null || after >= 0) return true;
+      await limiter.incrementReservoir(w);
+      return false;
+    },
+    async adjust(units) {
+      const u = wholeIf(clustered, checkUnits(units, 'adjust(units)'), Math.round);
+      if (u > 0) {
+        // A refund never lifts the budget above the bucket (the window may have refilled meanwhile).
+        const now = await limiter.currentReservoir();
+        if (now === null) return null;
+        const room = Math.min(u, wholeIf(clustered, bucket.maximum, Math.floor) - now);
+        return room > 0 ? limiter.incrementReservoir(room) : now;
+      }
+      if (u === 0) return limiter.currentReservoir();
+      // A charge takes at most what is left: bottleneck cannot stop() a limiter below zero.
+      const after = await limiter.incrementReservoir(u);
+      return after !== null && after < 0 ? limiter.incrementReservoir(-after) : after;
+    },
     available: () => limiter.currentReservoir(),
     budget: () => ({ ...bucket, learned }),
     async disconnect() {
@@ -201,6 +258,23 @@ function restartHeartbeat(limiter: Bottleneck): void {
     clearInterval(store.heartbeat);
     store.heartbeat = null;
   }
+}
+
+/** Checks a weight or adjustment: a finite number (at least `min` when given), else INVALID_INPUT. */
+function checkUnits(n: number, what: string, min?: number): number {
+  if (typeof n !== 'number' || !Number.isFinite(n) || (min !== undefined && n < min)) {
+    throw new FulfilError(
+      'INVALID_INPUT',
+      `limiter.${what}: must be a finite number${min === undefined ? '' : ` >= ${min}`}, got ${String(n)}`,
+      { details: { path: `limiter.${what}` } },
+    );
+  }
+  return n;
+}
+
+/** Redis keeps the reservoir with HINCRBY, which takes whole numbers only. */
+function wholeIf(clustered: boolean, n: number, round: (x: number) => number): number {
+  return clustered ? round(n) : n;
 }
 
 async function quietly(fn: () => unknown): Promise<void> {
@@ -248,13 +322,25 @@ function initialBucket(options: RateLimiterOptions): { maximum: number; restoreR
 /**
  * Restores `restoreRate` units per second in steps of {@link TICK_MS}. Locally the
  * step interval is a little under the heartbeat so each tick adds one step (never
- * more than the rate); Redis counts whole elapsed intervals, so it uses the exact one.
+ * more than the rate). Redis counts whole elapsed intervals, and keeps the reservoir
+ * in whole units (its HINCRBY, used by `incrementReservoir`, fails on a fraction):
+ * there each step restores a whole number of units, at the interval that keeps
+ * to the rate (never above it).
  */
 function increase(bucket: { maximum: number; restoreRate: number }, clustered: boolean) {
+  const perTick = (bucket.restoreRate * TICK_MS) / 1000;
+  if (!clustered) {
+    return {
+      reservoirIncreaseInterval: TICK_MS - 5,
+      reservoirIncreaseAmount: perTick,
+      reservoirIncreaseMaximum: bucket.maximum,
+    };
+  }
+  const amount = Math.max(1, Math.round(perTick));
   return {
-    reservoirIncreaseInterval: clustered ? TICK_MS : TICK_MS - 5,
-    reservoirIncreaseAmount: (bucket.restoreRate * TICK_MS) / 1000,
-    reservoirIncreaseMaximum: bucket.maximum,
+    reservoirIncreaseInterval: Math.ceil((amount * 1000) / bucket.restoreRate),
+    reservoirIncreaseAmount: amount,
+    reservoirIncreaseMaximum: Math.floor(bucket.maximum),
   };
 }
 

@@ -134,6 +134,82 @@ describe('createRateLimiter', () => {
   });
 });
 
+describe('tryTake and adjust: take or refuse, never wait', () => {
+  it('takes while units are left, then refuses at once (nothing taken), and adjust gives back', async () => {
+    const limiter = track(createRateLimiter({ kind: 'fixed-window', limit: 3, windowMs: 60_000 }));
+    expect([await limiter.tryTake(), await limiter.tryTake(2)]).toEqual([true, true]);
+    expect(await limiter.available()).toBe(0);
+    expect(await limiter.tryTake()).toBe(false);
+    expect(await limiter.available()).toBe(0);
+    expect(await limiter.adjust(2)).toBe(2);
+    expect(await limiter.tryTake(3)).toBe(false);
+    expect(await limiter.tryTake(2)).toBe(true);
+    expect(await limiter.tryTake(0)).toBe(true);
+  });
+
+  it('refuses a weight above the bucket, and never jumps calls already waiting', async () => {
+    const limiter = track(createRateLimiter({ kind: 'fixed-window', limit: 2, windowMs: 60_000 }));
+    expect(await limiter.tryTake(3)).toBe(false);
+    expect(await limiter.available()).toBe(2);
+    const { started, all } = burst(limiter, 3);
+    await until(() => started.length === 2 && limiter.bottleneck.counts().QUEUED === 1);
+    await limiter.adjust(1);
+    await all;
+    expect(started).toHaveLength(3);
+    // a unit appears while a call waits: the waiting call gets it, not tryTake
+    const late = burst(limiter, 1);
+    await until(() => limiter.bottleneck.counts().QUEUED === 1);
+    await limiter.bottleneck.incrementReservoir(1);
+    expect(await limiter.tryTake()).toBe(false);
+    await late.all;
+    expect(late.started).toHaveLength(1);
+  });
+
+  it('concurrent takes never over-spend: exactly the budget is granted', async () => {
+    const limiter = track(
+      createRateLimiter({ kind: 'token-bucket', capacity: 5, refillPerSecond: 0.001 }),
+    );
+    const granted = await Promise.all(Array.from({ length: 20 }, () => limiter.tryTake()));
+    expect(granted.filter(Boolean)).toHaveLength(5);
+    expect(await limiter.available()).toBeCloseTo(0, 1);
+  });
+
+  it('token bucket: fractional weights locally, and units come back at the rate', async () => {
+    const limiter = track(
+      createRateLimiter({ kind: 'token-bucket', capacity: 2, refillPerSecond: 1 }),
+    );
+    expect(await limiter.tryTake(1.5)).toBe(true);
+    expect(await limiter.tryTake(1)).toBe(false);
+    await until(async () => (await limiter.available())! >= 1);
+    expect(await limiter.tryTake(1)).toBe(true);
+  });
+
+  it('adjust charges at most what is left (never below zero) and never refunds above the bucket', async () => {
+    const limiter = track(createRateLimiter({ kind: 'fixed-window', limit: 10, windowMs: 60_000 }));
+    expect(await limiter.adjust(-4)).toBe(6);
+    expect(await limiter.adjust(-12)).toBe(0);
+    expect(await limiter.tryTake()).toBe(false);
+    const { started, all } = burst(limiter, 1);
+    await until(() => limiter.bottleneck.counts().QUEUED === 1);
+    expect(started).toHaveLength(0);
+    expect(await limiter.adjust(100)).toBe(10);
+    await all;
+    expect(started).toHaveLength(1);
+    expect(await limiter.adjust(0)).toBe(9);
+    // stop() still works (bottleneck cannot stop a limiter whose budget is below zero)
+    await limiter.disconnect();
+  });
+
+  it('rejects a weight that is not a finite number >= 0 with INVALID_INPUT', async () => {
+    const limiter = track(createRateLimiter({ kind: 'fixed-window', limit: 1, windowMs: 1000 }));
+    await expect(limiter.tryTake(-1)).rejects.toThrow(/INVALID_INPUT: limiter.tryTake\(weight\)/);
+    await expect(limiter.tryTake(Number.NaN)).rejects.toThrow(/finite number >= 0/);
+    await expect(limiter.adjust(Number.POSITIVE_INFINITY)).rejects.toThrow(
+      /INVALID_INPUT: limiter.adjust\(units\)/,
+    );
+  });
+});
+
 // Redis: REDIS_URL when set (CI sets it, so there the test always runs); otherwise the local
 // default if something answers there, else the test is skipped and says why.
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -184,6 +260,69 @@ describe('createRateLimiter with Redis clustering', () => {
         redis.disconnect();
       }
     },
+  );
+});
+
+describe('tryTake with Redis clustering', () => {
+  const skip = redisUp ? '' : ' (skipped: no Redis at 127.0.0.1:6379 and REDIS_URL unset)';
+  const shared = async (
+    options: Parameters<typeof createRateLimiter>[0],
+    test: (a: RateLimiter, b: RateLimiter) => Promise<void>,
+  ) => {
+    const redis = new Redis(REDIS_URL, { lazyConnect: false });
+    const id = `fulfil-test-take-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    try {
+      const a = track(
+        createRateLimiter({ ...options, redis: { id, client: redis, clearDatastore: true } }),
+      );
+      await a.bottleneck.ready();
+      const b = track(createRateLimiter({ ...options, redis: { id, client: redis } }));
+      await b.bottleneck.ready();
+      await test(a, b);
+      await a.disconnect();
+      await b.disconnect();
+    } finally {
+      const keys = await redis.keys(`b_${id}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
+  };
+
+  it.skipIf(!redisUp)(
+    `two limiters share one budget: takes from both never over-spend${skip}`,
+    () =>
+      shared({ kind: 'fixed-window', limit: 10, windowMs: 60_000 }, async (a, b) => {
+        const granted = await Promise.all(
+          Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? a : b).tryTake()),
+        );
+        expect(granted.filter(Boolean)).toHaveLength(10);
+        expect(await a.available()).toBe(0);
+        expect(await b.tryTake()).toBe(false);
+        expect(await a.available()).toBe(0); // a refused take leaves the shared budget as it was
+        expect(await b.adjust(3)).toBe(3);
+        expect(await a.tryTake(2)).toBe(true);
+        expect(await b.tryTake(2)).toBe(false);
+        expect(await b.tryTake(1)).toBe(true);
+        // charges are shared too, in whole units, and never below zero
+        expect(await b.adjust(2)).toBe(2);
+        expect(await a.adjust(-1.4)).toBe(1);
+        expect(await a.adjust(-5)).toBe(0);
+        expect(await b.tryTake()).toBe(false);
+      }),
+  );
+
+  it.skipIf(!redisUp)(`a clustered token bucket restores whole units at the rate${skip}`, () =>
+    shared({ kind: 'token-bucket', capacity: 3, refillPerSecond: 5 }, async (a, b) => {
+      // (each step holds even if a unit or two came back meanwhile)
+      expect(await a.tryTake(3)).toBe(true);
+      expect(await b.tryTake(3)).toBe(false);
+      expect(await b.tryTake(2.2)).toBe(false); // rounded up to 3
+      // restored by the Redis tick, in whole units (a fraction would break Redis' HINCRBY)
+      await until(async () => (await b.available()) === 3);
+      expect(Number.isInteger(await a.available())).toBe(true);
+      expect(await b.tryTake(3)).toBe(true);
+      expect(await a.tryTake(3)).toBe(false);
+    }),
   );
 });
 

@@ -82,16 +82,21 @@ const ORD = '(?:st|nd|rd|th|er|eme|o|a|\\.)?';
 const PATTERNS: {
   re: RegExp;
   read: (m: RegExpExecArray, ctx: DateContext) => string | undefined;
+  /** Matches only text with a digit. */
+  digits?: boolean;
 }[] = [
   {
     re: /\b(\d{4})-(\d{1,2})-(\d{1,2})\b/g,
+    digits: true,
     read: (m, c) => ymd(Number(m[1]), Number(m[2]), Number(m[3]), c),
   },
   {
     re: new RegExp(`\\b${MONTH}\\s+(\\d{1,2})${ORD}(?!\\d)(?:,?\\s+(\\d{4}))?`, 'g'),
+    digits: true,
     read: (m, c) => md(MONTH_WORDS[m[1] ?? ''], Number(m[2]), m[3], c),
   },
   {
+    digits: true,
     re: new RegExp(
       `\\b(\\d{1,2})${ORD}\\s*(?:of\\s+|de\\s+|del\\s+)?${MONTH}(?:\\s+(?:de\\s+|del\\s+)?(\\d{4}))?`,
       'g',
@@ -100,6 +105,7 @@ const PATTERNS: {
   },
   {
     re: /\b(\d{1,2})([/.])(\d{1,2})(?:\2(\d{4}|\d{2}))?(?![\d/])/g,
+    digits: true,
     read: (m, c) => {
       const a = Number(m[1]);
       const b = Number(m[3]);
@@ -146,14 +152,35 @@ const PATTERNS: {
     read: (_m, c) => md(12, 25, undefined, c),
   },
   {
-    re: /\b(?:the|el|le|au|du|dem|den|am|zum)\s+(\d{1,2})(st|nd|rd|th|er|\.)?(?!\s*(?:%|\d|units?|pcs|items?|euros?|dollars?|h\b|uhr|am\b|pm\b|:))/g,
+    re: /\b(?:the|el|le|au|du|dem|den|am|zum)\s+(\d{1,2})(st|nd|rd|th|er|\.)?(?![a-z\d])(?!\s*(?:%|\d|units?|pcs|items?|euros?|dollars?|h\b|uhr|am\b|pm\b|:))/g,
+    digits: true,
     read: (m, c) => dayOfMonth(Number(m[1]), c),
   },
   {
     re: /\b(\d{1,2})(st|nd|rd|th)\b(?!\s*(?:floor|fl\b|storey|story|level|apt|unit|street|st\b|ave|avenue|place|birthday|anniversary|time|order|try))/g,
+    digits: true,
     read: (m, c) => dayOfMonth(Number(m[1]), c),
   },
 ];
+
+/**
+ * Every pattern above needs a digit or one of these words: a note with none of
+ * them has no date, and the patterns are not run.
+ */
+const HINT = new RegExp(
+  `\\d|\\b(?:${[
+    ...Object.keys(MONTH_WORDS),
+    ...Object.keys(WEEKDAY_WORDS),
+    'manana|demain|morgen|tomorrow|tmrw|ubermorgen|uebermorgen',
+    'weeks?|semanas?|semaines?|wochen?|days?|dias?|jours?|tagen?',
+    'christmas|xmas|navidad|noel|weihnachten|nochebuena|heiligabend|reveillon',
+  ].join('|')})\\b`,
+);
+
+/** False when a normalized note has no digit and no date word: {@link findDates} would find nothing. */
+export function mayHaveDate(text: string): boolean {
+  return HINT.test(text);
+}
 
 /** What the reader needs: today in the store's zone and how to read `3/4`. */
 export interface DateContext {
@@ -193,7 +220,10 @@ export function dateContext(now: number, timeZone: string, dayFirst: boolean): D
  */
 export function findDates(text: string, ctx: DateContext): FoundDate[] {
   const found: FoundDate[] = [];
+  if (!mayHaveDate(text)) return found;
+  const digits = /\d/.test(text);
   for (const p of PATTERNS) {
+    if (!digits && p.digits) continue;
     p.re.lastIndex = 0;
     for (const m of text.matchAll(p.re)) {
       const start = m.index;

@@ -39,5 +39,8 @@ const PATTERNS: RegExp[] = [
  * ```
  */
 export function looksLikeInjection(normalized: string): boolean {
-  return PATTERNS.some((p) => p.test(normalized));
+  return ANY.test(normalized);
 }
+
+/** The patterns as one regular expression: one pass over the note instead of sixteen. */
+const ANY = new RegExp(PATTERNS.map((p) => `(?:${p.source})`).join('|'));

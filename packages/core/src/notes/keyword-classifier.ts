@@ -1,17 +1,12 @@
 import type { NoteClassification, NoteTag } from '../model/facts';
 import type { Order } from '../model/order';
 import type { NoteClassifier } from '../ports/services';
-import { type DateContext, dateContext, findDates } from './dates';
+import { type DateContext, dateContext, findDates, mayHaveDate } from './dates';
+import { collectEvidence, compileLexicon, type PhraseRef, tokensOf } from './evidence';
 import { looksLikeInjection } from './injection';
-import {
-  DEFAULT_LEXICON,
-  type LexiconEntry,
-  NEGATIONS,
-  ORDER_CUES,
-  REQUEST_WORDS,
-} from './lexicon';
-import { isTrivialNote, normalizeNote } from './normalize';
-import { matchPhrase, memoMatch, type PhraseMatch } from './phrase';
+import { DEFAULT_LEXICON, type LexiconEntry, ORDER_CUES, REQUEST_WORDS } from './lexicon';
+import type { PhraseMatcher } from './matcher';
+import { isTrivialText, normalizeNote } from './normalize';
 import { NOTE_TAXONOMY, type NoteTaxonomy } from './taxonomy';
 
 /** Options of {@link KeywordNoteClassifier}. */
@@ -35,18 +30,14 @@ export interface KeywordClassifierOptions {
   dayFirst?: boolean;
 }
 
-interface Compiled {
-  entry: LexiconEntry;
-  words: string[][];
-}
-
 const SHIP_AFTER_TRIGGER =
-  /\b(after|until|till|til|from|starting|onwards|hold|wait|away|traveling|travelling|ship|send|dispatch|mail|post|despues|a partir|hasta|desde|enviar|envien|envie|envio|apres|a partir|jusqu|attendre|expedier|expediez|envoyer|envoyez|nach|ab|erst|warten|versenden|verschicken|schicken|senden|versand)\b/g;
+  /\b(after|until|till|til|from|starting|onwards|hold|wait|away|traveling|travelling|ship|send|dispatch|mail|post|postpone\w*|delay\w*|despues|a partir|hasta|desde|enviar|envien|envie|envio|retrasar|aplazar|posponer|apres|a partir|jusqu|attendre|expedier|expediez|envoyer|envoyez|decaler|reporter|retarder|nach|ab|erst|warten|versenden|verschicken|schicken|senden|versand|verschieben)\b/g;
+/** Leaving on a trip on a date: the customer needs the order before it. */
 const NEED_BY_TRIGGER =
-  /\b(by|before|need|needed|needs|in time|for|para|antes|avant|pour|bis|vor|spatestens|besoin|necesito|brauche|arrive|arrives|llegue|deliver|delivered|wedding|party|boda|fiesta|mariage|fete|hochzeit)\b/g;
+  /\b(by|before|need|needed|needs|in time|for|para|antes|avant|pour|bis|vor|spatestens|besoin|necesito|brauche|arrive|arrives|llegue|deliver|delivered|wedding|party|boda|fiesta|mariage|fete|hochzeit|leaving|leave on|flying|fly out|flight|trip|depart\w*|me voy|salgo|je pars|pars|fahre|fliege|abreise|abflug)\b/g;
 const NEGATION_WORD = /\b(not|don'?t|do not|no|pas|nicht|ne|never)\b/;
 const AWAY_BEFORE =
-  /\b(away|travel\w*|vacation|holiday|de viaje|vacaciones|absent\w*|en vacances|verreist|im urlaub|urlaub)\b/;
+  /\b(away|travel\w*|vacation|holiday|not around|out of (?:the country|town)|de viaje|vacaciones|absent\w*|en vacances|verreist|im urlaub|urlaub)\b/;
 const AWAY_AFTER =
   /^[^.!?;]{0,40}\b(away|later|or after|onwards|travel\w*|vacation|holiday|fuera|de viaje|vacaciones|absent\w*|en vacances|verreist|im urlaub|urlaub)\b/;
 
@@ -101,7 +92,8 @@ function dateKind(before: string, after: string): 'ship_after' | 'expedite' | un
 export class KeywordNoteClassifier implements NoteClassifier {
   readonly name: string;
   readonly taxonomy: NoteTaxonomy;
-  readonly #lexicon: Compiled[];
+  readonly #matcher: PhraseMatcher<PhraseRef>;
+  readonly #allowed: ReadonlySet<string>;
   readonly #certainty: number;
   readonly #maxLength: number;
   readonly #dayFirst: boolean | undefined;
@@ -114,16 +106,8 @@ export class KeywordNoteClassifier implements NoteClassifier {
       ...(options.replaceLexicon ? [] : DEFAULT_LEXICON),
       ...(options.lexicon ?? []),
     ];
-    this.#lexicon = entries
-      .filter((e) => allowed.has(e.tag))
-      .map((entry) => ({
-        entry,
-        words: entry.phrases.map((p) =>
-          normalizeNote(p)
-            .split(/[^a-z0-9*~]+/)
-            .filter(Boolean),
-        ),
-      }));
+    this.#allowed = allowed;
+    this.#matcher = compileLexicon(entries.filter((e) => allowed.has(e.tag)));
     this.#certainty = options.certainty ?? 0.7;
     this.#maxLength = options.maxLength ?? 2000;
     this.#dayFirst = options.dayFirst;
@@ -145,6 +129,16 @@ export class KeywordNoteClassifier implements NoteClassifier {
     return looksLikeInjection(normalizeNote(note.slice(0, this.#maxLength)));
   }
 
+  /** {@link suspicious} with the note's normalized text at hand. */
+  #suspicious(original: string, text: string): boolean {
+    return (
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters from untrusted text is the point
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(
+        original,
+      ) || looksLikeInjection(text)
+    );
+  }
+
   /** Classifies one note. Never throws on any string. */
   async classify(
     note: string,
@@ -156,34 +150,23 @@ export class KeywordNoteClassifier implements NoteClassifier {
   /** The same, synchronously (for evaluation and the cascade). */
   classifySync(note: string, context: { timeZone: string; now: number }): NoteClassification {
     const none: NoteClassification = { tags: [], uncertain: false, classifier: this.name };
-    if (typeof note !== 'string' || isTrivialNote(note.slice(0, this.#maxLength))) return none;
+    if (typeof note !== 'string') return none;
     const tooLong = note.length > this.#maxLength;
     const original = note.slice(0, this.#maxLength);
     const text = normalizeNote(original);
-    const tokens = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({
-      word: m[0],
-      index: m.index,
-    }));
-    const words = tokens.map((t) => t.word);
+    if (isTrivialText(text)) return none;
+    const tokens = tokensOf(text);
     const found = new Map<string, NoteTag & { at: number }>();
     const put = (tag: string, confidence: number, at: number) => {
       const prev = found.get(tag);
       if (prev === undefined || prev.confidence < confidence)
         found.set(tag, { tag, confidence, at });
     };
-    const initials = new Set(words.map((w) => w[0]));
-    const match = memoMatch();
-    for (const { entry, words: phrases } of this.#lexicon) {
-      for (const phrase of phrases) {
-        if (!initials.has(phrase[0]?.[0])) continue;
-        for (const m of matchPhrase(words, phrase, match)) {
-          if (entry.negatable && negated(text, tokens, m)) continue;
-          put(entry.tag, round(entry.confidence - 0.15 * m.typos), tokens[m.start]?.index ?? 0);
-        }
-      }
+    for (const [tag, e] of collectEvidence(text, tokens, this.#matcher, this.#allowed)) {
+      put(tag, e.confidence, e.at);
     }
     this.#readDates(text, context, found, put);
-    let uncertain = tooLong || this.suspicious(original);
+    let uncertain = tooLong || this.#suspicious(original, text);
     for (const t of found.values()) {
       if (t.confidence < this.#certainty) uncertain = true;
       if (t.tag === 'ship_after' && t.date === undefined) uncertain = true;
@@ -211,6 +194,7 @@ export class KeywordNoteClassifier implements NoteClassifier {
     found: Map<string, NoteTag & { at: number }>,
     put: (tag: string, confidence: number, at: number) => void,
   ): void {
+    if (!mayHaveDate(text)) return;
     const ctx: DateContext = dateContext(
       context.now,
       context.timeZone,
@@ -249,22 +233,6 @@ export class KeywordNoteClassifier implements NoteClassifier {
       }
     }
   }
-}
-
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
-function negated(text: string, tokens: { word: string; index: number }[], m: PhraseMatch): boolean {
-  const from = Math.max(0, m.start - 3);
-  for (let i = m.start - 1; i >= from; i--) {
-    const tok = tokens[i];
-    const next = tokens[i + 1];
-    if (tok === undefined || next === undefined) break;
-    if (/[.!?;,]/.test(text.slice(tok.index + tok.word.length, next.index))) break;
-    if (NEGATIONS.has(tok.word)) return true;
-  }
-  return false;
 }
 
 const ENGLISH = /\b(the|please|it|my|is|and|to|for|you|of|this)\b/g;

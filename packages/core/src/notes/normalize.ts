@@ -43,6 +43,8 @@ const CONFUSABLES: Record<string, string> = {
   đ: 'd',
 };
 const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'g');
+/** Printable ASCII, tabs and line breaks: nothing for NFKC, accents or look-alikes to do. */
+const PLAIN = /^[\x20-\x7e\t\n]*$/;
 
 /**
  * Returns the note as plain comparable text: NFKC (full-width and ligatures
@@ -57,6 +59,15 @@ const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join('')}]`, 'g');
  * ```
  */
 export function normalizeNote(note: string): string {
+  // Plain printable ASCII (most notes): only case, backticks and spaces to fold.
+  if (PLAIN.test(note)) {
+    return note
+      .replace(/`/g, "'")
+      .toLowerCase()
+      .replace(/[^\S\n]+/g, ' ')
+      .replace(/\s*\n\s*/g, '\n')
+      .trim();
+  }
   return (
     note
       .normalize('NFKC')
@@ -77,15 +88,6 @@ export function normalizeNote(note: string): string {
       .replace(/\s*\n\s*/g, '\n')
       .trim()
   );
-}
-
-/** Words of a normalized note, with their start offsets. Apostrophes join (`don't`). */
-export function tokenize(text: string): { word: string; index: number }[] {
-  const out: { word: string; index: number }[] = [];
-  for (const m of text.matchAll(/[\p{L}\p{N}]+(?:'[\p{L}]+)*/gu)) {
-    out.push({ word: m[0], index: m.index });
-  }
-  return out;
 }
 
 const TRIVIAL = new Set(
@@ -110,7 +112,13 @@ const TRIVIAL = new Set(
  * ```
  */
 export function isTrivialNote(note: string): boolean {
-  const words = tokenize(normalizeNote(note)).map((t) => t.word);
-  if (words.length === 0) return true;
-  return words.every((w) => TRIVIAL.has(w));
+  return isTrivialText(normalizeNote(note));
+}
+
+/** {@link isTrivialNote} for a note already normalized. Internal. */
+export function isTrivialText(normalized: string): boolean {
+  for (const m of normalized.matchAll(/[\p{L}\p{N}]+(?:'[\p{L}]+)*/gu)) {
+    if (!TRIVIAL.has(m[0])) return false;
+  }
+  return true;
 }

@@ -6,7 +6,16 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { hostileNotes } from './hostile-templates';
-import { type Labels, OTHER, SIGN_OFFS, type Snippet, TAGGED, TRIVIAL } from './snippets';
+import {
+  type Labels,
+  OTHER,
+  OTHER_2,
+  SIGN_OFFS,
+  type Snippet,
+  TAGGED,
+  TAGGED_2,
+  TRIVIAL,
+} from './snippets';
 
 let seed = 20261127;
 const rand = () => {
@@ -47,20 +56,31 @@ export interface LabelledNote {
   tags: Labels;
 }
 
-function labelled(): LabelledNote[] {
+/**
+ * The labelled notes: every fragment alone, the `other` and trivial notes, then
+ * mixes of fragments from `pool` until `total`. Ids continue from `first`.
+ */
+function labelled(
+  tagged: Snippet[] = TAGGED,
+  others: string[] = OTHER,
+  trivial: string[] = TRIVIAL,
+  pool: Snippet[] = TAGGED,
+  total = 340,
+  first = 0,
+): LabelledNote[] {
   const out: LabelledNote[] = [];
-  let n = 0;
+  let n = first;
   const push = (note: string, tags: Labels) =>
     out.push({ id: `n${String(++n).padStart(3, '0')}`, note, tags });
-  for (const [text, tags] of TAGGED) push(text, { ...tags });
-  for (const text of OTHER) push(text, { other: null });
-  for (const text of TRIVIAL) push(text, {});
+  for (const [text, tags] of tagged) push(text, { ...tags });
+  for (const text of others) push(text, { other: null });
+  for (const text of trivial) push(text, {});
   const dated = (s: Snippet) => Object.values(s[1]).some((d) => d !== null);
-  while (out.length < 340) {
-    const parts: Snippet[] = [pick(TAGGED)];
+  while (out.length < total) {
+    const parts: Snippet[] = [pick(pool)];
     const more = rand() < 0.25 ? 2 : 1;
     for (let i = 0; i < more; i++) {
-      const s = pick(TAGGED);
+      const s = pick(pool);
       const clash = parts.some(
         (p) => Object.keys(p[1]).some((t) => t in s[1]) || (dated(p) && dated(s)),
       );
@@ -79,5 +99,11 @@ function labelled(): LabelledNote[] {
 }
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
-writeFileSync(`${dir}labelled.json`, `${JSON.stringify(labelled(), null, 1)}\n`);
-writeFileSync(`${dir}hostile.json`, `${JSON.stringify(hostileNotes(pick, rand), null, 1)}\n`);
+// The first batch and the hostile notes draw from the first seed, exactly as before
+// TAGGED_2 existed (so both files are unchanged); the second batch has its own seed.
+const batch1 = labelled();
+const hostile = hostileNotes(pick, rand);
+seed = 20261206;
+const batch2 = labelled(TAGGED_2, OTHER_2, [], [...TAGGED, ...TAGGED_2], 220, batch1.length);
+writeFileSync(`${dir}labelled.json`, `${JSON.stringify([...batch1, ...batch2], null, 1)}\n`);
+writeFileSync(`${dir}hostile.json`, `${JSON.stringify(hostile, null, 1)}\n`);
