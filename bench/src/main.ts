@@ -51,7 +51,18 @@ const suites: Suite[] = [
     },
   },
   // Suites that return their headline figures as labelled strings.
-  ...(['routing', 'forecast', 'notes', 'postgres', 'shopify'] as const).map(
+  ...(
+    [
+      'routing',
+      'forecast',
+      'notes',
+      'postgres',
+      'postgres-rss',
+      'shopify',
+      'shipstation',
+      'threepl',
+    ] as const
+  ).map(
     (name): Suite => ({
       name,
       run: async () => {

@@ -2,15 +2,23 @@
  * postgres: end-to-end throughput of engines on PostgreSQL, as a ratio to pgbench on the
  * same server in the same run.
  *
- * - Two worker processes (this file, started with FULFIL_BENCH_WORKER=1) each run
+ * - A database `fulfil_bench` is created for the run (and dropped at the end), so its
+ *   transaction counter counts only this benchmark's statements.
+ * - Two worker processes (this file, started with FULFIL_BENCH_WORKER=1) each run ONE
  *   `createEngine` on `@fulfil/storage-postgres` (a fresh schema) with an in-process
  *   warehouse that accepts at once, and ingest their share of ORDERS `order.received`
- *   events through LANES engines per process (sharing one pool; an engine's dispatcher
- *   runs its commands one at a time, so one engine per in-flight order); every order goes received → submitted (submit dispatched,
- *   `warehouse.accepted` committed). Orders/s = orders / wall time from "go" to the last
- *   worker's exit. `ingest` latency is each `engine.ingest` call (it includes the dispatch).
- * - pgbench `-N -c 8 -j 2 -T 10` (simple-update, TPC-B-like) on a database
- *   `fulfil_bench` created, initialised (`pgbench -i`) and dropped here.
+ *   events (one line each, SKUs round robin over a 500-SKU catalog: `pg-catalog.ts`),
+ *   IN_FLIGHT `ingest` calls at a time (as a web server handles concurrent
+ *   webhooks); the engine's dispatcher runs claimed commands up to IN_FLIGHT at once. Every
+ *   order goes received → submitted (submit dispatched, `warehouse.accepted` committed).
+ *   FULFIL_BENCH_IN_FLIGHT sets IN_FLIGHT (default 32; 16 and 8 gave fewer orders/s).
+ *   Orders/s = orders / wall time from "go" to the last worker's result. `ingest` latency
+ *   is each `engine.ingest` call (it includes the dispatch it triggers).
+ * - Round trips per order: the statements the engines sent (counted on their pg pools)
+ *   ÷ orders; also the database's transactions (`pg_stat_database`, committed + rolled
+ *   back) and rows written per order during the run.
+ * - pgbench `-N -c 8 -j 2 -T 10` (simple-update, TPC-B-like) on `fulfil_bench`
+ *   (`pgbench -i`), after the end-to-end run.
  *
  * Skipped (with a printed reason) when DATABASE_URL is not set. Bounded: ORDERS orders,
  * and workers stop starting orders after DEADLINE_MS.
@@ -21,16 +29,18 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createEngine, createMemoryInventory, type WarehouseAdapter } from '@fulfil/core';
-import { makeOrder } from '@fulfil/core/testing';
 import { createPostgresStorage, migrate } from '../../packages/storage-postgres/src/index';
 import { fmtUs, percentiles } from './harness';
+import { benchOrder, catalogStock } from './pg-catalog';
+import { countingPool } from './pg-pool';
 
 const run$ = promisify(execFile);
-const ORDERS = 2000;
+const ORDERS = 4000;
 const WORKERS = 2;
-const LANES = 4;
-const DEADLINE_MS = 20_000;
+const IN_FLIGHT = Number(process.env.FULFIL_BENCH_IN_FLIGHT ?? 32);
+const DEADLINE_MS = 30_000;
 const PGBENCH_SECONDS = 10;
+const DATABASE = 'fulfil_bench';
 const THIS_FILE = fileURLToPath(import.meta.url);
 
 /** Runs the benchmark; returns headline figures as labelled strings. */
@@ -41,97 +51,125 @@ export async function run(): Promise<Record<string, string>> {
     console.log(`postgres: ${reason}`);
     return { postgres: reason };
   }
-  const e2e = await endToEnd(url);
-  const tps = await pgbench(url);
-  const ratio = e2e.ordersPerSecond / tps;
-  const figures = {
-    'postgres e2e': `${e2e.ordersPerSecond.toFixed(0)} orders/s received→submitted (${WORKERS} worker processes, ${e2e.orders} orders)`,
-    pgbench: `${tps.toFixed(0)} tps (pgbench -N -c 8 -j 2 -T ${PGBENCH_SECONDS}, same server)`,
-    'orders per pgbench tx': `${ratio.toFixed(3)} (aim ≥ 0.25)`,
-    'worker CPU': `${e2e.workerCpuMsPerOrder.toFixed(2)} ms per order in the engine processes (${((e2e.workerCpuMsPerOrder * e2e.ordersPerSecond) / 10).toFixed(0)}% of one core at this rate)`,
-    'ingest latency': `p50 ${fmtUs(e2e.p50Us)}, p99 ${fmtUs(e2e.p99Us)} (engine.ingest incl. dispatch; ${LANES} engines per worker process, one order in flight each)`,
-  };
-  for (const [k, v] of Object.entries(figures)) console.log(`${k}: ${v}`);
-  return figures;
+  const bench = new URL(url);
+  bench.pathname = `/${DATABASE}`;
+  await psql(url, `DROP DATABASE IF EXISTS ${DATABASE}`);
+  await psql(url, `CREATE DATABASE ${DATABASE}`);
+  try {
+    const e2e = await endToEnd(bench.toString());
+    const tps = await pgbench(bench.toString());
+    const ratio = e2e.ordersPerSecond / tps;
+    const figures = {
+      'postgres e2e': `${e2e.ordersPerSecond.toFixed(0)} orders/s received→submitted (${WORKERS} worker processes, one engine each, ${IN_FLIGHT} ingests in flight per process; ${e2e.orders} orders)`,
+      pgbench: `${tps.toFixed(0)} tps (pgbench -N -c 8 -j 2 -T ${PGBENCH_SECONDS}, same server)`,
+      'orders per pgbench tx': `${ratio.toFixed(3)} (aim ≥ 0.25)`,
+      'round trips': `${e2e.roundTripsPerOrder.toFixed(2)} statements per order sent by the engines; ${e2e.transactionsPerOrder.toFixed(2)} transactions and ${e2e.rowsPerOrder.toFixed(1)} rows written per order (pg_stat_database)`,
+      'worker CPU': `${e2e.workerCpuMsPerOrder.toFixed(2)} ms per order in the engine processes (${((e2e.workerCpuMsPerOrder * e2e.ordersPerSecond) / 10).toFixed(0)}% of one core at this rate)`,
+      'ingest latency': `p50 ${fmtUs(e2e.p50Us)}, p99 ${fmtUs(e2e.p99Us)} (engine.ingest incl. the dispatch it triggers; ${IN_FLIGHT} in flight per process)`,
+    };
+    for (const [k, v] of Object.entries(figures)) console.log(`${k}: ${v}`);
+    return figures;
+  } finally {
+    await psql(url, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  }
 }
 
 async function endToEnd(url: string) {
   const schema = `bench_${randomBytes(5).toString('hex')}`;
   await migrate({ connectionString: url, schema });
-  try {
-    const workers = Array.from({ length: WORKERS }, (_, index) =>
-      spawn(process.execPath, ['--conditions=@fulfil/source', '--import', 'tsx', THIS_FILE], {
-        env: {
-          ...process.env,
-          FULFIL_BENCH_WORKER: '1',
-          FULFIL_SCHEMA: schema,
-          WORKER_INDEX: String(index),
-        },
-        stdio: ['pipe', 'pipe', 'inherit'],
-      }),
-    );
-    const lines = workers.map((w) => createInterface({ input: w.stdout })[Symbol.asyncIterator]());
-    for (const it of lines) {
-      const first = await it.next();
-      if (first.value !== 'ready')
-        throw new Error(`bench worker: expected "ready", got ${first.value}`);
-    }
-    const started = performance.now();
-    for (const w of workers) w.stdin.end('go\n');
-    const results = await Promise.all(
-      lines.map(async (it) => JSON.parse((await it.next()).value as string) as WorkerResult),
-    );
-    await Promise.all(
-      workers.map(
-        (w) => new Promise((resolve) => (w.exitCode !== null ? resolve(0) : w.on('exit', resolve))),
-      ),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    const orders = results.reduce((sum, r) => sum + r.orders, 0);
-    const submitted = Number(
-      await psql(url, `SELECT count(*) FROM "${schema}".orders WHERE status = 'submitted'`),
-    );
-    if (submitted !== orders) throw new Error(`bench: ${submitted} of ${orders} orders submitted`);
-    const latency = percentiles(
-      'ingest',
-      results.flatMap((r) => r.latenciesUs),
-    );
-    const cpuMs = results.reduce((sum, r) => sum + r.cpuMs, 0);
-    return {
-      orders,
-      ordersPerSecond: orders / seconds,
-      p50Us: latency.p50Us,
-      p99Us: latency.p99Us,
-      workerCpuMsPerOrder: cpuMs / orders,
-    };
-  } finally {
-    await psql(url, `DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  const workers = Array.from({ length: WORKERS }, (_, index) =>
+    spawn(process.execPath, ['--conditions=@fulfil/source', '--import', 'tsx', THIS_FILE], {
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        FULFIL_BENCH_WORKER: '1',
+        FULFIL_SCHEMA: schema,
+        WORKER_INDEX: String(index),
+      },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    }),
+  );
+  const lines = workers.map((w) => createInterface({ input: w.stdout })[Symbol.asyncIterator]());
+  for (const it of lines) {
+    const first = await it.next();
+    if (first.value !== 'ready')
+      throw new Error(`bench worker: expected "ready", got ${first.value}`);
   }
+  const before = await transactions(url);
+  const started = performance.now();
+  for (const w of workers) w.stdin.end('go\n');
+  const results = await Promise.all(
+    lines.map(async (it) => JSON.parse((await it.next()).value as string) as WorkerResult),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  await Promise.all(
+    workers.map(
+      (w) => new Promise((resolve) => (w.exitCode !== null ? resolve(0) : w.on('exit', resolve))),
+    ),
+  );
+  // A backend flushes its statistics when it exits: wait for the workers' backends to go.
+  for (let i = 0; i < 50; i++) {
+    const others = await psql(
+      url,
+      'SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    if (others === '0') break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const after = await transactions(url);
+  const orders = results.reduce((sum, r) => sum + r.orders, 0);
+  // Every order decided twice (received, then the warehouse's acceptance); no row left.
+  const accepted = Number(
+    await psql(url, `SELECT count(*) FROM "${schema}".history WHERE version = 2`),
+  );
+  const left = Number(
+    await psql(url, `SELECT count(*) FROM "${schema}".outbox WHERE status <> 'done'`),
+  );
+  if (accepted !== orders || left !== 0)
+    throw new Error(`bench: ${accepted} of ${orders} orders accepted, ${left} outbox rows left`);
+  const latency = percentiles(
+    'ingest',
+    results.flatMap((r) => r.latenciesUs),
+  );
+  const cpuMs = results.reduce((sum, r) => sum + r.cpuMs, 0);
+  return {
+    orders,
+    ordersPerSecond: orders / seconds,
+    p50Us: latency.p50Us,
+    p99Us: latency.p99Us,
+    workerCpuMsPerOrder: cpuMs / orders,
+    roundTripsPerOrder: results.reduce((sum, r) => sum + r.statements, 0) / orders,
+    transactionsPerOrder: (after.all - before.all) / orders,
+    rowsPerOrder: (after.rows - before.rows) / orders,
+  };
+}
+
+/** Transactions the bench database has run and rows it wrote. */
+async function transactions(url: string): Promise<{ all: number; rows: number }> {
+  const row = await psql(
+    url,
+    `SELECT xact_commit + xact_rollback, tup_inserted + tup_updated + tup_deleted
+     FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  const [all, rows] = row.split('|').map(Number);
+  return { all: all ?? Number.NaN, rows: rows ?? Number.NaN };
 }
 
 async function pgbench(url: string): Promise<number> {
-  const bench = new URL(url);
-  bench.pathname = '/fulfil_bench';
-  await psql(url, 'DROP DATABASE IF EXISTS fulfil_bench');
-  await psql(url, 'CREATE DATABASE fulfil_bench');
-  try {
-    await run$('pgbench', ['-i', '-q', bench.toString()]);
-    const { stdout } = await run$('pgbench', [
-      '-N',
-      '-c',
-      '8',
-      '-j',
-      '2',
-      '-T',
-      String(PGBENCH_SECONDS),
-      bench.toString(),
-    ]);
-    const match = /tps = ([\d.]+)/.exec(stdout);
-    if (!match) throw new Error(`pgbench: no tps in output:\n${stdout}`);
-    return Number(match[1]);
-  } finally {
-    await psql(url, 'DROP DATABASE IF EXISTS fulfil_bench');
-  }
+  await run$('pgbench', ['-i', '-q', url]);
+  const { stdout } = await run$('pgbench', [
+    '-N',
+    '-c',
+    '8',
+    '-j',
+    '2',
+    '-T',
+    String(PGBENCH_SECONDS),
+    url,
+  ]);
+  const match = /tps = ([\d.]+)/.exec(stdout);
+  if (!match) throw new Error(`pgbench: no tps in output:\n${stdout}`);
+  return Number(match[1]);
 }
 
 async function psql(url: string, sql: string): Promise<string> {
@@ -144,15 +182,18 @@ interface WorkerResult {
   latenciesUs: number[];
   /** CPU time (user + system) the worker process spent on the run. */
   cpuMs: number;
+  /** Statements (round trips) the worker's engine sent during the run. */
+  statements: number;
 }
 
-/** The worker side: one engine, its share of the orders, LANES in flight. */
+/** The worker side: one engine, its share of the orders, IN_FLIGHT ingests at a time. */
 async function worker(): Promise<void> {
-  const url = process.env.DATABASE_URL!;
+  const url = process.env.DATABASE_URL as string;
   const index = Number(process.env.WORKER_INDEX);
+  const counted = countingPool(url);
   const storage = createPostgresStorage({
-    connectionString: url,
-    schema: process.env.FULFIL_SCHEMA!,
+    pool: counted.pool,
+    schema: process.env.FULFIL_SCHEMA as string,
     autoMigrate: false,
   });
   let accepted = 0;
@@ -161,51 +202,54 @@ async function worker(): Promise<void> {
     capabilities: { cancel: false, holdUntil: false, inventory: false, shipmentEvents: false },
     submit: async () => ({ status: 'accepted', warehouseOrderId: `WH-${index}-${++accepted}` }),
   };
-  // One engine per lane, sharing the storage (its pool): each engine's dispatcher runs its
-  // claimed commands one at a time, so lanes sharing one engine would queue behind it.
-  const engines = Array.from({ length: LANES }, () =>
-    createEngine({
-      storage,
-      warehouses: { wh: warehouse },
-      inventory: createMemoryInventory({ stock: { main: { 'TEE-M': 1_000_000 } } }),
-      locations: [{ id: 'main', warehouse: 'wh' }],
-    }),
-  );
-  const ids: number[] = [];
-  for (let i = index; i < ORDERS; i += WORKERS) ids.push(i);
-  const events = ids.map((i) => {
-    const order = makeOrder({ id: `bench-${i}` });
-    return {
+  const engine = createEngine({
+    storage,
+    warehouses: { wh: warehouse },
+    inventory: createMemoryInventory({ stock: { main: catalogStock(1_000_000) } }),
+    locations: [{ id: 'main', warehouse: 'wh' }],
+    dispatch: { concurrency: IN_FLIGHT },
+  });
+  const events: unknown[] = [];
+  for (let i = index; i < ORDERS; i += WORKERS) {
+    const order = benchOrder(`bench-${i}`, i);
+    events.push({
       type: 'order.received',
       idempotencyKey: `bench-${i}`,
       occurredAt: order.createdAt,
       order,
-    };
-  });
-  // Warm-up outside the timed run: connections, JIT.
-  await storage.isProcessed('warm-up');
+    });
+  }
+  // Warm-up outside the timed run: open the pool's connections.
+  await Promise.all(Array.from({ length: 10 }, (_, i) => storage.isProcessed(`warm-up-${i}`)));
   console.log('ready');
   for await (const line of createInterface({ input: process.stdin })) if (line === 'go') break;
   const cpu0 = process.cpuUsage();
+  const statements0 = counted.statements();
   const deadline = Date.now() + DEADLINE_MS;
   const latenciesUs: number[] = [];
   let next = 0;
-  const lane = async (engine: (typeof engines)[number]) => {
+  const lane = async () => {
     while (next < events.length && Date.now() < deadline) {
       const event = events[next++];
       const t0 = performance.now();
       await engine.ingest(event);
       latenciesUs.push((performance.now() - t0) * 1000);
     }
-    await engine.dispatch();
   };
-  await Promise.all(engines.map(lane));
+  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  await engine.dispatch();
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
+  const statements = counted.statements() - statements0;
   console.log(
-    JSON.stringify({ orders: latenciesUs.length, latenciesUs, cpuMs } satisfies WorkerResult),
+    JSON.stringify({
+      orders: latenciesUs.length,
+      latenciesUs,
+      cpuMs,
+      statements,
+    } satisfies WorkerResult),
   );
-  await storage.close();
+  await counted.pool.end();
 }
 
 if (process.env.FULFIL_BENCH_WORKER === '1') await worker();

@@ -1,4 +1,4 @@
-import { createShopifyWebhookHandler } from '@fulfil/adapter-shopify';
+import { createShopifyWebhookHandler, type FulfillmentOrderSource } from '@fulfil/adapter-shopify';
 import { type Engine, isFulfilError } from '@fulfil/core';
 import express, { type Express } from 'express';
 
@@ -10,12 +10,22 @@ export interface AppOptions {
   shopifySecrets: readonly string[];
   /** Largest webhook body accepted. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * The Shopify store (`createShopifyStore`): fulfillment-order webhooks (holds,
+   * releases, moves made in the Shopify admin) need it to find their order.
+   */
+  fulfillmentOrders?: FulfillmentOrderSource;
+  /** Shopify location (gid or numeric id) → engine location id, for moves and fulfillments. */
+  shopifyLocations?: Readonly<Record<string, string>>;
+  /** Told about rejected or failed webhooks (for logs and metrics). */
+  onWebhookError?: (error: unknown, status: number) => void;
 }
 
 /**
  * The HTTP surface of a host: `POST /webhooks/shopify` (signed webhooks into the
- * engine), `GET /orders/:id` (the order and every decision, explained),
- * `GET /metrics` (the engine's counters and latency histograms), `GET /healthz`.
+ * engine: orders, and store-side holds, moves and fulfillments), `GET /orders/:id`
+ * (the order and every decision, explained), `GET /metrics` (the engine's counters
+ * and latency histograms), `GET /healthz`.
  *
  * @example
  * ```ts
@@ -28,6 +38,9 @@ export function createApp(options: AppOptions): Express {
     engine: options.engine,
     secrets: options.shopifySecrets,
     ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...(options.fulfillmentOrders ? { fulfillmentOrders: options.fulfillmentOrders } : {}),
+    ...(options.shopifyLocations ? { locations: options.shopifyLocations } : {}),
+    ...(options.onWebhookError ? { onError: options.onWebhookError } : {}),
   });
   const app = express();
   app.get('/healthz', (_req, res) => {

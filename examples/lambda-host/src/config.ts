@@ -86,6 +86,8 @@ export function hostFromEnv(env: Record<string, string | undefined> = process.en
     locations: locations.map((l) => ({
       id: l.id,
       warehouse: 'shipstation',
+      // ShipStation has no stock API: route without stock figures; a rejection re-routes.
+      stock: 'untracked' as const,
       ...(l.priority !== undefined ? { priority: l.priority } : {}),
     })),
     alerts: createConsoleAlerts(),

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type DemoWarehouseKind, WAREHOUSE_KINDS } from './vendors';
 
 /** Options of `pnpm demo`. */
 export interface DemoArgs {
@@ -11,13 +12,32 @@ export interface DemoArgs {
   days: number;
   /** Absolute output directory. Default `<examples/quickstart>/out`. */
   outDir: string;
+  /**
+   * Where the engine keeps its state. Default `memory`; `pglite` is PostgreSQL embedded in
+   * the process (no server); `postgres` uses the server at `DATABASE_URL`, in a fresh schema
+   * dropped at the end.
+   */
+  storage: DemoStorageKind;
+  /** Who serves the west location: `simulated` (default) or `shipstation` (a fake ShipStation API on loopback, the real adapter). */
+  warehouse: DemoWarehouseKind;
   /** `--help` / `-h` was given: print {@link USAGE} and exit. */
   help: boolean;
 }
 
-export const USAGE = 'usage: pnpm demo [--orders N] [--seed S] [--days D] [--out DIR]';
+/** The storages `--storage` accepts. */
+export const STORAGE_KINDS = ['memory', 'pglite', 'postgres'] as const;
+export type DemoStorageKind = (typeof STORAGE_KINDS)[number];
 
-export const DEFAULTS = { orders: 500, seed: 42, days: 3 } as const;
+export const USAGE =
+  'usage: pnpm demo [--orders N] [--seed S] [--days D] [--out DIR] [--storage memory|pglite|postgres] [--warehouse simulated|shipstation]';
+
+export const DEFAULTS = {
+  orders: 500,
+  seed: 42,
+  days: 3,
+  storage: 'memory',
+  warehouse: 'simulated',
+} as const;
 
 /** Most orders a run accepts (the engine runs in memory). */
 export const MAX_ORDERS = 200_000;
@@ -39,7 +59,8 @@ function integer(flag: string, raw: string, min: number, max: number): number {
 }
 
 /**
- * Parses demo flags: `--orders N`, `--seed S`, `--days D`, `--out DIR` (also `--flag=value`).
+ * Parses demo flags: `--orders N`, `--seed S`, `--days D`, `--out DIR`,
+ * `--storage memory|pglite|postgres` (also `--flag=value`).
  * A relative `--out` is resolved against `cwd`. Throws an Error ending with the usage line
  * on an unknown flag, a missing value or a bad number.
  */
@@ -73,7 +94,7 @@ export function parseArgs(
         i++;
       }
     }
-    if (!['--orders', '--seed', '--days', '--out'].includes(flag)) {
+    if (!['--orders', '--seed', '--days', '--out', '--storage', '--warehouse'].includes(flag)) {
       fail(`unknown option "${flag}"`);
     }
     if (value === undefined || value === '') fail(`${flag} needs a value`);
@@ -88,6 +109,16 @@ export function parseArgs(
         break;
       case '--days':
         result.days = integer(flag, value, 1, MAX_DAYS);
+        break;
+      case '--storage':
+        if (!(STORAGE_KINDS as readonly string[]).includes(value))
+          fail(`--storage must be one of ${STORAGE_KINDS.join(', ')}, got "${value}"`);
+        result.storage = value as DemoStorageKind;
+        break;
+      case '--warehouse':
+        if (!(WAREHOUSE_KINDS as readonly string[]).includes(value))
+          fail(`--warehouse must be one of ${WAREHOUSE_KINDS.join(', ')}, got "${value}"`);
+        result.warehouse = value as DemoWarehouseKind;
         break;
       default:
         result.outDir = isAbsolute(value) ? value : resolve(cwd, value);

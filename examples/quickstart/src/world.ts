@@ -2,7 +2,6 @@ import {
   createEngine,
   createMemoryAlerts,
   createMemoryInventory,
-  createMemoryStorage,
   createMemoryStore,
   createSimulatedClock,
   createSimulatedWarehouse,
@@ -10,7 +9,9 @@ import {
   KeywordNoteClassifier,
   type Location,
   RuleBasedRiskScorer,
+  type Storage,
   storageVelocitySource,
+  type WarehouseAdapter,
 } from '@fulfil/core';
 import { STORE } from './catalog';
 import { DEMO_RULES } from './rules';
@@ -18,13 +19,19 @@ import { DEMO_RULES } from './rules';
 const HOUR = 3_600_000;
 
 /**
- * The demo's engine: in-memory storage, two simulated warehouses sharing one
- * stock table with the inventory source, the offline multilingual note classifier,
- * the rule-based risk scorer, and a simulated clock.
+ * The demo's engine: the given storage (in memory unless `--storage` says otherwise), two
+ * simulated warehouses sharing one stock table with the inventory source, the offline
+ * multilingual note classifier, the rule-based risk scorer, and a simulated clock.
  */
-export function createDemoWorld(start: number, stock: InventorySnapshot, locations: Location[]) {
+export function createDemoWorld(
+  start: number,
+  stock: InventorySnapshot,
+  locations: Location[],
+  storage: Storage,
+  /** Serves the west location instead of a simulated warehouse (e.g. ShipStation). */
+  west?: WarehouseAdapter,
+) {
   const clock = createSimulatedClock(start);
-  const storage = createMemoryStorage();
   const store = createMemoryStore({
     adminUrl: `https://admin.shopify.com/store/${STORE.handle}/orders/{externalId}`,
   });
@@ -52,8 +59,10 @@ export function createDemoWorld(start: number, stock: InventorySnapshot, locatio
     }),
     warehouses: {
       'east-wh': warehouse('east-wh', 'east'),
-      'west-wh': warehouse('west-wh', 'west'),
+      'west-wh': west ?? warehouse('west-wh', 'west'),
     },
+    // A vendor's stock leaves the demo's table when it ships: keep reservations until then.
+    ...(west ? { reservations: { releaseOn: 'shipped' as const } } : {}),
     locations,
     rules: DEMO_RULES,
     timeZone: STORE.timeZone,

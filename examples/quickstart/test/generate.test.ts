@@ -218,17 +218,23 @@ describe('parseArgs', () => {
       seed: 42,
       days: 3,
       outDir: '/repo/examples/quickstart/out',
+      storage: 'memory',
       help: false,
     });
     expect(
-      parseArgs(['--', '--orders', '50', '--seed=7', '--days', '2', '--out', 'res'], opts),
+      parseArgs(
+        ['--', '--orders', '50', '--seed=7', '--days', '2', '--out', 'res', '--storage', 'pglite'],
+        opts,
+      ),
     ).toEqual({
       orders: 50,
       seed: 7,
       days: 2,
       outDir: '/tmp/here/res',
+      storage: 'pglite',
       help: false,
     });
+    expect(parseArgs(['--storage=postgres'], opts).storage).toBe('postgres');
   });
   it('throws with the usage line on bad input', () => {
     for (const argv of [
@@ -239,9 +245,14 @@ describe('parseArgs', () => {
       ['--bogus', '1'],
       ['stray'],
       ['--days', '2', '--days', '3'],
+      ['--storage', 'mysql'],
+      ['--storage'],
     ]) {
       expect(() => parseArgs(argv, opts)).toThrow(USAGE);
     }
+    expect(() => parseArgs(['--storage', 'sqlite'], opts)).toThrow(
+      '--storage must be one of memory, pglite, postgres, got "sqlite"',
+    );
     expect(() => parseArgs(['--orders', 'abc'], opts)).toThrow(/--orders must be a whole number/);
   });
 });

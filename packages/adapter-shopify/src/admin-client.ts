@@ -84,8 +84,10 @@ interface GraphqlBody {
  * Creates a Shopify Admin GraphQL client on `@fulfil/http` with cost-aware
  * throttling: every call reserves its expected cost in a cost limiter, which learns
  * the bucket size and restore rate from `extensions.cost.throttleStatus` (never
- * hard-coded) and lowers its estimate when the server reports less. A THROTTLED
- * answer (HTTP 200 or 429) refunds the reservation and waits for the budget.
+ * hard-coded) and lowers its estimate when the server reports less, minus the
+ * calls still in flight (in every process sharing the limiter through Redis: the
+ * server has not charged them yet). A THROTTLED answer (HTTP 200 or 429) refunds
+ * the reservation and waits for the budget.
  *
  * @example
  * ```ts
@@ -159,8 +161,12 @@ export function createShopifyAdminClient(options: ShopifyAdminClientOptions): Sh
         cost = cost$.requestedQueryCost;
         stats.pointsRequested += cost$.requestedQueryCost;
         stats.pointsActual += cost$.actualQueryCost ?? 0;
+        // Calls the limiter already admitted (in every process sharing it) and not yet
+        // finished were charged after this figure or are about to be: count them as
+        // spent, or the estimate lands above what the server has (THROTTLED).
+        const inFlight = await runningWeight(limiter);
         await limiter.report({
-          available: cost$.throttleStatus.currentlyAvailable,
+          available: cost$.throttleStatus.currentlyAvailable - inFlight,
           maximum: cost$.throttleStatus.maximumAvailable,
           restoreRate: cost$.throttleStatus.restoreRate,
           reserved,
@@ -197,6 +203,16 @@ export function createShopifyAdminClient(options: ShopifyAdminClientOptions): Sh
   }
 
   return { request, limiter, stats: () => ({ ...stats }) };
+}
+
+/** Units of the calls running through the limiter now (all processes when shared). */
+async function runningWeight(limiter: RateLimiter): Promise<number> {
+  try {
+    const running = await limiter.bottleneck.running();
+    return Number.isFinite(running) && running > 0 ? running : 0;
+  } catch {
+    return 0; // a limiter that cannot say: the server's figure as is
+  }
 }
 
 /** A mutation payload's `userErrors`. */

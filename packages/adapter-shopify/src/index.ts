@@ -32,6 +32,25 @@ export {
   type ShopifyStore,
   type ShopifyStoreOptions,
 } from './store';
+export { type NoteOptions, readFulfillmentOrder } from './store-extras';
+export {
+  FoCancelledPayload,
+  FulfillmentPayload,
+  HoldReleasedPayload,
+  HoldTopicPayload,
+  MovedPayload,
+  PlacedOnHoldPayload,
+  ShopifyHoldPayload,
+} from './store-payloads';
+export {
+  type FulfillmentOrderInfo,
+  type FulfillmentOrderSource,
+  holdReasonOf,
+  isOwnHold,
+  type PendingStoreChanges,
+  resolvePendingChanges,
+  STORE_TOPICS,
+} from './store-webhooks';
 export {
   SHOPIFY_HMAC_HEADER,
   signShopifyWebhook,

@@ -71,3 +71,23 @@ export const FULFILLMENT_ORDER_MOVE = `mutation FulfilMove($id: ID!, $newLocatio
     userErrors { field message code }
   }
 }`;
+
+export const FULFILLMENT_ORDER_QUERY = `query FulfilFulfillmentOrder($id: ID!) {
+  fulfillmentOrder(id: $id) {
+    id status
+    order { id }
+    assignedLocation { location { id } }
+    fulfillmentHolds { id handle reason heldByRequestingApp }
+  }
+}`;
+
+export const ORDER_NOTE_QUERY = `query FulfilOrderNote($id: ID!, $namespace: String!, $key: String!) {
+  order(id: $id) { id metafield(namespace: $namespace, key: $key) { value compareDigest } }
+}`;
+
+export const METAFIELDS_SET = `mutation FulfilMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { id compareDigest }
+    userErrors { field message code }
+  }
+}`;

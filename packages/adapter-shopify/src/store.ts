@@ -13,6 +13,12 @@ import { normalizeShopifyOrder, numericIdOf, type OrderNaming, shopifyAdminUrl }
 import { ShopifyOrderPayload } from './payload';
 import * as Q from './queries';
 import { feedOrders, scanOrdersUpdatedSince } from './reconcile';
+import { appendOrderNote, type NoteOptions, readFulfillmentOrder } from './store-extras';
+import {
+  type FulfillmentOrderInfo,
+  type FulfillmentOrderSource,
+  HOLD_HANDLE_PREFIX,
+} from './store-webhooks';
 
 /** Core hold reasons → Shopify `FulfillmentHoldReason`. */
 export const HOLD_REASONS: Record<StoreHoldReason, string> = {
@@ -23,8 +29,7 @@ export const HOLD_REASONS: Record<StoreHoldReason, string> = {
   other: 'OTHER',
 };
 
-/** Prefix of the `handle` of every hold this adapter places (only those are released). */
-export const HOLD_HANDLE_PREFIX = 'fulfil-';
+export { HOLD_HANDLE_PREFIX };
 
 /** Options of {@link createShopifyStore}. */
 export interface ShopifyStoreOptions
@@ -43,6 +48,8 @@ export interface ShopifyStoreOptions
   notifyMerchantOnHold?: boolean;
   /** Orders per page when listing. Default 50. */
   pageSize?: number;
+  /** Where `addNote` writes (an order metafield; see {@link NoteOptions} for why). */
+  notes?: NoteOptions;
 }
 
 /** What {@link ShopifyStore.reconcile} did. */
@@ -56,8 +63,16 @@ export interface ReconcileReport {
 }
 
 /** The Shopify {@link StoreAdapter}, plus fetching, listing and reconciliation. */
-export interface ShopifyStore extends StoreAdapter {
+export interface ShopifyStore extends StoreAdapter, FulfillmentOrderSource {
   readonly admin: ShopifyAdminClient;
+  /**
+   * Appends a line to the order's note metafield (`fulfil.timeline` by default):
+   * Shopify has no timeline-comment API for apps, and the order note belongs to the
+   * customer and the merchant. Idempotent on the key.
+   */
+  addNote(order: StoreOrderRef, text: string, idempotencyKey: string): Promise<void>;
+  /** A fulfillment order's order, location and holds (webhook handler: `fulfillmentOrders`). */
+  fulfillmentOrder(id: string): Promise<FulfillmentOrderInfo | undefined>;
   adminUrl(order: StoreOrderRef): string;
   fetchOrder(externalId: string): Promise<Order | undefined>;
   /**
@@ -251,6 +266,9 @@ export function createShopifyStore(options: ShopifyStoreOptions): ShopifyStore {
         assertNoUserErrors('fulfillmentOrderMove', payload);
       }
     },
+    addNote: (ref, text, idempotencyKey) =>
+      appendOrderNote(admin, orderGid(ref), text, idempotencyKey, options.notes),
+    fulfillmentOrder: (id) => readFulfillmentOrder(admin, id),
     adminUrl: (ref) => shopifyAdminUrl(options.shop, numericIdOf(ref.externalId)),
     async fetchOrder(externalId) {
       const data = await admin.request<{ order: GraphqlOrder | null }>(Q.ORDER_QUERY, {

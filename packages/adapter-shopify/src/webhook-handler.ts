@@ -1,5 +1,7 @@
 import { FulfilError, isFulfilError, type OrderEvent } from '@fulfil/core';
 import { type HeadersLike, headerOf } from './headers';
+import { defaultOrderId } from './normalize';
+import { type FulfillmentOrderSource, resolvePendingChanges } from './store-webhooks';
 import { verifyShopifyWebhook } from './verify';
 import {
   type ParsedShopifyWebhook,
@@ -34,6 +36,12 @@ export interface ShopifyWebhookHandlerOptions extends ParseWebhookOptions {
    * once they are safe: the handler answers 200 after it resolves.
    */
   ingest?: (events: OrderEvent[], webhook: ParsedShopifyWebhook) => Promise<unknown>;
+  /**
+   * Finds the order of a fulfillment order (pass the Shopify store:
+   * `createShopifyStore(...)`). Fulfillment-order webhooks do not name their order:
+   * without this they are acknowledged with no events (and `onError` is told).
+   */
+  fulfillmentOrders?: FulfillmentOrderSource;
   /** Larger bodies get 413. Default 1 MiB (orders with hundreds of lines fit). */
   maxBodyBytes?: number;
   /** Told about every rejected or failed delivery (for logs and metrics). */
@@ -63,7 +71,9 @@ export const DEFAULT_MAX_WEBHOOK_BYTES = 1024 * 1024;
  *   Shopify retries every non-2xx delivery (8 times over 4 hours) and
  *   reconciliation catches the rest. Duplicate deliveries are answered 200 and
  *   processed once (the inbox drops them by idempotency key).
- * Topics the adapter does not handle are answered 200 with no events.
+ * Topics the adapter does not handle are answered 200 with no events. Fulfillment-order
+ * topics first look their order up through `fulfillmentOrders` (a failed lookup
+ * answers 500, so Shopify retries).
  *
  * @example
  * ```ts
@@ -141,16 +151,45 @@ export function createShopifyWebhookHandler(
         err,
       );
     }
-    if (parsed.events.length === 0) return reply(200, { ok: true, topic: parsed.topic, events: 0 });
+    let events = parsed.events;
+    if (parsed.pending) {
+      if (!options.fulfillmentOrders) {
+        options.onError?.(
+          new FulfilError(
+            'CONFIG_INVALID',
+            `webhookHandler.fulfillmentOrders: ${parsed.topic} needs it to find the order; the webhook was acknowledged with no events`,
+            { details: { path: 'webhookHandler.fulfillmentOrders' } },
+          ),
+          200,
+        );
+        return reply(200, { ok: true, topic: parsed.topic, events: 0 });
+      }
+      try {
+        const naming = options.orderId ?? defaultOrderId;
+        events = await resolvePendingChanges(parsed.pending, options.fulfillmentOrders, (id) =>
+          naming(parsed.shop, id),
+        );
+      } catch (err) {
+        return reply(
+          500,
+          {
+            error: 'lookup_failed',
+            reason: 'the fulfillment order could not be read; Shopify will retry',
+          },
+          err,
+        );
+      }
+    }
+    if (events.length === 0) return reply(200, { ok: true, topic: parsed.topic, events: 0 });
     try {
-      await ingest(parsed.events, parsed);
+      await ingest(events, parsed);
     } catch (err) {
       if (isFulfilError(err, 'INVALID_INPUT')) {
         return reply(400, { error: 'invalid_payload', reason: err.message }, err);
       }
       return reply(500, { error: 'ingest_failed', reason: 'not stored; Shopify will retry' }, err);
     }
-    return reply(200, { ok: true, topic: parsed.topic, events: parsed.events.length });
+    return reply(200, { ok: true, topic: parsed.topic, events: events.length });
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   FulfilError,
   type OrderEvent,
@@ -6,8 +7,9 @@ import {
 } from '@fulfil/core';
 import { type HeadersLike, headerOf } from './headers';
 import { parseLosslessJson } from './lossless-json';
-import { normalizeShopifyOrder, type OrderNaming } from './normalize';
+import { defaultOrderId, normalizeShopifyOrder, type OrderNaming } from './normalize';
 import { ShopifyOrderPayload } from './payload';
+import { type PendingStoreChanges, parseStoreTopic, STORE_TOPICS } from './store-webhooks';
 
 /** Topics turned into events. Other topics parse to no events (acknowledge and drop). */
 export const ORDER_TOPICS = [
@@ -23,6 +25,12 @@ export interface ParseWebhookOptions {
   shop?: string;
   /** Engine order id from shop and numeric id. Default `shopify:{handle}:{numericId}`. */
   orderId?: OrderNaming['orderId'];
+  /**
+   * Shopify location (gid or numeric id) → engine location id, so moves and
+   * fulfillments in the store name the engine's locations. Unmapped locations are
+   * reported by their Shopify id only.
+   */
+  locations?: Readonly<Record<string, string>>;
 }
 
 /** A verified webhook, parsed. */
@@ -40,6 +48,12 @@ export interface ParsedShopifyWebhook {
   order: import('@fulfil/core').Order | undefined;
   /** Events to ingest, in order. Empty for topics this adapter does not handle. */
   events: OrderEvent[];
+  /**
+   * Fulfillment-order topics do not name their order: these changes become events
+   * once the fulfillment order is looked up (`resolvePendingChanges`; the handler
+   * does it when given `fulfillmentOrders`).
+   */
+  pending?: PendingStoreChanges;
 }
 
 /**
@@ -52,7 +66,11 @@ export interface ParsedShopifyWebhook {
  *   notice that arrives before `orders/create` still creates the order, and an
  *   older delivery arriving late is recognised as stale);
  * - `orders/cancelled`, and any order payload with `cancelled_at` set, adds an
- *   `order.cancelled` after the order event (keyed per order, so it runs once).
+ *   `order.cancelled` after the order event (keyed per order, so it runs once);
+ * - fulfillment topics (`fulfillment_orders/placed_on_hold`, `hold_released`,
+ *   `moved`, `cancelled`, `fulfillment_holds/added|released`, `fulfillments/create|update`)
+ *   → `store.fulfillment_changed`; holds this app placed are left out (they echo
+ *   back). Fulfillment-order topics come back as `pending` (their order is looked up).
  *
  * Idempotency keys: `shopify:{shop}:{topic}:{X-Shopify-Event-Id}` (all deliveries
  * of one action), else `…:webhook:{X-Shopify-Webhook-Id}`, else the order's
@@ -90,17 +108,33 @@ export function parseShopifyWebhook(
   } catch (cause) {
     throw invalid('body', `invalid JSON: ${(cause as Error).message}`, cause);
   }
+  const base = `shopify:${shop}:${topic}`;
+  const deliveryKey = meta.eventId
+    ? `${base}:${meta.eventId}`
+    : meta.webhookId
+      ? `${base}:webhook:${meta.webhookId}`
+      : undefined;
+  if ((STORE_TOPICS as readonly string[]).includes(topic)) {
+    const naming = options.orderId ?? defaultOrderId;
+    const store = parseStoreTopic(
+      {
+        topic,
+        shop,
+        key: deliveryKey ?? `${base}:body:${createHash('sha256').update(text).digest('base64url')}`,
+        occurredAt: validIso(meta.triggeredAt) ?? new Date().toISOString(),
+        ...(options.locations ? { locations: options.locations } : {}),
+        orderIdOf: (numericId) => naming(shop, numericId),
+      },
+      json,
+    );
+    return { ...meta, order: undefined, ...store };
+  }
   if (!(ORDER_TOPICS as readonly string[]).includes(topic)) {
     return { ...meta, order: undefined, events: [] };
   }
   const payload = parseOrThrow(ShopifyOrderPayload, json, 'body');
   const order = normalizeShopifyOrder(payload, { shop, orderId: options.orderId });
-  const base = `shopify:${shop}:${topic}`;
-  const key = meta.eventId
-    ? `${base}:${meta.eventId}`
-    : meta.webhookId
-      ? `${base}:webhook:${meta.webhookId}`
-      : `${base}:${order.source.externalId}:${order.updatedAt}`;
+  const key = deliveryKey ?? `${base}:${order.source.externalId}:${order.updatedAt}`;
   const occurredAt = validIso(meta.triggeredAt) ?? order.updatedAt;
   const events: unknown[] = [];
   if (topic === 'orders/create') {

@@ -52,7 +52,8 @@ describe('createShopifyAdminClient', () => {
   });
 
   it('retries THROTTLED (HTTP 200) after waiting for the budget', async () => {
-    const f = await fake({ maximumAvailable: 100, restoreRate: 500 });
+    // A slow restore (50/s): on a loaded machine the bucket must still be short when the call lands.
+    const f = await fake({ maximumAvailable: 100, restoreRate: 50 });
     const admin = client(f);
     await admin.request(TAGS_ADD, { id: 'gid://shopify/Order/5820000000000000001', tags: ['a'] });
     f.setAvailable(0); // someone else drained the bucket

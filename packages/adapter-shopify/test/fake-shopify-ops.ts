@@ -21,6 +21,8 @@ export interface FakeHold {
   handle: string | null;
   reason: string;
   notes: string | null;
+  /** Placed by a merchant (in the admin), not through this app's API calls. */
+  merchant?: boolean;
 }
 export interface FakeFulfillmentOrder {
   id: string;
@@ -40,6 +42,8 @@ export interface FakeOrder {
     notifyCustomer: boolean;
     lines: { id: string; quantity: number }[];
   }[];
+  /** Metafields by `namespace.key`. */
+  metafields?: Record<string, { value: string; type: string }>;
 }
 
 /** Answers the GraphQL operations the adapter sends, on `orders`. */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FakeOrder, type FakeOrderSeed, fakeOperations, gid } from './fake-shopify-ops';
+import { merchantActions, withStoreOperations } from './fake-shopify-store-ops';
 
 export type { FakeOrderSeed } from './fake-shopify-ops';
 
@@ -47,7 +48,10 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}) {
   let seq = 1000;
   const orders = new Map<string, FakeOrder>();
   const calls: FakeCall[] = [];
-  const { run } = fakeOperations(orders, () => ++seq);
+  let staleWrites = 0;
+  const run = withStoreOperations(fakeOperations(orders, () => ++seq).run, orders, () => ++seq, {
+    failMetafieldsSetStale: () => staleWrites-- > 0,
+  });
 
   const refill = () => {
     const now = performance.now();
@@ -156,6 +160,12 @@ export async function startFakeShopify(options: FakeShopifyOptions = {}) {
       });
     },
     order: (id: string) => orders.get(id),
+    /** What a merchant does in the admin, with the webhook bodies Shopify sends for it. */
+    merchant: merchantActions(orders, () => ++seq),
+    /** The next `n` metafieldsSet calls answer STALE_OBJECT (a concurrent writer). */
+    staleMetafieldWrites(n: number) {
+      staleWrites = n;
+    },
     /** Drains (or sets) the bucket. */
     setAvailable(points: number) {
       refill();

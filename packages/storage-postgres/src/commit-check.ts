@@ -49,6 +49,21 @@ const CommitShape = z.object({
   ),
   cancelTimerIds: z.array(Text),
   inboxKeys: z.array(Text),
+  reservations: z
+    .object({
+      take: z.array(
+        z.object({
+          key: Text.min(1),
+          locationId: Text.min(1),
+          sku: Text.min(1),
+          quantity: z.number().int().positive(),
+          available: z.number().int().nonnegative(),
+        }),
+      ),
+      release: z.array(Text),
+      basis: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
 });
 
 /** Validates a commit's shape and its internal consistency; throws `INVALID_INPUT` naming the path. */
@@ -83,6 +98,17 @@ export function checkCommit(commit: Commit): void {
       throw invalid(orderId, `commit.commands[${i}].id`, `duplicate command id "${command.id}"`);
     }
     ids.add(command.id);
+  }
+  const keys = new Set<string>();
+  for (const [i, take] of (commit.reservations?.take ?? []).entries()) {
+    if (keys.has(take.key)) {
+      throw invalid(
+        orderId,
+        `commit.reservations.take[${i}].key`,
+        `key "${take.key}" is taken twice`,
+      );
+    }
+    keys.add(take.key);
   }
 }
 

@@ -1,18 +1,34 @@
 import { type Commit, FulfilError } from '@fulfil/core';
 import { invalid } from './commit-check';
 import { sqlState } from './db-errors';
+import {
+  applyCtes,
+  type ReservationTables,
+  reservationParams,
+  stockCheckCtes,
+  stockConflict,
+} from './reservations';
 import type { Queryable } from './runner';
 import { velocityValues } from './velocity';
 
 // The commit: one SQL statement, hence one atomic transaction and one round trip. Internal.
 
 /** Quoted, schema-qualified table names. */
-export interface Tables {
+export interface Tables extends ReservationTables {
   orders: string;
   history: string;
   inbox: string;
   outbox: string;
   timers: string;
+}
+
+/** A (location, SKU) whose takes did not fit, as the statement reports it. */
+interface ShortRow {
+  location_id: string;
+  sku: string;
+  take: number;
+  available: number;
+  reserved: number;
 }
 
 /** A unique violation's constraint, if that is what `err` is. */
@@ -29,6 +45,10 @@ function violated(err: unknown): string | undefined {
  * writes nothing and reports `VERSION_CONFLICT` before any id collision can happen. An inbox
  * key already processed fails the whole statement with a unique violation, reported as
  * `VERSION_CONFLICT`; a command id that already exists fails it as `INVALID_INPUT`.
+ *
+ * Reservations: the statement also checks the takes (`short`, which locks each (location,
+ * SKU) taken from and counts with a fresh snapshot: see `stockCheckCtes`) and writes the
+ * order row only when every take fits, then releases and takes in the same statement.
  */
 export async function writeCommit(db: Queryable, t: Tables, commit: Commit): Promise<void> {
   const { orderId, expectedVersion, record, history } = commit;
@@ -83,23 +103,33 @@ export async function writeCommit(db: Queryable, t: Tables, commit: Commit): Pro
     v.address ?? null,
     v.phone ?? null,
   ];
+  const r = commit.reservations;
+  const stock = r !== undefined && (r.take.length > 0 || r.release.length > 0);
+  if (stock) {
+    const rp = reservationParams(r);
+    params.push(rp.takes, rp.release, rp.basis);
+  }
+  const fits = stock ? ' AND NOT EXISTS (SELECT 1 FROM short)' : '';
   const writeOrder =
     expectedVersion === 0
       ? `INSERT INTO ${t.orders} (order_id, version, status, store, external_id, created_at,
            updated_at, status_since, review_since, record, placed_at, v_email, v_ip, v_address, v_phone)
          SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10::json, $23, $24, $25, $26, $27
-         WHERE $11::int = 0
+         WHERE $11::int = 0${fits}
          ON CONFLICT (order_id) DO NOTHING RETURNING 1`
       : `UPDATE ${t.orders} SET version = $2, status = $3, store = $4, external_id = $5,
            created_at = $6, updated_at = $7, status_since = $8, review_since = $9,
            record = $10::json, placed_at = $23, v_email = $24, v_ip = $25, v_address = $26,
            v_phone = $27
-         WHERE order_id = $1 AND version = $11 RETURNING 1`;
+         WHERE order_id = $1 AND version = $11${fits} RETURNING 1`;
   const ok = 'EXISTS (SELECT 1 FROM o)';
+  const check = stock ? `${stockCheckCtes(t, { take: '$28', release: '$29', basis: '$30' })},` : '';
+  const apply = stock ? `,${applyCtes(t, { orderId: '$1', now: '$21', ok })}` : '';
   let written: number;
+  let short: ShortRow[] | null = null;
   try {
-    const { rows } = await db.query<{ written: number }>(
-      `WITH o AS (${writeOrder}),
+    const { rows } = await db.query<{ written: number; short: ShortRow[] | null }>(
+      `WITH ${check} o AS (${writeOrder}),
        i AS (
          INSERT INTO ${t.inbox} (key, processed_at)
          SELECT k, $13 FROM jsonb_array_elements_text($12::jsonb) AS k WHERE ${ok}
@@ -132,11 +162,12 @@ export async function writeCommit(db: Queryable, t: Tables, commit: Commit): Pro
            purpose = excluded.purpose, timer = excluded.timer, status = 'pending',
            claim_token = NULL, claimed_until = NULL, finished_at = NULL
          RETURNING 1
-       )
-       SELECT (SELECT count(*) FROM o)::int AS written`,
+       )${apply}
+       SELECT (SELECT count(*) FROM o)::int AS written${stock ? ', (SELECT json_agg(short) FROM short) AS short' : ''}`,
       params,
     );
     written = Number(rows[0]?.written ?? 0);
+    short = rows[0]?.short ?? null;
   } catch (err) {
     const constraint = violated(err);
     if (constraint === undefined) throw err;
@@ -156,11 +187,21 @@ export async function writeCommit(db: Queryable, t: Tables, commit: Commit): Pro
     );
   }
   if (written === 1) return;
-  const { rows } = await db.query<{ version: number }>(
-    `SELECT version FROM ${t.orders} WHERE order_id = $1`,
-    [orderId],
+  const { rows } = await db.query<{ version: number | null; seen: boolean }>(
+    `SELECT (SELECT version FROM ${t.orders} WHERE order_id = $1) AS version,
+       EXISTS (SELECT 1 FROM ${t.inbox} WHERE key IN (SELECT jsonb_array_elements_text($2::jsonb))) AS seen`,
+    [orderId, JSON.stringify(commit.inboxKeys)],
   );
-  const stored = rows[0] === undefined ? null : Number(rows[0].version);
+  const stored = rows[0]?.version == null ? null : Number(rows[0].version);
+  if (rows[0]?.seen) {
+    throw new FulfilError(
+      'VERSION_CONFLICT',
+      `order "${orderId}": an event of this commit was already processed; reload and skip it`,
+      { details: { orderId } },
+    );
+  }
+  const first = short?.[0];
+  if (first !== undefined && (stored ?? 0) === expectedVersion) throw stockConflict(orderId, first);
   throw new FulfilError(
     'VERSION_CONFLICT',
     `order "${orderId}" is at version ${stored ?? 'none'}, commit expected ${expectedVersion}`,

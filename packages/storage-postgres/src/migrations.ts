@@ -116,7 +116,72 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX orders_v_phone ON ${s}.orders (v_phone, placed_at) WHERE v_phone IS NOT NULL`,
     ],
   },
+  {
+    version: 3,
+    name: 'stock reservations',
+    // A row is active while released_seq is NULL; releasing stamps it from the sequence, whose
+    // last value is the watermark reserved() hands out (see reservations.ts).
+    statements: (s) => [
+      `CREATE SEQUENCE ${s}.reservation_release_seq AS bigint`,
+      `CREATE TABLE ${s}.reservations (
+        key text PRIMARY KEY,
+        order_id text NOT NULL,
+        location_id text NOT NULL,
+        sku text NOT NULL,
+        quantity integer NOT NULL CHECK (quantity > 0),
+        taken_at float8 NOT NULL,
+        released_seq bigint,
+        released_at float8
+      )`,
+      // Takes count the active rows of a pair and those released after a watermark: both
+      // ranges of this index (released_seq IS NULL sorts last), whatever the retention holds.
+      `CREATE INDEX reservations_stock ON ${s}.reservations (location_id, sku, released_seq)`,
+      `CREATE INDEX reservations_active_sku ON ${s}.reservations (sku) WHERE released_seq IS NULL`,
+      `CREATE INDEX reservations_released ON ${s}.reservations (released_at) WHERE released_seq IS NOT NULL`,
+      `CREATE INDEX reservations_order ON ${s}.reservations (order_id)`,
+      // Called by the commit statement: locks each (location, SKU) taken from (transaction-
+      // scoped advisory locks, in hash order), then, with the fresh snapshot a VOLATILE
+      // function's query gets, returns the pairs whose takes do not fit. Every take committed
+      // before the lock is seen, so concurrent takes on one pair are serialised.
+      `CREATE FUNCTION ${s}.reservation_shortfall(p_take jsonb, p_release jsonb, p_basis bigint)
+       RETURNS TABLE (location_id text, sku text, take integer, available integer, reserved integer)
+       LANGUAGE plpgsql VOLATILE AS $fn$
+       DECLARE h integer;
+       BEGIN
+         FOR h IN SELECT DISTINCT hashtext((e->>'location_id') || chr(31) || (e->>'sku'))
+                  FROM jsonb_array_elements(p_take) AS e ORDER BY 1 LOOP
+           PERFORM pg_advisory_xact_lock(hashtext(${quoteLiteral('fulfil:stock:')} || ${quoteLiteral(s)}), h);
+         END LOOP;
+         RETURN QUERY
+         WITH tk AS (
+           SELECT e->>'key' AS key, e->>'location_id' AS location_id, e->>'sku' AS sku,
+             (e->>'quantity')::integer AS quantity, (e->>'available')::integer AS available
+           FROM jsonb_array_elements(p_take) AS e
+         ),
+         need AS (
+           SELECT tk.location_id, tk.sku, sum(tk.quantity)::integer AS take,
+             min(tk.available)::integer AS available
+           FROM tk GROUP BY tk.location_id, tk.sku
+         )
+         SELECT n.location_id, n.sku, n.take, n.available, r.reserved FROM need AS n,
+           LATERAL (
+             SELECT coalesce(sum(x.quantity), 0)::integer AS reserved FROM ${s}.reservations AS x
+             WHERE x.location_id = n.location_id AND x.sku = n.sku
+               AND (x.released_seq IS NULL OR x.released_seq > p_basis)
+               AND x.key NOT IN (SELECT tk.key FROM tk)
+               AND x.key NOT IN (SELECT jsonb_array_elements_text(p_release))
+           ) AS r
+         WHERE r.reserved + n.take > n.available;
+       END
+       $fn$`,
+    ],
+  },
 ];
+
+/** A SQL string literal. */
+function quoteLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
 
 /** The version {@link migrate} brings a schema to. */
 export const LATEST_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

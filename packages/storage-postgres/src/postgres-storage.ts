@@ -3,6 +3,7 @@ import {
   type HistoryEntry,
   OrderRecord,
   parseOrThrow,
+  type ReservedStock,
   type Storage,
   type StorageCapabilities,
 } from '@fulfil/core';
@@ -12,8 +13,9 @@ import { type Tables, writeCommit } from './commit';
 import { checkCommit } from './commit-check';
 import { corruptRecord, wrapDbError } from './db-errors';
 import { type MigrateResult, migrateWith } from './migrations';
-import { createOperations, type Operations } from './operations';
+import { createOperations, type Operations, type PurgeResult } from './operations';
 import { type PostgresStorageOptions, parseStorageOptions, quoteIdent } from './options';
+import { purgeReleased, RELEASED_RETENTION_MS, reservedUnits } from './reservations';
 import { createRunner, type Queryable } from './runner';
 import { countRecentOrders, type VelocityQuery } from './velocity';
 
@@ -27,6 +29,18 @@ export interface PostgresStorage extends Storage, Operations {
    * leaving out `excludeOrderId`. Use it as core's velocity source for the risk scorer.
    */
   countRecentOrders(query: VelocityQuery): Promise<number>;
+  /**
+   * Stock held by active reservations of `skus`, per location, and the release watermark
+   * (capability `reservations`). Takes are checked and written inside `commit`.
+   */
+  reserved(skus: string[]): Promise<ReservedStock>;
+  /**
+   * {@link Operations.purge}, and also deletes stock reservations released more than an
+   * hour before `now` (they only matter to decisions that read stock before the release).
+   */
+  purge(
+    options: Parameters<Operations['purge']>[0],
+  ): Promise<PurgeResult & { reservations: number }>;
   /** Applies missing migrations now, up to `to` (default: the latest); see {@link migrate}. */
   migrate(options?: { to?: number }): Promise<MigrateResult>;
   /** Ends the pool when the storage opened it (`connectionString`); a given pool or PGlite stays open. */
@@ -75,12 +89,19 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     inbox: `${s}.inbox`,
     outbox: `${s}.outbox`,
     timers: `${s}.timers`,
+    reservations: `${s}.reservations`,
+    releaseSeq: `${s}.reservation_release_seq`,
+    shortfall: `${s}.reservation_shortfall`,
   };
   const onCorrupt =
     parsed.onCorrupt ??
     ((error: FulfilError) => console.warn(`[@fulfil/storage-postgres] ${error.message}`));
   let ready: Promise<unknown> | undefined = parsed.autoMigrate ? undefined : Promise.resolve();
-  const capabilities: StorageCapabilities = { multiProcess: true, velocity: true };
+  const capabilities: StorageCapabilities = {
+    multiProcess: true,
+    velocity: true,
+    reservations: true,
+  };
 
   /** Runs `fn` once the schema is migrated; wraps driver errors as `ADAPTER_FAILED`. */
   async function run<T>(what: string, fn: (db: Queryable) => Promise<T>, details = {}): Promise<T> {
@@ -98,6 +119,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     }
   }
 
+  const operations = createOperations((what, fn) => run(what, fn), t);
   const storage: PostgresStorage = {
     capabilities,
     schema,
@@ -194,7 +216,21 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
 
     countRecentOrders: (q) => run('countRecentOrders', (db) => countRecentOrders(db, t, q)),
 
-    ...createOperations((what, fn) => run(what, fn), t),
+    async reserved(skus) {
+      const list = parseOrThrow(z.array(z.string()), skus, 'skus');
+      return run('reserved', (db) => reservedUnits(db, t, [...new Set(list)]));
+    },
+
+    ...operations,
+
+    async purge(options) {
+      const result = await operations.purge(options);
+      const now = options?.now ?? Date.now();
+      const reservations = await run('purge', (db) =>
+        purgeReleased(db, t, now - RELEASED_RETENTION_MS),
+      );
+      return { ...result, reservations };
+    },
 
     migrate: (o = {}) => {
       const to = parseOrThrow(z.object({ to: z.number().int().optional() }), o, 'options').to;

@@ -53,6 +53,7 @@ describe('migrations', () => {
         'inbox',
         'orders',
         'outbox',
+        'reservations',
         'schema_migrations',
         'timers',
       ]);

@@ -15,8 +15,11 @@ import { DATABASE_URL, openTestDatabase, type TestDatabase } from './test-db';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
 const WORKERS = 8;
-const ORDERS = 200; // × 5 events × 2 deliveries = 2,000 deliveries (the issue asks 400 orders)
+// × 5 events × 2 deliveries = 4,000 deliveries, as the issue asks (30–50 s on a busy 2-core
+// machine); FULFIL_MP_ORDERS sets another size.
+const ORDERS = Number(process.env.FULFIL_MP_ORDERS ?? 400);
 const T0 = Date.parse('2026-11-27T09:00:00.000Z');
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A child process running test/worker.ts; resolves with its exit code and output. */
 function spawnWorker(env: Record<string, string>) {
@@ -123,7 +126,7 @@ suite(`engines in separate processes on one database${why}`, () => {
   let db: TestDatabase;
   afterAll(async () => db?.drop());
 
-  it(`${WORKERS} engines, ${ORDERS} orders × 5 events × 2 deliveries (scaled down from 400 orders): same states as one engine, each submit reaches the warehouse once`, async () => {
+  it(`${WORKERS} engines, ${ORDERS} orders × 5 events × 2 deliveries: same states as one engine, each submit reaches the warehouse once`, async () => {
     db = await openTestDatabase();
     const events = deliveries(ORDERS, 7);
     const warehouse = await startFakeWarehouse(events);
@@ -138,12 +141,16 @@ suite(`engines in separate processes on one database${why}`, () => {
       for (const exit of exits) expect(exit.code, exit.stderr).toBe(0);
       const reference = await singleEngineRun(events);
       const storage = db.storage();
-      for (let i = 0; i < ORDERS; i++) {
+      const check = async (i: number) => {
         const id = `mp-${i}`;
         const record = await storage.load(id);
         expect(project(record), id).toEqual(project(await reference.load(id)));
         expect((await storage.history(id)).length).toBe(record?.version);
         for (let k = 0; k <= 4; k++) expect(await storage.isProcessed(`mp-${i}:e${k}`)).toBe(true);
+      };
+      // Eight orders at a time: the file's pool has eight connections.
+      for (let i = 0; i < ORDERS; i += 8) {
+        await Promise.all(Array.from({ length: Math.min(8, ORDERS - i) }, (_, j) => check(i + j)));
       }
       expect(warehouse.log.created).toBe(ORDERS);
       expect(warehouse.log.duplicates).toBe(0);
@@ -180,16 +187,25 @@ suite(`engines in separate processes on one database${why}`, () => {
         WAREHOUSE_URL: warehouse.url,
         LEASE_MS: String(LEASE_MS),
       };
-      // Ingests everything without dispatching, then dispatches: claims all rows, sends the
-      // first submit, and hangs before recording it done.
-      const doomed = spawnWorker({ ...env, AUTO_DISPATCH: '0', PAUSE_AFTER_SUBMIT: '1' });
+      // Ingests everything without dispatching, then dispatches: claims all rows, runs
+      // SENT_BEFORE_CRASH submits at once (its dispatch concurrency), and each hangs once
+      // sent, before it is recorded done.
+      const SENT_BEFORE_CRASH = 3;
+      const doomed = spawnWorker({
+        ...env,
+        AUTO_DISPATCH: '0',
+        PAUSE_AFTER_SUBMIT: '1',
+        CONCURRENCY: String(SENT_BEFORE_CRASH),
+      });
       await warehouse.pausedOnce;
+      while (warehouse.log.requests.size < SENT_BEFORE_CRASH) await sleep(20);
       const claimed = await db.sql<{ n: number }>(
         `SELECT count(*)::int AS n FROM "${db.schema}".outbox WHERE status = 'pending' AND claim_token IS NOT NULL`,
       );
       expect(claimed[0]?.n).toBe(ORDERS_CRASH);
       doomed.child.kill('SIGKILL');
       expect((await doomed.exit).signal).toBe('SIGKILL');
+      expect(warehouse.log.requests.size).toBe(SENT_BEFORE_CRASH);
 
       const rescuer = spawnWorker({
         ...env,
@@ -199,13 +215,13 @@ suite(`engines in separate processes on one database${why}`, () => {
       const exit = await rescuer.exit;
       expect(exit.code, exit.stderr).toBe(0);
 
-      // One upstream order per command; the submit the dead worker sent was repeated once
+      // One upstream order per command; each submit the dead worker sent was repeated once
       // with the same idempotency key and got the same answer (no second order).
       expect(warehouse.log.created).toBe(ORDERS_CRASH);
-      expect(warehouse.log.duplicates).toBe(1);
+      expect(warehouse.log.duplicates).toBe(SENT_BEFORE_CRASH);
       expect([...warehouse.log.requests.values()].sort()).toEqual([
-        ...Array(ORDERS_CRASH - 1).fill(1),
-        2,
+        ...Array(ORDERS_CRASH - SENT_BEFORE_CRASH).fill(1),
+        ...Array(SENT_BEFORE_CRASH).fill(2),
       ]);
       const rows = await db.sql<{ status: string; attempts: number }>(
         `SELECT status, attempts FROM "${db.schema}".outbox`,

@@ -190,6 +190,7 @@ describe('operations queries', () => {
         inbox: 1,
         outbox: 0,
         timers: 0,
+        reservations: 0,
       },
     );
     expect(await storage.isProcessed('old')).toBe(false);
@@ -198,6 +199,7 @@ describe('operations queries', () => {
       inbox: 0,
       outbox: 1,
       timers: 0,
+      reservations: 0,
     });
     const left = await db.sql<{ id: string; status: string }>(
       `SELECT id, status FROM "${db.schema}".outbox ORDER BY seq`,

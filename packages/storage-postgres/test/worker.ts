@@ -1,6 +1,7 @@
 // A child process running one engine on the shared database (multiprocess tests and bench).
 // Env: DATABASE_URL, FULFIL_SCHEMA, WAREHOUSE_URL, WORKER_MODE ('ingest' | 'drain'),
-// LEASE_MS (claim lease), PAUSE_AFTER_SUBMIT=1 (hang after the first submit: crash test),
+// LEASE_MS (claim lease), CONCURRENCY (commands run at once), PAUSE_AFTER_SUBMIT=1 (every
+// submit hangs once sent: crash test),
 // EXPECT_DONE (drain: exit once this many outbox rows are done).
 import {
   createEngine,
@@ -51,7 +52,11 @@ const engine = createEngine({
   inventory: createMemoryInventory({ stock: { main: { 'TEE-M': 1_000_000 } } }),
   locations: [{ id: 'main', warehouse: 'http-wh' }],
   autoDispatch: process.env.AUTO_DISPATCH !== '0',
-  dispatch: { leaseMs: Number(process.env.LEASE_MS ?? 30_000), batch: 20 },
+  dispatch: {
+    leaseMs: Number(process.env.LEASE_MS ?? 30_000),
+    batch: 20,
+    ...(process.env.CONCURRENCY ? { concurrency: Number(process.env.CONCURRENCY) } : {}),
+  },
 });
 
 async function ingestAll(): Promise<void> {

@@ -15,6 +15,8 @@ type Step = (d: Draft) => unknown;
 const BUILT_IN: ReadonlySet<string> = new Set(Object.values(MachineEvents));
 
 import { proceed, routeAndSubmit, SHIP_AFTER_TIMER, settleShipping } from './flow';
+import { reservationsOf } from './reservations';
+import { noteReview, onStoreChange, STORE_HOLD_PREFIX } from './store-events';
 import type { DecideConfig, Decision } from './types';
 
 /**
@@ -99,6 +101,8 @@ export function decide(
       return run((d) =>
         enterReview(d, [`${event.commandType} failed for good: ${event.error}`], 'critical'),
       );
+    case 'store.fulfillment_changed':
+      return run((d) => onStoreChange(d, event, facts));
     case 'order.signal':
       return run((d) => {
         if (BUILT_IN.has(event.signal))
@@ -308,13 +312,22 @@ function onReview(d: Draft, event: EventOf<'review.resolved'>, facts: DecisionFa
       break;
   }
   d.record.approved = true;
-  releaseHolds(d, `approved${by}`);
+  // A person approving the order does not lift a merchant's hold in the store:
+  // the order waits for the store's release (submitting now would only fail there).
+  const merchant = (h: { id: string }) => h.id.startsWith(STORE_HOLD_PREFIX);
+  releaseHolds(d, `approved${by}`, (h) => !merchant(h));
   d.note(`approved${by}${event.comment ? `: ${event.comment}` : ''}`);
+  if (d.record.holds.some(merchant)) {
+    d.fire('HOLD', 'approved, but still held in the store; waiting for its release');
+    return;
+  }
   proceed(d, facts, []);
 }
 
 function finish(d: Draft, from: string | null, fn: Step): Decision {
+  const review = d.record.review;
   if (fn(d) === 'ignore') return ignored(d.event, 'event changes nothing for this order');
+  noteReview(d, review);
   const e = d.explanation;
   const history: HistoryEntry = {
     orderId: d.record.orderId,
@@ -327,6 +340,7 @@ function finish(d: Draft, from: string | null, fn: Step): Decision {
     summary: summarize(e, from, d.record.status),
     explanation: e,
   };
+  const reservations = reservationsOf(d);
   return {
     outcome: e.outcome,
     record: d.record,
@@ -334,6 +348,7 @@ function finish(d: Draft, from: string | null, fn: Step): Decision {
     commands: d.commands,
     timers: d.timers,
     cancelTimerIds: d.cancelTimerIds,
+    ...(reservations ? { reservations } : {}),
     explanation: e,
   };
 }

@@ -1,6 +1,7 @@
 import type { Command, Explanation, Timer } from '../model/commands';
 import type { OrderEvent } from '../model/events';
-import type { OrderRecord } from '../model/record';
+import type { DecisionFacts } from '../model/facts';
+import type { OrderRecord, ShipmentStatus } from '../model/record';
 import type { DecideConfig } from './types';
 
 type CommandBody = Command extends infer C
@@ -20,6 +21,10 @@ export class Draft {
   readonly explanation: Explanation;
   /** Set when the machine refused an event: the decision stops there. */
   invalid = false;
+  /** Each shipment's status before this decision, by id (reservations diff against it). */
+  readonly initialShipmentStatus: ReadonlyMap<string, ShipmentStatus>;
+  /** The raw stock and reservation watermark routing used (set by routing; see `DecisionFacts.stock`). */
+  stock: DecisionFacts['stock'];
   private seq = 0;
   private iso: string | undefined;
 
@@ -29,6 +34,7 @@ export class Draft {
     readonly config: DecideConfig,
     readonly now: number,
   ) {
+    this.initialShipmentStatus = new Map(record.shipments.map((s) => [s.id, s.status]));
     this.explanation = {
       event: { type: event.type, idempotencyKey: event.idempotencyKey },
       outcome: 'applied',

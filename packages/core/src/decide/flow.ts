@@ -1,11 +1,14 @@
-import type { DecisionFacts } from '../model/facts';
+import { coverDays } from '../forecast/source';
+import type { DecisionFacts, ForecastCover, PlanFacts } from '../model/facts';
 import type { Order } from '../model/order';
-import type { Shipment } from '../model/record';
+import type { RoutingPolicy, Shipment } from '../model/record';
 import { inventoryFacts, outstandingDemand } from '../routing/demand';
+import type { RoutingPlan } from '../routing/router';
 import type { Stage } from '../rules/schema';
 import type { ResolvedActions } from '../rules/types';
 import { enterReview, gate, placeHolds, runStage } from './actions';
 import type { Draft } from './draft';
+import { unitsOfLines } from './reservations';
 
 type RoutingAlternative = NonNullable<
   NonNullable<Draft['explanation']['routing']>['alternatives']
@@ -47,7 +50,11 @@ function fireCustom(d: Draft, a: ResolvedActions): boolean {
   return kind === 'pending' || kind === 'ready' || kind === 'active' || kind === undefined;
 }
 
-/** Before-routing rules, then route the outstanding units and submit shipments. */
+/**
+ * Routes the outstanding units once, runs the before-routing rules (they read the plan as
+ * `routing.*` / `forecast.*` facts), routes again only when a rule changed the routing
+ * policy, then submits the shipments.
+ */
 export function routeAndSubmit(d: Draft, facts: DecisionFacts): void {
   const { order } = d.record;
   const demand = outstandingDemand(order, d.record, d.now);
@@ -61,7 +68,21 @@ export function routeAndSubmit(d: Draft, facts: DecisionFacts): void {
   }
   const inventory = facts.inventory ?? {};
   const inv = inventoryFacts(demand.items, inventory, d.config.locations);
-  const actions = runStage(d, 'before_routing', facts, inv);
+  const cover = coverDays(facts.cover);
+  const route = () =>
+    d.config.router.route({
+      items: demand.items,
+      inventory,
+      locations: d.config.locations,
+      policy: d.record.policy,
+      now: d.now,
+      ...(order.shippingAddress ? { destination: order.shippingAddress } : {}),
+      ...(cover ? { cover } : {}),
+    });
+  const routedOn = policyKey(d.record.policy);
+  let plan = demand.items.length > 0 ? route() : undefined;
+  const ruleFacts = plan ? { ...facts, plan: planFacts(plan, facts.cover) } : facts;
+  const actions = runStage(d, 'before_routing', ruleFacts, inv);
   if (!gate(d, actions)) return;
   const active = d.kind === 'active';
   if (!active && d.kind !== 'ready' && !d.fire('READY', 'nothing holds the order')) return;
@@ -81,14 +102,8 @@ export function routeAndSubmit(d: Draft, facts: DecisionFacts): void {
     if (d.fire('SUBMIT', 'nothing to ship')) d.fire('SHIP', 'nothing to ship');
     return;
   }
-  const plan = d.config.router.route({
-    items: demand.items,
-    inventory,
-    locations: d.config.locations,
-    policy: d.record.policy,
-    now: d.now,
-    ...(order.shippingAddress ? { destination: order.shippingAddress } : {}),
-  });
+  if (plan === undefined || policyKey(d.record.policy) !== routedOn) plan = route();
+  d.stock = facts.stock;
   d.explanation.routing = {
     shipments: plan.shipments.map((s) => ({ locationId: s.locationId, lines: s.lines })),
     backordered: plan.backordered,
@@ -110,12 +125,71 @@ export function routeAndSubmit(d: Draft, facts: DecisionFacts): void {
     return;
   }
   for (const s of plan.shipments) submitShipment(d, s.locationId, s.lines);
+  alertLowCover(d, plan, facts.cover);
   if (plan.backordered.length > 0) {
     const units = plan.backordered.reduce((n, l) => n + l.quantity, 0);
     d.note(`${units} unit(s) backordered until stock arrives`);
   }
   d.fire('SUBMIT', plan.reason);
   if (demand.notYet.length > 0) scheduleShipAfter(d, order);
+}
+
+/** The routing policy as a comparable string (rules may change it between two routings). */
+function policyKey(p: RoutingPolicy): string {
+  return JSON.stringify([
+    p.allowSplit,
+    p.prefer,
+    p.exclude,
+    p.force,
+    p.requiredCapabilities,
+    p.maxShipments,
+  ]);
+}
+
+/** What the `routing.*` and `forecast.*` rule facts read from a plan. */
+export function planFacts(plan: RoutingPlan, cover: ForecastCover | undefined): PlanFacts {
+  const daysOfCover: PlanFacts['daysOfCover'] = [];
+  for (const s of plan.shipments) {
+    for (const sku of unitsOfLines(s.lines).keys()) {
+      const figure = cover?.[s.locationId]?.[sku];
+      if (figure !== undefined)
+        daysOfCover.push({ sku, locationId: s.locationId, days: figure.daysOfCover });
+    }
+  }
+  const score = (plan as { score?: { cost?: unknown } }).score;
+  return {
+    shipmentCount: plan.shipments.length,
+    locations: plan.shipments.map((s) => s.locationId),
+    ...(typeof score?.cost === 'number' ? { estimatedCost: score.cost } : {}),
+    backorderedUnits: plan.backordered.reduce((n, l) => n + l.quantity, 0),
+    daysOfCover,
+  };
+}
+
+/**
+ * One warning alert per location, SKU and (UTC) day when the plan takes stock from a location
+ * whose days of cover are below the SKU's lead time (the sink dedupes on the key).
+ */
+function alertLowCover(d: Draft, plan: RoutingPlan, cover: ForecastCover | undefined): void {
+  if (cover === undefined || d.config.forecastAlerts === false) return;
+  const day = d.nowIso.slice(0, 10);
+  for (const s of plan.shipments) {
+    for (const sku of unitsOfLines(s.lines).keys()) {
+      const f = cover[s.locationId]?.[sku];
+      if (f?.leadTimeDays === undefined || !(f.daysOfCover < f.leadTimeDays)) continue;
+      const what = `${sku} at ${s.locationId}: ${f.daysOfCover} day(s) of cover, below the ${f.leadTimeDays}-day lead time`;
+      d.command(
+        {
+          type: 'alert',
+          severity: 'warning',
+          title: `Low stock: ${sku} at ${s.locationId}`,
+          message: `${what}; reorder now.`,
+          reason: `routing took ${what}`,
+        },
+        `stock-cover:${s.locationId}:${sku}:${day}`,
+      );
+    }
+  }
 }
 
 /** Routes the lines whose `shipAfter` comes next, when it comes. */

@@ -2,6 +2,7 @@ import type { Machine } from '../machine/compile';
 import type { Command, Explanation, HistoryEntry, Timer } from '../model/commands';
 import type { Location } from '../model/facts';
 import type { OrderRecord } from '../model/record';
+import type { CommitReservations } from '../ports/storage';
 import type { Router } from '../routing/router';
 import type { CompiledRules } from '../rules/types';
 
@@ -17,6 +18,13 @@ export interface DecideConfig {
   notifyCustomer: boolean;
   /** Location id → warehouse adapter key. */
   warehouseOf: ReadonlyMap<string, string>;
+  /**
+   * Stock reservations are on (the storage keeps them): decisions reserve the units they route
+   * and release them when the shipment no longer holds them (see `ReservationOptions`).
+   */
+  reservations?: { releaseOn: 'accepted' | 'shipped' };
+  /** Alert when routing takes from a location whose days of cover are below the lead time. Default true. */
+  forecastAlerts?: boolean;
 }
 
 /** What one event did to one order. Pure data. */
@@ -31,5 +39,7 @@ export interface Decision {
   commands: Command[];
   timers: Timer[];
   cancelTimerIds: string[];
+  /** Stock reservations to take and release in the same commit (only when there are any). */
+  reservations?: CommitReservations;
   explanation: Explanation;
 }

@@ -1,6 +1,7 @@
 import { FulfilError, isFulfilError } from '../errors';
 import type { Command } from '../model/commands';
 import type { OrderEvent } from '../model/events';
+import type { OrderRecord } from '../model/record';
 import type { Clock } from '../ports/clock';
 import type { AlertSink, Metrics } from '../ports/services';
 import type { ClaimedCommand, Storage } from '../ports/storage';
@@ -19,8 +20,18 @@ export interface DispatcherDeps {
   backoffMs: number;
   leaseMs: number;
   batch: number;
+  /** Claimed commands run at once, at most (one order's commands never overlap). */
+  concurrency: number;
   /** Feeds results back (warehouse accepted/rejected, command failed). */
   feed: (event: OrderEvent) => Promise<void>;
+  /** Reads an order's record (store commands need its store ids). */
+  load: (orderId: string) => Promise<OrderRecord | undefined>;
+  /**
+   * How many commands this engine has committed so far. A round that claimed fewer rows
+   * than `batch` ends the drain unless this grew meanwhile (fed results, or an `ingest`
+   * running alongside, committed new commands), which saves the claim that finds nothing.
+   */
+  committed: () => number;
 }
 
 /** Result of one `dispatch()` run. */
@@ -34,18 +45,56 @@ export interface DispatchReport {
  * Drains the outbox: claims due commands, runs each through its adapter with its
  * idempotency key, feeds results back as events, retries failures with exponential
  * backoff, and turns a command that keeps failing into a `command.failed` event.
+ * Commands of different orders run side by side (at most `concurrency`); one order's
+ * commands run one after another in commit order.
  */
 export async function drainOutbox(deps: DispatcherDeps): Promise<DispatchReport> {
   const report: DispatchReport = { done: 0, retried: 0, failed: 0 };
   for (;;) {
+    const committed = deps.committed();
     const claimed = await deps.storage.claimCommands({
       now: deps.clock.now(),
       limit: deps.batch,
       leaseMs: deps.leaseMs,
     });
     if (claimed.length === 0) return report;
-    for (const row of claimed) await runOne(deps, row, report);
+    await runClaimed(deps, claimed, report);
+    if (claimed.length < deps.batch && deps.committed() === committed) return report;
   }
+}
+
+/**
+ * Runs one claim's rows: a queue per order (in claim order, which is commit order), up to
+ * `concurrency` queues at once. After a failure no further queue starts; the ones running
+ * finish, then the first error is thrown (unstarted rows stay claimed until their lease ends).
+ */
+async function runClaimed(
+  deps: DispatcherDeps,
+  claimed: ClaimedCommand[],
+  report: DispatchReport,
+): Promise<void> {
+  const byOrder = new Map<string, ClaimedCommand[]>();
+  for (const row of claimed) {
+    const queue = byOrder.get(row.command.orderId);
+    if (queue) queue.push(row);
+    else byOrder.set(row.command.orderId, [row]);
+  }
+  const queues = [...byOrder.values()];
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async () => {
+    while (failure === undefined && next < queues.length) {
+      const queue = queues[next++] as ClaimedCommand[];
+      try {
+        for (const row of queue) await runOne(deps, row, report);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  const workers = Math.max(1, Math.min(deps.concurrency, queues.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  if (failure) throw failure.error;
 }
 
 async function runOne(
@@ -86,11 +135,14 @@ async function runOne(
     }
     return;
   }
+  // The result is recorded before the row is marked done: a crash in between makes another
+  // worker repeat the (idempotent) command, whose result is then a duplicate; the other way
+  // round, the result would be lost.
+  if (result) await deps.feed(result);
   await settle(() => deps.storage.completeCommand(command.id, row.claimToken));
   deps.metrics.observe('command_ms', performance.now() - started, { type: command.type });
   deps.metrics.increment('commands', { type: command.type });
   report.done++;
-  if (result) await deps.feed(result);
 }
 
 /** A lost claim means another worker owns the row now: not an error for this one. */
@@ -161,7 +213,7 @@ async function runStore(deps: DispatcherDeps, c: Command): Promise<undefined> {
     deps.metrics.increment('commands_skipped', { type: c.type, why: 'no_store' });
     return undefined;
   }
-  const record = await deps.storage.load(c.orderId);
+  const record = await deps.load(c.orderId);
   if (!record)
     throw new FulfilError('ORDER_NOT_FOUND', `order ${c.orderId} vanished before ${c.type}`);
   const ref: StoreOrderRef = {
@@ -178,6 +230,10 @@ async function runStore(deps: DispatcherDeps, c: Command): Promise<undefined> {
       break;
     case 'store.release_hold':
       await store.releaseHold(ref, c.idempotencyKey);
+      break;
+    case 'store.add_note':
+      if (store.addNote) await store.addNote(ref, c.text, c.idempotencyKey);
+      else deps.metrics.increment('commands_skipped', { type: c.type, why: 'no_add_note' });
       break;
     case 'store.fulfill':
       await store.fulfill(

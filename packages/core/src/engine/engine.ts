@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { decide } from '../decide/decide';
 import type { DecideConfig, Decision } from '../decide/types';
 import { FulfilError, isFulfilError, parseOrThrow } from '../errors';
@@ -7,9 +8,22 @@ import { OrderEvent } from '../model/events';
 import type { OrderRecord } from '../model/record';
 import { systemClock } from '../ports/clock';
 import type { Metrics } from '../ports/services';
-import { type DispatchReport, drainOutbox } from './dispatcher';
+import { type DispatcherDeps, type DispatchReport, drainOutbox } from './dispatcher';
+import { observeDecision, tee } from './engine-metrics';
 import { gatherFacts } from './gather';
-import { buildDecideConfig, type EngineOptions } from './options';
+import { assertStockSources, buildDecideConfig, type EngineOptions } from './options';
+import { createRecordCache } from './record-cache';
+
+const DispatchSettings = z.object({
+  maxAttempts: z.number().int().min(1).optional(),
+  backoffMs: z.number().finite().nonnegative().optional(),
+  leaseMs: z.number().finite().positive().optional(),
+  batch: z.number().int().min(1).optional(),
+  concurrency: z.number().int().min(1).max(1000).optional(),
+});
+
+/** Records an engine keeps of its own last commits (see `record-cache.ts`). */
+const RECORD_CACHE_SIZE = 256;
 
 /** What `ingest` did with one event. */
 export interface IngestResult {
@@ -69,37 +83,63 @@ export interface Engine {
  */
 export function createEngine(options: EngineOptions): Engine {
   const config = buildDecideConfig(options);
+  assertStockSources(options);
   const clock = options.clock ?? systemClock;
   const own = createMemoryMetrics();
   const metrics: Metrics = options.metrics ? tee(own, options.metrics) : own;
   const storage = options.storage;
   const retries = options.conflictRetries ?? 8;
-  const d = options.dispatch ?? {};
+  const d = parseOrThrow(DispatchSettings, options.dispatch ?? {}, 'dispatch', 'CONFIG_INVALID');
   const watermarks = new Map<string, number>();
+  const cache = createRecordCache(RECORD_CACHE_SIZE);
   let running: Promise<DispatchReport> | undefined;
   let again = false;
+  /** Commands this engine has committed so far: the dispatcher claims again while it grows. */
+  let committedCommands = 0;
 
   const degraded = (what: string, err: unknown) => {
     metrics.increment('degraded', { port: what });
     void err;
   };
 
-  async function process(event: OrderEvent): Promise<IngestResult> {
+  /**
+   * Decides and commits one event. There is no inbox read up front: the commit carries the
+   * event's key and fails with VERSION_CONFLICT when it was already processed, so a repeat
+   * costs its decision but is never applied twice. Only the paths that write nothing (an
+   * ignored event, a failure before the commit) ask the inbox. The result of a command this
+   * engine ran (`fromOutbox`) is decided first on the engine's copy of the record, which is
+   * current unless another engine changed the order meanwhile (then the commit conflicts
+   * and the record is loaded); other events always load it.
+   */
+  async function process(event: OrderEvent, fromOutbox = false): Promise<IngestResult> {
     if (event.type === 'inventory.changed' && event.orderId === undefined) return fanOut(event);
-    if (await storage.isProcessed(event.idempotencyKey)) return duplicate(event);
+    const orderId = orderIdOf(event);
+    const key = event.idempotencyKey;
     for (let attempt = 0; ; attempt++) {
-      const record = await storage.load(orderIdOf(event));
+      const cached = fromOutbox && attempt === 0 ? cache.get(orderId) : undefined;
+      const record = cached ?? (await storage.load(orderId));
       const now = clock.now();
       const t0 = performance.now();
-      const facts = await gatherFacts(options, record, event, now, config.timeZone, degraded);
-      const t1 = performance.now();
-      const decision = decide(record, event, facts, config, now);
+      let decision: Decision;
+      let t1: number;
+      try {
+        const facts = await gatherFacts(options, record, event, now, config.timeZone, degraded);
+        t1 = performance.now();
+        decision = decide(record, event, facts, config, now);
+      } catch (err) {
+        // A repeat of a processed event is a duplicate even where its new decision fails.
+        if (await storage.isProcessed(key).catch(() => false)) return duplicate(event);
+        throw err;
+      }
       const t2 = performance.now();
       metrics.observe('stage_ms', t1 - t0, { stage: 'gather' });
       metrics.observe('stage_ms', t2 - t1, { stage: 'decide' });
       if (decision.outcome === 'ignored' || !decision.record || !decision.history) {
-        await storage.markProcessed([event.idempotencyKey], now);
-        return { outcome: 'ignored', orderId: orderIdOf(event), explanation: decision.explanation };
+        // Ignoring is only final on the stored record, not on this engine's copy of it.
+        if (cached) continue;
+        if (await storage.isProcessed(key)) return duplicate(event);
+        await storage.markProcessed([key], now);
+        return { outcome: 'ignored', orderId, explanation: decision.explanation };
       }
       try {
         await storage.commit({
@@ -110,15 +150,19 @@ export function createEngine(options: EngineOptions): Engine {
           commands: decision.commands,
           timers: decision.timers,
           cancelTimerIds: decision.cancelTimerIds,
-          inboxKeys: [event.idempotencyKey],
+          inboxKeys: [key],
+          ...(decision.reservations ? { reservations: decision.reservations } : {}),
         });
       } catch (err) {
+        cache.delete(orderId);
         if (!isFulfilError(err, 'VERSION_CONFLICT')) throw err;
+        if (await storage.isProcessed(key)) return duplicate(event);
         metrics.increment('version_conflicts');
-        if (await storage.isProcessed(event.idempotencyKey)) return duplicate(event);
         if (attempt >= retries) throw err;
         continue;
       }
+      cache.set(decision.record);
+      if (decision.commands.length > 0) committedCommands += decision.commands.length;
       metrics.observe('stage_ms', performance.now() - t2, { stage: 'commit' });
       observeDecision(metrics, record, decision, now);
       return {
@@ -162,33 +206,47 @@ export function createEngine(options: EngineOptions): Engine {
     return { outcome: waiting.length > 0 ? 'applied' : 'ignored', fanout: waiting.length };
   }
 
-  async function ingestOne(input: unknown): Promise<IngestResult> {
+  async function ingestOne(input: unknown, fromOutbox = false): Promise<IngestResult> {
     const started = performance.now();
     const event = parseOrThrow(OrderEvent, input, 'event');
-    const result = await process(event);
+    const result = await process(event, fromOutbox);
     metrics.observe('ingest_ms', performance.now() - started, { event: event.type });
     metrics.increment('events', { type: event.type, outcome: result.outcome });
     return result;
   }
 
-  function dispatch(): Promise<DispatchReport> {
+  /** `committedCommands` as the running drain last read it. */
+  let seen = 0;
+  const deps: DispatcherDeps = {
+    storage,
+    warehouses: options.warehouses,
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.alerts ? { alerts: options.alerts } : {}),
+    clock,
+    metrics,
+    maxAttempts: d.maxAttempts ?? 5,
+    backoffMs: d.backoffMs ?? 1000,
+    leaseMs: d.leaseMs ?? 30_000,
+    batch: d.batch ?? 50,
+    concurrency: d.concurrency ?? 8,
+    feed: async (e: OrderEvent) => void (await ingestOne(e, true)),
+    load: async (orderId: string) => cache.get(orderId) ?? storage.load(orderId),
+    committed: () => {
+      seen = committedCommands;
+      return seen;
+    },
+  };
+
+  /**
+   * Runs the outbox; a call while a drain runs joins it and, unless `afterCommit` says the
+   * caller only wants its own commits run (which the drain sees when it reads the count
+   * after them), asks it for one more pass.
+   */
+  function dispatch(afterCommit = false): Promise<DispatchReport> {
     if (running) {
-      again = true;
+      if (!afterCommit || committedCommands !== seen) again = true;
       return running;
     }
-    const deps = {
-      storage,
-      warehouses: options.warehouses,
-      ...(options.store ? { store: options.store } : {}),
-      ...(options.alerts ? { alerts: options.alerts } : {}),
-      clock,
-      metrics,
-      maxAttempts: d.maxAttempts ?? 5,
-      backoffMs: d.backoffMs ?? 1000,
-      leaseMs: d.leaseMs ?? 30_000,
-      batch: d.batch ?? 50,
-      feed: async (e: OrderEvent) => void (await ingestOne(e)),
-    };
     running = (async () => {
       const total: DispatchReport = { done: 0, retried: 0, failed: 0 };
       do {
@@ -211,10 +269,10 @@ export function createEngine(options: EngineOptions): Engine {
     async ingest(input) {
       const result = await ingestOne(input);
       if (auto && (result.outcome === 'applied' || result.outcome === 'invalid_transition'))
-        await dispatch();
+        await dispatch(true);
       return result;
     },
-    dispatch,
+    dispatch: () => dispatch(),
     async runDue() {
       let timers = 0;
       const lease = d.leaseMs ?? 30_000;
@@ -284,43 +342,4 @@ function orderIdOf(event: OrderEvent): string {
   if (event.type === 'order.received' || event.type === 'order.updated') return event.order.id;
   if (event.type === 'inventory.changed') return event.orderId ?? '';
   return event.orderId;
-}
-
-function observeDecision(
-  metrics: Metrics,
-  prior: OrderRecord | undefined,
-  decision: Decision,
-  now: number,
-): void {
-  const next = decision.record;
-  if (!next) return;
-  if (!prior) metrics.increment('orders_received');
-  for (const t of decision.explanation.transitions) {
-    if (t.from !== t.to) metrics.increment('transitions', { from: t.from ?? 'new', to: t.to });
-  }
-  if (prior && prior.status !== next.status) {
-    metrics.observe('time_in_state_ms', now - Date.parse(prior.statusSince), {
-      state: prior.status,
-    });
-  }
-  if (decision.outcome === 'invalid_transition')
-    metrics.increment('invalid_transitions', { state: prior?.status ?? 'new' });
-  for (const c of decision.commands) metrics.increment('commands_created', { type: c.type });
-}
-
-function tee(a: Metrics, b: Metrics): Metrics {
-  return {
-    increment(name, labels, by) {
-      a.increment(name, labels, by);
-      try {
-        b.increment(name, labels, by);
-      } catch {}
-    },
-    observe(name, value, labels) {
-      a.observe(name, value, labels);
-      try {
-        b.observe(name, value, labels);
-      } catch {}
-    },
-  };
 }

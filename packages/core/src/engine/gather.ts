@@ -15,15 +15,33 @@ const ROUTING_EVENTS = new Set<OrderEvent['type']>([
   'warehouse.rejected',
   'review.resolved',
   'order.signal',
+  'store.fulfillment_changed',
 ]);
 
-type Ports = Pick<EngineOptions, 'classifier' | 'risk' | 'inventory' | 'warehouses'>;
+type Ports = Pick<
+  EngineOptions,
+  | 'classifier'
+  | 'risk'
+  | 'inventory'
+  | 'warehouses'
+  | 'storage'
+  | 'forecast'
+  | 'reservations'
+  | 'locations'
+>;
+
+/** Units an `untracked` location is assumed to hold of any SKU. */
+export const UNTRACKED_UNITS = 1_000_000;
 
 /**
  * Gathers the facts that need I/O. Note tags and risk are computed once per order
  * (again only when the note or order changes) and cached on the record by decide;
- * inventory is read fresh for events that may route. A failing classifier or risk
- * scorer degrades (uncertain note, no risk) instead of losing the event.
+ * inventory is read fresh for events that may route. A failing classifier, risk scorer or
+ * forecast source degrades (uncertain note, no risk, no cover) instead of losing the event.
+ *
+ * With stock reservations (storage capability `reservations`), the reserved units are read
+ * first, then the stock; `facts.inventory` is the stock minus every active reservation and
+ * `facts.stock` keeps the raw figures and the watermark the commit checks its takes against.
  */
 export async function gatherFacts(
   ports: Ports,
@@ -56,11 +74,76 @@ export async function gatherFacts(
       onDegraded('risk', err);
     }
   }
-  if (ROUTING_EVENTS.has(event.type)) facts.inventory = await readInventory(ports, skusOf(order));
+  if (ROUTING_EVENTS.has(event.type))
+    await gatherStock(ports, facts, skusOf(order), now, onDegraded, !settled(record, event));
   return facts;
 }
 
+/**
+ * An order update for an order already with a warehouse: decide does not route it (only an
+ * order still waiting for payment is routed on an update), so the stock is read without the
+ * reservations and the forecast (one storage query less on the busiest path).
+ */
+function settled(record: OrderRecord | undefined, event: OrderEvent): boolean {
+  if (record === undefined) return false;
+  if (event.type !== 'order.received' && event.type !== 'order.updated') return false;
+  return record.shipments.some((s) => s.status !== 'rejected' && s.status !== 'cancelled');
+}
+
+async function gatherStock(
+  ports: Ports,
+  facts: DecisionFacts,
+  skus: string[],
+  now: number,
+  onDegraded: (what: string, err: unknown) => void,
+  mayRoute: boolean,
+): Promise<void> {
+  const reserving =
+    mayRoute &&
+    ports.reservations !== false &&
+    ports.storage.capabilities.reservations === true &&
+    ports.storage.reserved !== undefined &&
+    skus.length > 0;
+  // Reserved units and their watermark BEFORE the stock: a release after the watermark still
+  // counts against this decision's takes, so stock read later can never be double-promised.
+  const reserved = reserving ? await ports.storage.reserved?.(skus) : undefined;
+  const available = await readInventory(ports, skus);
+  facts.inventory = reserved ? netOf(available, reserved.units) : available;
+  if (reserved) facts.stock = { available, basis: reserved.basis };
+  if (!ports.forecast || skus.length === 0 || !mayRoute) return;
+  try {
+    facts.cover = await ports.forecast.cover(skus, { now, stock: facts.inventory });
+  } catch (err) {
+    onDegraded('forecast', err);
+  }
+}
+
+/** Stock minus reserved units, never below 0. */
+function netOf(available: InventorySnapshot, reserved: InventorySnapshot): InventorySnapshot {
+  const out: InventorySnapshot = {};
+  for (const [loc, units] of Object.entries(available)) {
+    const held = reserved[loc];
+    if (held === undefined) {
+      out[loc] = units;
+      continue;
+    }
+    const net: Record<string, number> = {};
+    for (const [sku, n] of Object.entries(units)) net[sku] = Math.max(0, n - (held[sku] ?? 0));
+    out[loc] = net;
+  }
+  return out;
+}
+
 async function readInventory(ports: Ports, skus: string[]): Promise<InventorySnapshot> {
+  const snapshot = { ...(await readTracked(ports, skus)) };
+  for (const location of ports.locations) {
+    if (location.stock !== 'untracked') continue;
+    snapshot[location.id] = Object.fromEntries(skus.map((sku) => [sku, UNTRACKED_UNITS]));
+  }
+  return snapshot;
+}
+
+async function readTracked(ports: Ports, skus: string[]): Promise<InventorySnapshot> {
   if (skus.length === 0) return {};
   try {
     if (ports.inventory) return await ports.inventory.available(skus);

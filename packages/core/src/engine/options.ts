@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DecideConfig } from '../decide/types';
 import { FulfilError, parseOrThrow } from '../errors';
+import type { ForecastSource } from '../forecast/source';
 import { assertValidMachine } from '../machine/check';
 import { defaultMachine } from '../machine/default-machine';
 import type { MachineDefinitionInput } from '../machine/schema';
@@ -59,6 +60,37 @@ export interface EngineOptions {
   autoDispatch?: boolean;
   /** How often `ingest` reloads and decides again after a version conflict. Default 8. */
   conflictRetries?: number;
+  /**
+   * Stock reservations. With a storage that declares the `reservations` capability (memory
+   * and PostgreSQL do), routing reserves the units it sends to a location in the same commit,
+   * so concurrent decisions never promise the same units twice (a losing decision reloads,
+   * reads stock again and decides again). `false` turns them off. Default: on when the
+   * storage supports them.
+   */
+  reservations?: false | ReservationOptions;
+  /**
+   * Days of cover per location and SKU (e.g. `forecasterSource(createForecaster(...))`):
+   * `forecast.*` rule facts, the router's `cover` (for `createOptimalRouter({ protect })`),
+   * and stock alerts when routing takes from a location whose cover is below the lead time.
+   */
+  forecast?: ForecastSource;
+  /**
+   * Raise a warning alert (once per location, SKU and day) when an order is routed from a
+   * location whose days of cover are below the SKU's lead time. Needs `forecast` with lead
+   * times. Default true.
+   */
+  forecastAlerts?: boolean;
+}
+
+/** How stock reservations behave (see {@link EngineOptions.reservations}). */
+export interface ReservationOptions {
+  /**
+   * When a shipment's reservation ends. `accepted` (default): once the warehouse accepts the
+   * shipment, because its stock figure (the InventorySource contract: available to promise)
+   * then leaves the units out. `shipped`: when it ships, for stock sources that report units
+   * on hand until they leave. Rejected and cancelled shipments always release theirs.
+   */
+  releaseOn?: 'accepted' | 'shipped';
 }
 
 /** How the outbox runs commands. */
@@ -71,6 +103,11 @@ export interface DispatchOptions {
   leaseMs?: number;
   /** Rows claimed per round. Default 50. */
   batch?: number;
+  /**
+   * Claimed commands run at once, at most this many (commands of one order always run one
+   * after another, in commit order). Default 8; 1 runs them one at a time.
+   */
+  concurrency?: number;
 }
 
 const TimeZone = z.string().refine(
@@ -109,7 +146,31 @@ export function buildDecideConfig(options: EngineOptions): DecideConfig {
     }
   });
   const timeZone = parseOrThrow(TimeZone, options.timeZone ?? 'UTC', 'timeZone', 'CONFIG_INVALID');
+  const reservations =
+    options.reservations === false
+      ? false
+      : parseOrThrow(
+          z.object({ releaseOn: z.enum(['accepted', 'shipped']).default('accepted') }).strict(),
+          options.reservations ?? {},
+          'reservations',
+          'CONFIG_INVALID',
+        );
+  const reserving = reservations !== false && options.storage.capabilities.reservations === true;
+  if (options.forecast !== undefined && typeof options.forecast?.cover !== 'function') {
+    throw new FulfilError(
+      'CONFIG_INVALID',
+      'forecast: must be a ForecastSource with a cover(skus, context) method (e.g. forecasterSource(createForecaster()))',
+    );
+  }
+  const forecastAlerts = parseOrThrow(
+    z.boolean().default(true),
+    options.forecastAlerts,
+    'forecastAlerts',
+    'CONFIG_INVALID',
+  );
   return {
+    ...(reserving ? { reservations } : {}),
+    forecastAlerts,
     machine: assertValidMachine(options.machine ?? defaultMachine),
     rules: compileRules(options.rules ?? []),
     router: options.router ?? createOptimalRouter(),
@@ -118,4 +179,23 @@ export function buildDecideConfig(options: EngineOptions): DecideConfig {
     notifyCustomer: options.notifyCustomer ?? true,
     warehouseOf: new Map(locations.map((l) => [l.id, l.warehouse])),
   };
+}
+
+/**
+ * Refuses an engine that could never route: a location nothing reports stock
+ * for (its warehouse declares `inventory: false`, no `inventory` source is
+ * given, and the location is not marked `stock: 'untracked'`). Throws
+ * `CONFIG_INVALID` naming the location.
+ */
+export function assertStockSources(options: EngineOptions): void {
+  if (options.inventory) return;
+  options.locations.forEach((l, i) => {
+    const adapter = options.warehouses[l.warehouse];
+    if (!adapter || l.stock === 'untracked' || adapter.capabilities.inventory) return;
+    throw new FulfilError(
+      'CONFIG_INVALID',
+      `locations[${i}].stock: nothing reports stock for location "${l.id}" (warehouse "${l.warehouse}" declares inventory: false and no \`inventory\` source is given), so no order could ever be routed there; pass \`inventory\`, or set \`stock: 'untracked'\` on the location to route without stock figures`,
+      { details: { path: `locations[${i}].stock` } },
+    );
+  });
 }

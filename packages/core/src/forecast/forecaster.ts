@@ -86,8 +86,15 @@ export interface Forecaster {
   record(sale: Sale): void;
   /** Adds whole daily series (e.g. from a warehouse export). */
   fromHistory(history: readonly DemandHistory[]): void;
-  /** Per SKU and location with history: the figures as of `asOf` with stock from `stock`. */
-  report(input: { asOf: number | string; stock: InventorySnapshot }): ForecastRow[];
+  /**
+   * Per SKU and location with history: the figures as of `asOf` with stock from `stock`
+   * (only the SKUs in `skus`, when given).
+   */
+  report(input: {
+    asOf: number | string;
+    stock: InventorySnapshot;
+    skus?: readonly string[];
+  }): ForecastRow[];
   /** The rows whose days of cover fall below the lead time, most urgent first. */
   alerts(input: { asOf: number | string; stock: InventorySnapshot }): ForecastAlert[];
   /** Expected demand for each of the `days` days from `asOf`. */
@@ -122,8 +129,8 @@ export function createForecaster(options: ForecasterOptionsInput = {}): Forecast
     damping: o.smoothing.damping ?? 0.98,
   };
   const z = inverseNormal(o.serviceLevel);
-  /** key → day → units. */
-  const series = new Map<string, { sku: string; locationId: string; days: Map<number, number> }>();
+  /** key → day → units, plus the last fit (reused until a sale is added or the day moves). */
+  const series = new Map<string, Series>();
   const add = (sku: string, locationId: string, day: number, units: number) => {
     const key = `${sku}\u0000${locationId}`;
     let s = series.get(key);
@@ -132,22 +139,22 @@ export function createForecaster(options: ForecasterOptionsInput = {}): Forecast
       series.set(key, s);
     }
     s.days.set(day, (s.days.get(day) ?? 0) + units);
+    s.fit = undefined;
   };
-  const fitSeries = (days: Map<number, number>, until: number): DemandState => {
+  const fitSeries = (s: Series, until: number): DemandState => {
+    if (s.fit?.until === until) return s.fit.state;
     let state = emptyDemandState();
-    const first = Math.min(...days.keys());
-    for (let d = first; d < until; d++) state = updateDemand(state, days.get(d) ?? 0, d, smoothing);
+    const first = Math.min(...s.days.keys());
+    for (let d = first; d < until; d++)
+      state = updateDemand(state, s.days.get(d) ?? 0, d, smoothing);
+    s.fit = { until, state };
     return state;
   };
   const leadTime = (sku: string, loc: string) =>
     o.leadTimes[`${sku}@${loc}`] ?? o.leadTimes[sku] ?? o.leadTimeDays;
 
-  const row = (
-    s: { sku: string; locationId: string; days: Map<number, number> },
-    today: number,
-    stock: InventorySnapshot,
-  ): ForecastRow => {
-    const state = fitSeries(s.days, today);
+  const row = (s: Series, today: number, stock: InventorySnapshot): ForecastRow => {
+    const state = fitSeries(s, today);
     const predict = (h: number) => predictDemand(state, today + h, smoothing);
     let velocity = 0;
     for (let h = 0; h < o.velocityDays; h++) velocity += predict(h) / o.velocityDays;
@@ -184,9 +191,11 @@ export function createForecaster(options: ForecasterOptionsInput = {}): Forecast
     };
   };
 
-  const report: Forecaster['report'] = ({ asOf, stock }) => {
+  const report: Forecaster['report'] = ({ asOf, stock, skus }) => {
     const today = dayOf(asOf, 'asOf');
+    const only = skus === undefined ? undefined : new Set(skus);
     return [...series.values()]
+      .filter((s) => only === undefined || only.has(s.sku))
       .filter((s) => Math.min(...s.days.keys()) < today)
       .map((s) => row(s, today, stock))
       .sort((a, b) =>
@@ -222,10 +231,18 @@ export function createForecaster(options: ForecasterOptionsInput = {}): Forecast
       const today = dayOf(asOf, 'asOf');
       const s = series.get(`${sku}\u0000${locationId}`);
       if (!s) return new Array<number>(days).fill(0);
-      const state = fitSeries(s.days, today);
+      const state = fitSeries(s, today);
       return Array.from({ length: days }, (_, h) => predictDemand(state, today + h, smoothing));
     },
   };
+}
+
+/** One demand series and its cached fit. */
+interface Series {
+  sku: string;
+  locationId: string;
+  days: Map<number, number>;
+  fit?: { until: number; state: DemandState } | undefined;
 }
 
 function dayOf(at: number | string, path: string): number {

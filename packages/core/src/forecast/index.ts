@@ -1,3 +1,4 @@
 export * from './cover';
 export * from './forecaster';
 export * from './model';
+export * from './source';

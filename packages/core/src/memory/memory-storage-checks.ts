@@ -92,3 +92,54 @@ export function oldestFirst(a: OrderRecord, b: OrderRecord): number {
   if (byTime !== 0) return byTime;
   return a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0;
 }
+
+/** Checks the shape of `commit.reservations`; throws INVALID_INPUT naming the path. */
+export function validateReservationShape(commit: Commit): void {
+  const r = commit.reservations;
+  if (r === undefined) return;
+  const invalid = (path: string, message: string) =>
+    new FulfilError(ErrorCodes.INVALID_INPUT, `commit.reservations.${path}: ${message}`, {
+      details: { path: `commit.reservations.${path}`, orderId: commit.orderId },
+    });
+  if (!Array.isArray(r.take)) throw invalid('take', 'must be an array');
+  if (!Array.isArray(r.release)) throw invalid('release', 'must be an array');
+  if (r.basis !== undefined && !Number.isFinite(r.basis))
+    throw invalid('basis', 'must be a number');
+  const keys = new Set<string>();
+  r.take.forEach((t, i) => {
+    for (const f of ['key', 'locationId', 'sku'] as const)
+      if (typeof t[f] !== 'string' || t[f] === '') throw invalid(`take[${i}].${f}`, 'required');
+    if (!Number.isInteger(t.quantity) || t.quantity <= 0)
+      throw invalid(`take[${i}].quantity`, 'must be a whole number > 0');
+    if (!Number.isInteger(t.available) || t.available < 0)
+      throw invalid(`take[${i}].available`, 'must be a whole number >= 0');
+    if (keys.has(t.key)) throw invalid(`take[${i}].key`, `key "${t.key}" is taken twice`);
+    keys.add(t.key);
+  });
+  r.release.forEach((key, i) => {
+    if (typeof key !== 'string') throw invalid(`release[${i}]`, 'must be a string');
+  });
+}
+
+/** The VERSION_CONFLICT a take that does not fit fails with (shared with other storages' wording). */
+export function stockConflict(
+  orderId: string,
+  p: { locationId: string; sku: string; take: number; available: number },
+  reserved: number,
+): FulfilError {
+  return new FulfilError(
+    ErrorCodes.VERSION_CONFLICT,
+    `order "${orderId}": ${p.take} unit(s) of "${p.sku}" at "${p.locationId}" do not fit: ${reserved} of ${p.available} already reserved; reload, read stock again and decide again`,
+    {
+      details: {
+        orderId,
+        reason: 'stock',
+        locationId: p.locationId,
+        sku: p.sku,
+        requested: p.take,
+        reserved,
+        available: p.available,
+      },
+    },
+  );
+}

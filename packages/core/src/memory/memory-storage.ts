@@ -8,7 +8,9 @@ import {
   cloneCommit,
   oldestFirst,
   validateCommit,
+  validateReservationShape,
 } from './memory-storage-checks';
+import { createReservationBook } from './memory-storage-reservations';
 
 /** Name of the in-memory storage, used in error messages. */
 export const MEMORY_STORAGE_NAME = 'memory';
@@ -57,6 +59,14 @@ export interface MemoryStorage extends Storage {
   timers(now?: number): TimerRow[];
   /** Every processed inbox key with the epoch ms it was marked at. */
   inbox(): { key: string; at: number }[];
+  /** Active stock reservations (copies), by key order of taking. */
+  reservations(): {
+    key: string;
+    orderId: string;
+    locationId: string;
+    sku: string;
+    quantity: number;
+  }[];
 }
 
 interface CommandState {
@@ -99,10 +109,15 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
   const processed = new Map<string, number>();
   const commands = new Map<string, CommandState>();
   const timers = new Map<string, TimerState>();
+  const book = createReservationBook();
   let seq = 0;
   let tokens = 0;
   const nextToken = () => `claim-${++tokens}`;
-  const capabilities: StorageCapabilities = { multiProcess: false, velocity: true };
+  const capabilities: StorageCapabilities = {
+    multiProcess: false,
+    velocity: true,
+    reservations: true,
+  };
 
   return {
     capabilities,
@@ -114,7 +129,9 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
 
     async commit(input) {
       const commit = cloneCommit(input);
+      validateReservationShape(commit);
       validateCommit(commit, records, processed, commands);
+      book.check(commit);
       // Validated: from here on nothing can fail, so the write is all-or-nothing.
       records.set(commit.orderId, commit.record);
       const history = histories.get(commit.orderId) ?? [];
@@ -145,6 +162,11 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
       }
       const at = Date.parse(commit.history.at);
       for (const key of commit.inboxKeys) processed.set(key, Number.isNaN(at) ? 0 : at);
+      book.apply(commit.orderId, commit.reservations);
+    },
+
+    async reserved(skus) {
+      return book.reserved(skus);
     },
 
     async isProcessed(key) {
@@ -269,6 +291,10 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
 
     inbox() {
       return [...processed].map(([key, at]) => ({ key, at }));
+    },
+
+    reservations() {
+      return book.active();
     },
   };
 }

@@ -7,7 +7,7 @@ import { createFaults, type FailNextOptions } from './faults';
 export const MEMORY_STORE_ADMIN_URL = 'https://admin.example.com/orders/{externalId}';
 
 /** The store port methods, as named in `calls` and `failNext`. */
-export type StoreMethod = 'addTags' | 'hold' | 'releaseHold' | 'fulfill';
+export type StoreMethod = 'addTags' | 'hold' | 'releaseHold' | 'fulfill' | 'addNote';
 
 /** Options for {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -40,6 +40,8 @@ export interface StoreOrderState {
   holds: { reason: StoreHoldReason; note: string; idempotencyKey: string }[];
   releases: number;
   fulfillments: StoreFulfillment[];
+  /** Notes added to the order's history, oldest first. Absent until the first note. */
+  notes?: { text: string; idempotencyKey: string }[];
 }
 
 /** One call the memory store received. */
@@ -53,6 +55,7 @@ export interface StoreCall {
 
 /** The in-memory {@link StoreAdapter}, plus inspection and fault injection. */
 export interface MemoryStore extends StoreAdapter {
+  addNote(order: StoreOrderRef, text: string, idempotencyKey: string): Promise<void>;
   /** One order's state (a copy), or undefined when no call named it. */
   order(orderId: string): StoreOrderState | undefined;
   /** Every order's state (copies), by order id. */
@@ -67,8 +70,8 @@ export interface MemoryStore extends StoreAdapter {
 }
 
 /**
- * Creates an in-memory store that records tags, holds, releases and
- * fulfillments per order. Every method is idempotent on its key.
+ * Creates an in-memory store that records tags, holds, releases, fulfillments
+ * and notes per order. Every method is idempotent on its key.
  *
  * @example
  * ```ts
@@ -137,6 +140,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore
     async fulfill(ref, fulfillment, idempotencyKey) {
       run('fulfill', ref, idempotencyKey, (state) => {
         state.fulfillments.push({ ...structuredClone(fulfillment), idempotencyKey });
+      });
+    },
+    async addNote(ref, text, idempotencyKey) {
+      run('addNote', ref, idempotencyKey, (state) => {
+        state.notes ??= [];
+        state.notes.push({ text, idempotencyKey });
       });
     },
     adminUrl(ref) {

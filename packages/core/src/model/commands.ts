@@ -48,6 +48,8 @@ export type Command =
   | (CommandBase & { type: 'store.hold'; holdReason: StoreHoldReason; note: string })
   | (CommandBase & { type: 'store.release_hold' })
   | (CommandBase & { type: 'store.add_tags'; tags: string[] })
+  /** A line for the order's history in the store, for the people working it there. */
+  | (CommandBase & { type: 'store.add_note'; text: string })
   | (CommandBase & {
       type: 'store.fulfill';
       shipmentId: string;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MachineEvents } from '../machine/schema';
 import { Order } from './order';
-import { Id, Quantity, Timestamp } from './primitives';
+import { Id, Quantity, StoreHoldReason, Timestamp } from './primitives';
 
 /** Machine events decide fires itself; a host signal may not fire them (they carry work). */
 const BUILT_IN_EVENTS: ReadonlySet<string> = new Set(Object.values(MachineEvents));
@@ -121,6 +121,74 @@ export const OrderSignal = z.object({
     }),
 });
 
+/** A hold placed in the store by someone other than the engine (a merchant, another app). */
+export const StoreHoldPlaced = z.object({
+  kind: z.literal('hold_placed'),
+  /** The store's id of the hold (Shopify: the `FulfillmentHold` gid). */
+  holdId: Id,
+  /** The held group of lines (Shopify: the fulfillment order gid), when the store has one. */
+  fulfillmentOrderId: Id.optional(),
+  reason: StoreHoldReason,
+  /** The store's own reason code, verbatim (Shopify: `HIGH_RISK_OF_FRAUD`, ...). */
+  storeReason: z.string().max(200).optional(),
+  /** The merchant's words. */
+  notes: z.string().max(2000).optional(),
+});
+/** Holds placed in the store were released. Without `holdIds`: every hold on the group (or order). */
+export const StoreHoldReleased = z.object({
+  kind: z.literal('hold_released'),
+  fulfillmentOrderId: Id.optional(),
+  holdIds: z.array(Id).optional(),
+});
+/** The store moved the work to another location. */
+export const StoreMoved = z.object({
+  kind: z.literal('moved'),
+  /** The engine's location id, when the store location maps to one. */
+  locationId: Id.optional(),
+  /** The store's location id, verbatim. */
+  storeLocationId: z.string().min(1).max(512),
+  fulfillmentOrderId: Id.optional(),
+});
+/** Units were fulfilled in the store (by the merchant, another app, or a warehouse's own integration). */
+export const StoreFulfilled = z.object({
+  kind: z.literal('fulfilled'),
+  /** The store's id of the fulfillment: a later change to it (more tracking) is the same fulfillment. */
+  fulfillmentId: Id,
+  lines: z.array(LineQuantity).min(1, 'a fulfillment lists at least one line'),
+  tracking: z.array(Tracking).default([]),
+  /** The engine's location id, when the store location maps to one. */
+  locationId: Id.optional(),
+  storeLocationId: z.string().max(512).optional(),
+});
+/** A group of lines was cancelled in the store (`replaced`: another group took its lines over). */
+export const StoreFulfillmentCancelled = z.object({
+  kind: z.literal('cancelled'),
+  fulfillmentOrderId: Id,
+  replaced: z.boolean().default(false),
+});
+/** One store-side change to how an order is fulfilled. */
+export const StoreFulfillmentChange = z.discriminatedUnion('kind', [
+  StoreHoldPlaced,
+  StoreHoldReleased,
+  StoreMoved,
+  StoreFulfilled,
+  StoreFulfillmentCancelled,
+]);
+export type StoreFulfillmentChange = z.infer<typeof StoreFulfillmentChange>;
+
+/**
+ * Something changed on the store's side of fulfillment, not by the engine: a merchant
+ * held or released the order, moved it to a location, fulfilled units by hand, or a
+ * fulfillment group was cancelled. Store adapters MUST NOT report the engine's own
+ * holds and moves (they echo back as webhooks); the engine's own fulfillments are
+ * recognised by their tracking numbers and ignored.
+ */
+export const StoreFulfillmentChanged = z.object({
+  type: z.literal('store.fulfillment_changed'),
+  ...forOrder,
+  change: StoreFulfillmentChange,
+});
+
 /** Every event the engine accepts. */
 export const OrderEvent = z.discriminatedUnion('type', [
   OrderReceived,
@@ -136,6 +204,7 @@ export const OrderEvent = z.discriminatedUnion('type', [
   ReviewResolved,
   CommandFailed,
   OrderSignal,
+  StoreFulfillmentChanged,
 ]);
 export type OrderEvent = z.infer<typeof OrderEvent>;
 /** An event as callers write it (defaults may be omitted). */

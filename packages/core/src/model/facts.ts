@@ -44,6 +44,14 @@ export const Location = z.object({
   address: Address.optional(),
   capabilities: z.array(z.string()).default([]),
   open: z.boolean().default(true),
+  /**
+   * `tracked` (the default): stock comes from the engine's `inventory` source or the
+   * warehouse's `inventory()`. `untracked`: nobody reports stock here (ShipStation, for
+   * one, has no stock API), so the router treats the location as able to fill any
+   * quantity; the warehouse rejects what it cannot fill and the order is routed again
+   * without this location.
+   */
+  stock: z.enum(['tracked', 'untracked']).optional(),
   /** Estimated cost of one shipment from here, in minor units, before distance or zone costs. Used by `createOptimalRouter`. */
   costPerShipment: z.number().nonnegative().optional(),
   /** Estimated cost per kilometre (great-circle, `address.lat/lon` to the destination's), in minor units. */
@@ -81,9 +89,51 @@ export type LocationInput = z.input<typeof Location>;
 export const InventorySnapshot = z.record(z.string(), z.record(z.string(), z.number().int()));
 export type InventorySnapshot = z.infer<typeof InventorySnapshot>;
 
+/** Days of cover (and the replenishment lead time, when known) of one SKU at one location. */
+export interface CoverFigure {
+  /** Days until the units available now run out at the forecast demand. */
+  daysOfCover: number;
+  /** Replenishment lead time in days; cover below it raises a stock alert. */
+  leadTimeDays?: number;
+}
+
+/** Days of cover per location per SKU: `{ [locationId]: { [sku]: CoverFigure } }`. */
+export type ForecastCover = Record<string, Record<string, CoverFigure>>;
+
+/** The plan routing would choose for the order's outstanding units (rule facts `routing.*`). */
+export interface PlanFacts {
+  /** Shipments in the plan. */
+  shipmentCount: number;
+  /** Location ids of the shipments, in plan order. */
+  locations: string[];
+  /** Estimated cost in minor units, when the router estimates one (the optimal router does). */
+  estimatedCost?: number;
+  /** Units left to backorder. */
+  backorderedUnits: number;
+  /** Per SKU the plan ships: days of cover at the location it ships from (when known). */
+  daysOfCover: { sku: string; locationId: string; days: number }[];
+}
+
 /** The facts gathered through ports before a decision. All optional: decide works with what it has. */
 export interface DecisionFacts {
   note?: NoteClassification;
   risk?: RiskAssessment;
+  /**
+   * Units available per location per SKU to route on. With stock reservations, other
+   * decisions' reserved units are already subtracted (see `stock`).
+   */
   inventory?: InventorySnapshot;
+  /**
+   * Set when the storage keeps stock reservations: the InventorySource figures before
+   * reservations were subtracted, and the `storage.reserved()` watermark read before them.
+   * decide reserves what it routes against these.
+   */
+  stock?: { available: InventorySnapshot; basis: number };
+  /** Days of cover per location per SKU, from the engine's forecast source. */
+  cover?: ForecastCover;
+  /**
+   * Computed by decide (not gathered): the plan routing would choose, read by `routing.*`
+   * and `forecast.*` rule facts at `before_routing`.
+   */
+  plan?: PlanFacts;
 }

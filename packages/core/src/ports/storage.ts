@@ -1,6 +1,58 @@
 import type { Command, HistoryEntry, Timer } from '../model/commands';
+import type { InventorySnapshot } from '../model/facts';
 import type { OrderRecord } from '../model/record';
 import type { VelocityQuery } from '../risk/velocity';
+
+/**
+ * Units of one SKU at one location that a decision routed to a shipment, held until the
+ * warehouse's own stock figure accounts for them (see {@link CommitReservations}).
+ */
+export interface ReservationTake {
+  /** Unique id of the reservation. decide uses `JSON.stringify([shipmentId, sku])`. */
+  key: string;
+  locationId: string;
+  sku: string;
+  /** Units, a whole number > 0. */
+  quantity: number;
+  /**
+   * The units the decision saw at the location BEFORE other reservations were subtracted
+   * (the InventorySource / warehouse figure it routed on), a whole number >= 0.
+   */
+  available: number;
+}
+
+/**
+ * Reservations taken and released by one commit (capability `reservations`).
+ *
+ * A take succeeds only when, for its (location, SKU), the units of every reservation that
+ * still counts plus the units taken by this commit do not exceed the take's `available`
+ * (the smallest one, when several takes share the pair). A reservation counts when it is
+ * active, or when it was released after `basis` (the decision read its stock before that
+ * release, so its `available` may still include those units). Reservations released by
+ * this same commit and reservations replaced by one of its takes do not count.
+ */
+export interface CommitReservations {
+  /** Reservations to take. A take whose key exists replaces that reservation (active again). */
+  take: ReservationTake[];
+  /** Keys of reservations to release. Unknown or already released keys are ignored. */
+  release: string[];
+  /**
+   * The {@link ReservedStock.basis} returned by `reserved()` before the decision read its
+   * stock. Omitted: only active reservations count.
+   */
+  basis?: number;
+}
+
+/** What {@link Storage.reserved} returns. */
+export interface ReservedStock {
+  /** Active reserved units per location per SKU (only the SKUs asked for; zeros omitted). */
+  units: InventorySnapshot;
+  /**
+   * A watermark: pass it as {@link CommitReservations.basis}. Reservations released after it
+   * still count against that commit's takes. It only grows.
+   */
+  basis: number;
+}
 
 /** One atomic write: everything that a decision produced. */
 export interface Commit {
@@ -16,6 +68,11 @@ export interface Commit {
   cancelTimerIds: string[];
   /** Inbox keys marked processed in the same transaction. */
   inboxKeys: string[];
+  /**
+   * Stock reservations taken and released in the same transaction. The engine sends it
+   * only to storages that declare the `reservations` capability.
+   */
+  reservations?: CommitReservations;
 }
 
 /** An outbox row held by one worker until it completes or its lease ends. */
@@ -46,6 +103,11 @@ export interface StorageCapabilities {
   multiProcess: boolean;
   /** `countRecentOrders` is implemented (risk velocity from stored orders). */
   velocity?: boolean;
+  /**
+   * Stock reservations: `reserved()` is implemented and `commit` honours
+   * `commit.reservations`, so concurrent decisions never promise the same units twice.
+   */
+  reservations?: boolean;
 }
 
 /**
@@ -75,6 +137,21 @@ export interface StorageCapabilities {
  *   claims, including ones whose lease ran out.
  * - A timer committed again with an existing id MUST replace (reschedule) the old one;
  *   completing a timer that was cancelled while claimed, with the current token, resolves.
+ *
+ * Reservations (capability `reservations`):
+ * - `commit` MUST apply `commit.reservations` in the same transaction as the rest, and MUST
+ *   fail with `VERSION_CONFLICT` and `details.reason: 'stock'` (plus `locationId`, `sku`,
+ *   `requested`, `reserved`, `available`), writing nothing, when a take does not fit (see
+ *   {@link CommitReservations}). Takes on the same (location, SKU) MUST be serialised:
+ *   of concurrent commits that together exceed `available`, at least one fails.
+ * - A version or inbox conflict is reported as such (without `reason: 'stock'`) even when
+ *   the takes do not fit either.
+ * - `reserved(skus)` MUST count every active reservation of those SKUs (this order's too)
+ *   and return a `basis` no lower than any release it already reflects.
+ * - Released reservations SHOULD be kept long enough (minutes) for decisions whose stock
+ *   was read before the release to commit; they MAY be purged after that.
+ * - A take whose `quantity` is not a whole number > 0, or whose `available` is not a whole
+ *   number >= 0, MUST fail with `INVALID_INPUT` (checked before any conflict).
  */
 export interface Storage {
   readonly capabilities: StorageCapabilities;
@@ -101,5 +178,11 @@ export interface Storage {
    * leaving out `excludeOrderId`. Feeds the risk scorer through `storageVelocitySource`.
    */
   countRecentOrders?(query: VelocityQuery): Promise<number>;
+  /**
+   * Optional (capability `reservations`): units held by active reservations of `skus`, per
+   * location, and the watermark to commit takes against. The engine reads it BEFORE the
+   * stock and routes on stock minus these units.
+   */
+  reserved?(skus: string[]): Promise<ReservedStock>;
   completeTimer(timerId: string, claimToken: string): Promise<void>;
 }

@@ -14,6 +14,11 @@ export interface RouteRequest {
   now: number;
   /** Where the order ships to (country, region, lat/lon when known), for distance and zone costs. */
   destination?: Destination;
+  /**
+   * Days of cover per location per SKU (from the engine's forecast source), for routers that
+   * protect low-cover stock (`createOptimalRouter({ protect })`). Others MAY ignore it.
+   */
+  cover?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 /** A routing decision. */

@@ -63,3 +63,21 @@ export function hasShipAfter(ctx: RuleContext): boolean {
   for (const l of ctx.order.lines) if (l.shipAfter !== undefined) return true;
   return false;
 }
+
+/** `forecast.daysOfCover`: days of cover of each (location, SKU) the plan takes from. */
+export function planCoverDays(ctx: RuleContext): number[] | undefined {
+  const cover = ctx.facts.plan?.daysOfCover;
+  if (cover === undefined || cover.length === 0) return undefined;
+  const out = new Array<number>(cover.length);
+  for (let i = 0; i < cover.length; i++) out[i] = (cover[i] as { days: number }).days;
+  return out;
+}
+
+/** `forecast.minDaysOfCover`: the lowest of those. */
+export function planMinCoverDays(ctx: RuleContext): number | undefined {
+  const cover = ctx.facts.plan?.daysOfCover;
+  if (cover === undefined || cover.length === 0) return undefined;
+  let min = Number.POSITIVE_INFINITY;
+  for (const c of cover) if (c.days < min) min = c.days;
+  return min;
+}

@@ -7,6 +7,9 @@
  *   no inventory yet...). Every operator but `exists` and `neq` is false on it.
  * - Inventory facts exist only where decide computed stock (`before_routing`,
  *   `hold_expired`, `warehouse_rejected`); elsewhere they are `undefined`.
+ * - Plan facts (`routing.*`, `forecast.*`) exist only at `before_routing`: decide routes the
+ *   order's outstanding units once before those rules run (and routes again only when a
+ *   rule changes the routing policy). `forecast.*` needs the engine's `forecast` source.
  * - Time facts read `ctx.now` in `ctx.timeZone` (the store's zone).
  *
  * Add your own facts with `compileRules(rules, { facts: { 'my.fact': {...} } })`.
@@ -21,6 +24,8 @@ import {
   hasShipAfter,
   maxQuantity,
   noteTags,
+  planCoverDays,
+  planMinCoverDays,
   quantities,
   shipAfter,
   skus,
@@ -52,6 +57,7 @@ export interface FactDefinition {
 }
 
 const INVENTORY_STAGES = ['before_routing', 'hold_expired', 'warehouse_rejected'] as const;
+const PLAN_STAGES = ['before_routing'] as const;
 const EVENT_TYPES = OrderEvent.options.map((o) => o.shape.type.value);
 
 /**
@@ -273,6 +279,55 @@ export const FACTS = {
     stages: INVENTORY_STAGES,
     description: 'Ids of lines that cannot be filled now.',
     get: (ctx) => ctx.inventory?.shortLineIds,
+  },
+  'routing.shipmentCount': {
+    type: 'number',
+    min: 0,
+    stages: PLAN_STAGES,
+    description: 'Shipments in the plan routing would choose now (0 when nothing can ship).',
+    get: (ctx) => ctx.facts.plan?.shipmentCount,
+  },
+  'routing.estimatedCost': {
+    type: 'number',
+    min: 0,
+    stages: PLAN_STAGES,
+    description:
+      'Estimated cost of that plan in minor units (per-shipment plus distance or zone costs; optimal router only).',
+    get: (ctx) => ctx.facts.plan?.estimatedCost,
+  },
+  'routing.locations': {
+    type: 'string[]',
+    stages: PLAN_STAGES,
+    description: 'Location ids the plan ships from.',
+    get: (ctx) => ctx.facts.plan?.locations,
+  },
+  'routing.isSplit': {
+    type: 'boolean',
+    stages: PLAN_STAGES,
+    description: 'The plan ships from more than one location.',
+    get: (ctx) => (ctx.facts.plan === undefined ? undefined : ctx.facts.plan.shipmentCount > 1),
+  },
+  'routing.backorderedUnits': {
+    type: 'number',
+    min: 0,
+    stages: PLAN_STAGES,
+    description: 'Units the plan leaves backordered (no location can take them now).',
+    get: (ctx) => ctx.facts.plan?.backorderedUnits,
+  },
+  'forecast.daysOfCover': {
+    type: 'number[]',
+    min: 0,
+    stages: PLAN_STAGES,
+    description:
+      'Per SKU the plan ships: days of cover at the location it ships from (from the forecast source).',
+    get: planCoverDays,
+  },
+  'forecast.minDaysOfCover': {
+    type: 'number',
+    min: 0,
+    stages: PLAN_STAGES,
+    description: 'The lowest days of cover among the stock the plan takes.',
+    get: planMinCoverDays,
   },
   'time.weekday': {
     type: 'string',

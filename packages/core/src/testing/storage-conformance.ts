@@ -4,6 +4,7 @@ import { commitCases } from './storage/commit-cases';
 import type { StorageCaseContext } from './storage/context';
 import { outboxCases } from './storage/outbox-cases';
 import { readCases } from './storage/read-cases';
+import { reservationCases } from './storage/reservation-cases';
 import { timerCases } from './storage/timer-cases';
 
 /** What a storage factory hands the conformance suite. */
@@ -27,7 +28,7 @@ export type StorageFactory = () => Promise<StorageTestSetup>;
  * Registers the {@link Storage} conformance suite: one vitest case per MUST in
  * the port contract (atomic commit, version conflicts write nothing, the inbox
  * commits with the record, copies, verbatim strings, claims, leases, fencing,
- * retries, dead rows, timers, `listOrders`, history). Cases for capabilities
+ * retries, dead rows, timers, `listOrders`, history, stock reservations). Cases for capabilities
  * the storage declares `false` are skipped, and their names say why.
  *
  * @example
@@ -75,5 +76,6 @@ export function storageConformance(name: string, factory: StorageFactory): void 
     readCases(ctx);
     outboxCases(ctx);
     timerCases(ctx);
+    reservationCases(ctx);
   });
 }

@@ -34,6 +34,8 @@ export function simulate(
   first: InventorySnapshot,
   steps: Step[],
   check: (r: StepResult) => void,
+  /** Adds to the facts each decision sees (default: inventory only). */
+  more: (inventory: InventorySnapshot) => Partial<DecisionFacts> = () => ({}),
 ): void {
   let record: OrderRecord | undefined;
   let now = T0;
@@ -43,7 +45,10 @@ export function simulate(
 
   const apply = (index: number, spec: StepResult['spec'], raw: unknown) => {
     const event = deepFreeze(OrderEvent.parse(raw));
-    const facts = deepFreeze<DecisionFacts>({ inventory: structuredClone(snapshot) });
+    const facts = deepFreeze<DecisionFacts>({
+      inventory: structuredClone(snapshot),
+      ...more(structuredClone(snapshot)),
+    });
     const prev = record === undefined ? undefined : deepFreeze(record);
     const prevJson = JSON.stringify(prev);
     const decision = decide(prev, event, facts, config, now);

@@ -1,0 +1,99 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMemoryStorage, type Storage } from '@fulfil/core';
+import type { DemoStorageKind } from './args';
+
+/** The demo's storage, how to describe it, and how to clean up after the run. */
+export interface DemoStorage {
+  storage: Storage;
+  /** For the report header, e.g. `PostgreSQL at 127.0.0.1:5432/test, schema demo_ab12cd34`. */
+  label: string;
+  /** Closes connections; `postgres` also drops the run's schema. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the storage `--storage` asked for. PostgreSQL support is loaded only when asked:
+ * - `memory`: core's in-memory storage;
+ * - `pglite`: `@fulfil/storage-postgres` on PGlite, PostgreSQL embedded in this process;
+ * - `postgres`: `@fulfil/storage-postgres` on the server at `env.DATABASE_URL`, in a fresh
+ *   schema `demo_<random>` that `close()` drops.
+ */
+export async function openDemoStorage(
+  kind: DemoStorageKind,
+  env: Record<string, string | undefined> = process.env,
+): Promise<DemoStorage> {
+  if (kind === 'memory') {
+    return { storage: createMemoryStorage(), label: 'in memory', close: async () => {} };
+  }
+  const { createPostgresStorage } = await import('@fulfil/storage-postgres');
+  if (kind === 'pglite') {
+    const pglite = await startPGlite();
+    const storage = createPostgresStorage({ pglite, schema: 'fulfil' });
+    await storage.migrate();
+    return {
+      storage,
+      label: 'PGlite (PostgreSQL embedded in this process)',
+      close: () => pglite.close(),
+    };
+  }
+  const url = env.DATABASE_URL;
+  if (url === undefined || url === '') {
+    throw new Error(
+      '--storage postgres reads DATABASE_URL: set it, e.g. DATABASE_URL=postgres://postgres@127.0.0.1:5432/test',
+    );
+  }
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on('error', () => {}); // an idle client losing its connection must not crash the demo
+  const schema = `demo_${randomBytes(4).toString('hex')}`;
+  const storage = createPostgresStorage({ pool, schema });
+  try {
+    await storage.migrate();
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+  const where = new URL(url);
+  return {
+    storage,
+    label: `PostgreSQL at ${where.host}${where.pathname}, schema ${schema} (dropped at the end)`,
+    async close() {
+      try {
+        await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await pool.end();
+      }
+    },
+  };
+}
+
+/**
+ * A fresh in-memory PGlite. Its first start runs initdb (seconds, more on a busy machine),
+ * so the empty data directory is kept in the temp dir (keyed by the PGlite build) and
+ * later runs start from it. A missing or unreadable copy falls back to a plain start.
+ */
+async function startPGlite() {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const build = createHash('sha1')
+    .update(import.meta.resolve('@electric-sql/pglite'))
+    .digest('hex');
+  const file = join(tmpdir(), `fulfil-pglite-${build.slice(0, 12)}.tar`);
+  try {
+    return await PGlite.create({ loadDataDir: new Blob([await readFile(file)]) });
+  } catch {
+    // No usable copy: start fresh and keep one.
+  }
+  const pglite = await PGlite.create();
+  try {
+    const dump = await pglite.dumpDataDir('none');
+    const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, file);
+  } catch {
+    // The copy only saves time.
+  }
+  return pglite;
+}

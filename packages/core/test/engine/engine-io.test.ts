@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/engine';
+import { isFulfilError } from '../../src/errors';
+import { createMemoryStorage } from '../../src/memory';
+import type { Storage } from '../../src/ports/storage';
+import type { SubmitResult, WarehouseAdapter } from '../../src/ports/warehouse';
+import { createWorld } from './world';
+
+type Method =
+  | 'load'
+  | 'commit'
+  | 'isProcessed'
+  | 'markProcessed'
+  | 'claimCommands'
+  | 'completeCommand';
+
+/** Memory storage that counts the calls the engine makes (each would be a round trip on a server). */
+function countedStorage() {
+  const inner = createMemoryStorage();
+  const calls: Record<Method, number> = {
+    load: 0,
+    commit: 0,
+    isProcessed: 0,
+    markProcessed: 0,
+    claimCommands: 0,
+    completeCommand: 0,
+  };
+  const storage = new Proxy(inner, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (name in calls) calls[name as Method]++;
+        return value.apply(target, args);
+      };
+    },
+  }) as Storage;
+  const reset = () => {
+    for (const k of Object.keys(calls) as Method[]) calls[k] = 0;
+  };
+  return { inner, storage, calls, reset };
+}
+
+/** A warehouse that accepts after a timer tick and logs when each submit starts and ends. */
+function slowWarehouse(name: string, log: string[], gauge: { now: number; max: number }) {
+  let n = 0;
+  const adapter: WarehouseAdapter = {
+    name,
+    capabilities: { cancel: false, holdUntil: false, inventory: false, shipmentEvents: false },
+    async submit(request): Promise<SubmitResult> {
+      const id = request.shipment.id;
+      log.push(`start ${id}`);
+      gauge.now++;
+      gauge.max = Math.max(gauge.max, gauge.now);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      gauge.now--;
+      log.push(`end ${id}`);
+      return { status: 'accepted', warehouseOrderId: `${name}-${++n}` };
+    },
+  };
+  return adapter;
+}
+
+describe('engine I/O: storage calls per order', () => {
+  it('received → submitted: load, commit, claim, complete, commit; no inbox read, no empty claim', async () => {
+    const s = countedStorage();
+    const w = createWorld(undefined, { storage: s.storage });
+    const result = await w.engine.ingest(w.received(w.order()));
+    expect(result.status).toBe('submitted');
+    expect((await s.inner.load(result.orderId ?? ''))?.shipments[0]?.status).toBe('accepted');
+    // The warehouse's acceptance is decided on the engine's copy of the record it committed.
+    expect(s.calls).toEqual({
+      load: 1,
+      commit: 2,
+      isProcessed: 0,
+      markProcessed: 0,
+      claimCommands: 1,
+      completeCommand: 1,
+    });
+  });
+
+  it('a repeated delivery: outcome duplicate, one inbox read after deciding, nothing applied twice', async () => {
+    const s = countedStorage();
+    const w = createWorld(undefined, { storage: s.storage });
+    const event = w.received(w.order());
+    await w.engine.ingest(event);
+    s.reset();
+    expect((await w.engine.ingest(event)).outcome).toBe('duplicate');
+    // Decided on the stored record it changes nothing; the inbox then says it was a repeat.
+    expect(s.calls).toMatchObject({ load: 1, commit: 0, isProcessed: 1, markProcessed: 0 });
+    expect(w.east.orders()).toHaveLength(1);
+    expect(w.engine.metrics().counters.find((c) => c.name === 'version_conflicts')).toBe(undefined);
+  });
+
+  it('a duplicate of an ignored event is reported as duplicate, not ignored again', async () => {
+    const w = createWorld();
+    const stale = w.event('warehouse.accepted', 'no-such-order', {
+      shipmentId: 'x',
+      warehouseOrderId: 'y',
+    });
+    expect((await w.engine.ingest(stale)).outcome).toBe('ignored');
+    expect((await w.engine.ingest(stale)).outcome).toBe('duplicate');
+  });
+
+  it('an outbox result decided on a stale copy (another engine changed the order) is decided again on the stored record', async () => {
+    const w = createWorld(undefined, { autoDispatch: false });
+    const other = createEngine({
+      storage: w.storage,
+      inventory: w.inventory,
+      clock: w.clock,
+      warehouses: { 'east-wh': w.east, 'west-wh': w.west },
+      locations: [
+        { id: 'east', warehouse: 'east-wh', priority: 1 },
+        { id: 'west', warehouse: 'west-wh', priority: 2 },
+      ],
+      autoDispatch: false,
+    });
+    const order = w.order({ tags: [] });
+    await w.engine.ingest(w.received(order));
+    const updated = await other.ingest(
+      w.event('order.updated', order.id, {
+        order: { ...order, tags: ['gift'], updatedAt: '2026-11-27T09:05:00Z' },
+        upstreamUpdatedAt: '2026-11-27T09:05:00Z',
+      }),
+    );
+    expect(updated.version).toBe(2);
+    await w.engine.dispatch();
+    const { record, history } = await w.engine.explain(order.id);
+    expect(record.version).toBe(3);
+    expect(history.map((h) => h.eventType)).toEqual([
+      'order.received',
+      'order.updated',
+      'warehouse.accepted',
+    ]);
+    expect(record.order.tags).toEqual(['gift']);
+    expect(record.shipments.map((s) => s.status)).toEqual(['accepted']);
+    expect(w.east.calls.submit).toBe(1);
+  });
+});
+
+describe('engine I/O: a worker dying between a result and marking its command done', () => {
+  it('keeps the result; the repeat after the lease is an idempotent submit and a duplicate result', async () => {
+    const s = countedStorage();
+    let crash = true;
+    const storage = new Proxy(s.storage, {
+      get(target, name, receiver) {
+        if (name === 'completeCommand' && crash) {
+          return async () => {
+            crash = false;
+            throw new Error('worker died');
+          };
+        }
+        return Reflect.get(target, name, receiver);
+      },
+    });
+    const w = createWorld(undefined, { storage, dispatch: { leaseMs: 1000 } });
+    const order = w.order();
+    await expect(w.engine.ingest(w.received(order))).rejects.toThrow('worker died');
+    // The acceptance was recorded before the row would have been marked done.
+    expect((await w.engine.get(order.id))?.shipments.map((x) => x.status)).toEqual(['accepted']);
+    w.clock.advance(1001);
+    expect((await w.engine.dispatch()).done).toBe(1);
+    expect(w.east.calls.submit).toBe(2);
+    expect(w.east.orders()).toHaveLength(1);
+    const { record, history } = await w.engine.explain(order.id);
+    expect(history).toHaveLength(2);
+    expect(record.version).toBe(2);
+    expect(s.inner.outbox().map((row) => row.status)).toEqual(['done']);
+  });
+});
+
+describe('engine I/O: dispatching claimed commands a few at a time', () => {
+  function gatedWorld(concurrency: number) {
+    const log: string[] = [];
+    const gauge = { now: 0, max: 0 };
+    const storage = createMemoryStorage();
+    const engine = createEngine({
+      storage,
+      warehouses: {
+        'east-wh': slowWarehouse('east-wh', log, gauge),
+        'west-wh': slowWarehouse('west-wh', log, gauge),
+      },
+      inventory: createWorld({ east: { 'TEE-M': 100 }, west: { MUG: 100 } }).inventory,
+      locations: [
+        { id: 'east', warehouse: 'east-wh', priority: 1 },
+        { id: 'west', warehouse: 'west-wh', priority: 2 },
+      ],
+      autoDispatch: false,
+      dispatch: { concurrency },
+    });
+    return { log, gauge, storage, engine };
+  }
+
+  it('runs up to `concurrency` orders at once; one order’s commands one after another, in commit order', async () => {
+    const g = gatedWorld(3);
+    const w = createWorld();
+    const split = w.order({
+      lines: [
+        { id: 'l1', sku: 'TEE-M', quantity: 1, unitPrice: 2500 },
+        { id: 'l2', sku: 'MUG', quantity: 1, unitPrice: 1200 },
+      ],
+    });
+    await g.engine.ingest(w.received(split));
+    for (let i = 0; i < 5; i++) await g.engine.ingest(w.received(w.order()));
+    const report = await g.engine.dispatch();
+    expect(report).toEqual({ done: 7, retried: 0, failed: 0 });
+    expect(g.gauge.max).toBe(3);
+    const mine = g.storage
+      .outbox()
+      .filter((row) => row.command.orderId === split.id && row.command.type === 'warehouse.submit')
+      .map((row) => (row.command as { request: { shipment: { id: string } } }).request.shipment.id);
+    expect(mine).toHaveLength(2);
+    const steps = g.log.filter((line) => mine.some((id) => line.endsWith(` ${id}`)));
+    expect(steps).toEqual([
+      `start ${mine[0]}`,
+      `end ${mine[0]}`,
+      `start ${mine[1]}`,
+      `end ${mine[1]}`,
+    ]);
+    const record = await g.engine.get(split.id);
+    expect(record?.shipments.map((s) => s.status)).toEqual(['accepted', 'accepted']);
+  });
+
+  it('concurrency 1 runs one command at a time', async () => {
+    const g = gatedWorld(1);
+    const w = createWorld();
+    for (let i = 0; i < 4; i++) await g.engine.ingest(w.received(w.order()));
+    expect((await g.engine.dispatch()).done).toBe(4);
+    expect(g.gauge.max).toBe(1);
+  });
+
+  it('rejects a bad dispatch setting with CONFIG_INVALID naming it', () => {
+    const w = createWorld();
+    let error: unknown;
+    try {
+      createEngine({
+        storage: w.storage,
+        warehouses: { 'east-wh': w.east },
+        locations: [{ id: 'east', warehouse: 'east-wh' }],
+        dispatch: { concurrency: 0 },
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(isFulfilError(error, 'CONFIG_INVALID')).toBe(true);
+    expect((error as Error).message).toContain('dispatch.concurrency');
+  });
+});
