@@ -219,11 +219,25 @@ describe('parseArgs', () => {
       days: 3,
       outDir: '/repo/examples/quickstart/out',
       storage: 'memory',
+      warehouse: 'simulated',
       help: false,
     });
     expect(
       parseArgs(
-        ['--', '--orders', '50', '--seed=7', '--days', '2', '--out', 'res', '--storage', 'pglite'],
+        [
+          '--',
+          '--orders',
+          '50',
+          '--seed=7',
+          '--days',
+          '2',
+          '--out',
+          'res',
+          '--storage',
+          'pglite',
+          '--warehouse',
+          'shipstation',
+        ],
         opts,
       ),
     ).toEqual({
@@ -232,6 +246,7 @@ describe('parseArgs', () => {
       days: 2,
       outDir: '/tmp/here/res',
       storage: 'pglite',
+      warehouse: 'shipstation',
       help: false,
     });
     expect(parseArgs(['--storage=postgres'], opts).storage).toBe('postgres');
