@@ -77,7 +77,10 @@ const suites: Suite[] = [
 
 // `pnpm bench -- rules` passes the `--` through to the script: skip it.
 const only = process.argv.slice(2).find((a) => a !== '--');
-const chosen = suites.filter((s) => only === undefined || s.name.includes(only));
+// An exact name picks that benchmark alone (`postgres` without `postgres-rss`).
+const exact = suites.filter((s) => s.name === only);
+const chosen =
+  exact.length > 0 ? exact : suites.filter((s) => only === undefined || s.name.includes(only));
 if (chosen.length === 0) {
   console.error(
     `no benchmark matches "${only}"; the benchmarks are: ${suites.map((s) => s.name).join(', ')}`,

@@ -13,7 +13,11 @@
  *   order goes received → submitted (submit dispatched, `warehouse.accepted` committed).
  *   FULFIL_BENCH_IN_FLIGHT sets IN_FLIGHT (default 32; 16 and 8 gave fewer orders/s).
  *   Orders/s = orders / wall time from "go" to the last worker's result. `ingest` latency
- *   is each `engine.ingest` call (it includes the dispatch it triggers).
+ *   is each `engine.ingest` call (it includes the dispatch it triggers). Before "go", each
+ *   worker runs WARM_UP orders of its own, untimed (JIT compiled, statements prepared on
+ *   every connection: a running service's steady state, as pgbench's 10 s are).
+ * - CPU per order: the workers' own (user and system, from process.cpuUsage) and the
+ *   PostgreSQL server's (its process tree, from /proc, when the server is local).
  * - Round trips per order: the statements the engines sent (counted on their pg pools)
  *   ÷ orders; also the database's transactions (`pg_stat_database`, committed + rolled
  *   back) and rows written per order during the run.
@@ -33,12 +37,15 @@ import { createPostgresStorage, migrate } from '../../packages/storage-postgres/
 import { fmtUs, percentiles } from './harness';
 import { benchOrder, catalogStock } from './pg-catalog';
 import { countingPool } from './pg-pool';
+import { machineCpuMs, parentPid, serverCpuMs } from './proc-cpu';
 
 const run$ = promisify(execFile);
 const ORDERS = 4000;
 const WORKERS = 2;
 const IN_FLIGHT = Number(process.env.FULFIL_BENCH_IN_FLIGHT ?? 32);
 const DEADLINE_MS = 30_000;
+/** Orders each worker runs before the timed run (not counted). */
+const WARM_UP = 400;
 const PGBENCH_SECONDS = 10;
 const DATABASE = 'fulfil_bench';
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -64,7 +71,8 @@ export async function run(): Promise<Record<string, string>> {
       pgbench: `${tps.toFixed(0)} tps (pgbench -N -c 8 -j 2 -T ${PGBENCH_SECONDS}, same server)`,
       'orders per pgbench tx': `${ratio.toFixed(3)} (aim ≥ 0.25)`,
       'round trips': `${e2e.roundTripsPerOrder.toFixed(2)} statements per order sent by the engines; ${e2e.transactionsPerOrder.toFixed(2)} transactions and ${e2e.rowsPerOrder.toFixed(1)} rows written per order (pg_stat_database)`,
-      'worker CPU': `${e2e.workerCpuMsPerOrder.toFixed(2)} ms per order in the engine processes (${((e2e.workerCpuMsPerOrder * e2e.ordersPerSecond) / 10).toFixed(0)}% of one core at this rate)`,
+      'worker CPU': `${e2e.workerCpuMsPerOrder.toFixed(2)} ms per order in the engine processes (${e2e.workerSystemMsPerOrder.toFixed(2)} ms of it system time; ${((e2e.workerCpuMsPerOrder * e2e.ordersPerSecond) / 10).toFixed(0)}% of one core at this rate)`,
+      'server CPU': `${e2e.serverCpuMsPerOrder === undefined ? 'n/a (the server is not a local process this user can read)' : `${e2e.serverCpuMsPerOrder.toFixed(2)} ms per order in the PostgreSQL processes`}; machine ${e2e.machineBusy === undefined ? 'n/a' : `${(e2e.machineBusy * 100).toFixed(0)}% busy`} during the run`,
       'ingest latency': `p50 ${fmtUs(e2e.p50Us)}, p99 ${fmtUs(e2e.p99Us)} (engine.ingest incl. the dispatch it triggers; ${IN_FLIGHT} in flight per process)`,
     };
     for (const [k, v] of Object.entries(figures)) console.log(`${k}: ${v}`);
@@ -78,16 +86,20 @@ async function endToEnd(url: string) {
   const schema = `bench_${randomBytes(5).toString('hex')}`;
   await migrate({ connectionString: url, schema });
   const workers = Array.from({ length: WORKERS }, (_, index) =>
-    spawn(process.execPath, ['--conditions=@fulfil/source', '--import', 'tsx', THIS_FILE], {
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        FULFIL_BENCH_WORKER: '1',
-        FULFIL_SCHEMA: schema,
-        WORKER_INDEX: String(index),
+    spawn(
+      process.execPath,
+      [...profile(), '--conditions=@fulfil/source', '--import', 'tsx', THIS_FILE],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: url,
+          FULFIL_BENCH_WORKER: '1',
+          FULFIL_SCHEMA: schema,
+          WORKER_INDEX: String(index),
+        },
+        stdio: ['pipe', 'pipe', 'inherit'],
       },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    }),
+    ),
   );
   const lines = workers.map((w) => createInterface({ input: w.stdout })[Symbol.asyncIterator]());
   for (const it of lines) {
@@ -95,13 +107,22 @@ async function endToEnd(url: string) {
     if (first.value !== 'ready')
       throw new Error(`bench worker: expected "ready", got ${first.value}`);
   }
+  // The checkpointer lives as long as the server: its parent is the postmaster.
+  const checkpointer = await psql(
+    url,
+    "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'",
+  );
+  const postmaster = checkpointer === '' ? undefined : parentPid(Number(checkpointer));
   const before = await transactions(url);
+  const server0 = postmaster === undefined ? undefined : serverCpuMs(postmaster);
+  const machine0 = machineCpuMs();
   const started = performance.now();
   for (const w of workers) w.stdin.end('go\n');
   const results = await Promise.all(
     lines.map(async (it) => JSON.parse((await it.next()).value as string) as WorkerResult),
   );
   const seconds = (performance.now() - started) / 1000;
+  const machine1 = machineCpuMs();
   await Promise.all(
     workers.map(
       (w) => new Promise((resolve) => (w.exitCode !== null ? resolve(0) : w.on('exit', resolve))),
@@ -117,10 +138,14 @@ async function endToEnd(url: string) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const after = await transactions(url);
+  const server1 = postmaster === undefined ? undefined : serverCpuMs(postmaster);
   const orders = results.reduce((sum, r) => sum + r.orders, 0);
   // Every order decided twice (received, then the warehouse's acceptance); no row left.
   const accepted = Number(
-    await psql(url, `SELECT count(*) FROM "${schema}".history WHERE version = 2`),
+    await psql(
+      url,
+      `SELECT count(*) FROM "${schema}".history WHERE version = 2 AND order_id NOT LIKE 'warm-%'`,
+    ),
   );
   const left = Number(
     await psql(url, `SELECT count(*) FROM "${schema}".outbox WHERE status <> 'done'`),
@@ -132,16 +157,30 @@ async function endToEnd(url: string) {
     results.flatMap((r) => r.latenciesUs),
   );
   const cpuMs = results.reduce((sum, r) => sum + r.cpuMs, 0);
+  const systemMs = results.reduce((sum, r) => sum + r.systemMs, 0);
   return {
     orders,
     ordersPerSecond: orders / seconds,
     p50Us: latency.p50Us,
     p99Us: latency.p99Us,
     workerCpuMsPerOrder: cpuMs / orders,
+    workerSystemMsPerOrder: systemMs / orders,
+    serverCpuMsPerOrder:
+      server0 === undefined || server1 === undefined ? undefined : (server1 - server0) / orders,
+    machineBusy:
+      machine0 === undefined || machine1 === undefined
+        ? undefined
+        : (machine1.busy - machine0.busy) / (machine1.total - machine0.total),
     roundTripsPerOrder: results.reduce((sum, r) => sum + r.statements, 0) / orders,
     transactionsPerOrder: (after.all - before.all) / orders,
     rowsPerOrder: (after.rows - before.rows) / orders,
   };
+}
+
+/** FULFIL_BENCH_CPU_PROF=dir writes a V8 CPU profile of each worker process there. */
+function profile(): string[] {
+  const dir = process.env.FULFIL_BENCH_CPU_PROF;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 /** Transactions the bench database has run and rows it wrote. */
@@ -182,6 +221,8 @@ interface WorkerResult {
   latenciesUs: number[];
   /** CPU time (user + system) the worker process spent on the run. */
   cpuMs: number;
+  /** Of which system (kernel) time. */
+  systemMs: number;
   /** Statements (round trips) the worker's engine sent during the run. */
   statements: number;
 }
@@ -219,8 +260,26 @@ async function worker(): Promise<void> {
       order,
     });
   }
-  // Warm-up outside the timed run: open the pool's connections.
+  // Warm-up outside the timed run: open the pool's connections, then run WARM_UP orders of
+  // its own (ids `warm-…`, same catalog) through the engine so V8 has compiled the hot
+  // paths and every connection has prepared the statements: the timed run is steady state.
   await Promise.all(Array.from({ length: 10 }, (_, i) => storage.isProcessed(`warm-up-${i}`)));
+  let warm = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (warm < WARM_UP) {
+        const n = warm++;
+        const order = benchOrder(`warm-${index}-${n}`, n);
+        await engine.ingest({
+          type: 'order.received',
+          idempotencyKey: `warm-${index}-${n}`,
+          occurredAt: order.createdAt,
+          order,
+        });
+      }
+    }),
+  );
+  await engine.dispatch();
   console.log('ready');
   for await (const line of createInterface({ input: process.stdin })) if (line === 'go') break;
   const cpu0 = process.cpuUsage();
@@ -246,6 +305,7 @@ async function worker(): Promise<void> {
       orders: latenciesUs.length,
       latenciesUs,
       cpuMs,
+      systemMs: cpu.system / 1000,
       statements,
     } satisfies WorkerResult),
   );

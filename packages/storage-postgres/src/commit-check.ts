@@ -64,6 +64,7 @@ const CommitShape = z.object({
       basis: z.number().int().nonnegative().optional(),
     })
     .optional(),
+  completes: z.array(z.object({ commandId: Text.min(1), claimToken: Text.min(1) })).optional(),
 });
 
 /** Validates a commit's shape and its internal consistency; throws `INVALID_INPUT` naming the path. */

@@ -58,111 +58,147 @@ export async function writeCommit(db: Queryable, t: Tables, commit: Commit): Pro
   // A timer both cancelled and committed again is rescheduled: one write per row.
   const cancelled = commit.cancelTimerIds.filter((id) => !rescheduled.has(id));
   const v = velocityValues(record.order);
-  const params = [
-    orderId,
-    record.version,
-    record.status,
-    record.order.source.store,
-    record.order.source.externalId,
-    record.createdAt,
-    record.updatedAt,
-    record.statusSince,
-    record.review?.since ?? null,
-    JSON.stringify(record),
-    expectedVersion,
-    JSON.stringify([...new Set(commit.inboxKeys)]),
-    Number.isNaN(at) ? 0 : at,
-    history.at,
-    history.eventType,
-    history.from,
-    history.to,
-    JSON.stringify(history),
-    JSON.stringify(
-      commit.commands.map((command) => ({
-        id: command.id,
-        order_id: command.orderId,
-        type: command.type,
-        command,
-        idempotency_key: command.idempotencyKey,
-      })),
-    ),
-    JSON.stringify(cancelled),
-    Date.now(),
-    JSON.stringify(
-      timers.map((timer) => ({
-        id: timer.id,
-        order_id: timer.orderId,
-        due_at: Date.parse(timer.dueAt),
-        purpose: timer.purpose,
-        timer,
-      })),
-    ),
-    record.order.createdAt,
-    v.email ?? null,
-    v.ip ?? null,
-    v.address ?? null,
-    v.phone ?? null,
-  ];
+  // Placeholders are numbered as values are added: parts a commit does not need are left
+  // out of the statement altogether (each part costs the server executor set-up per run).
+  const params: unknown[] = [];
+  const $ = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const id = $(orderId);
+  const version = $(record.version);
+  let nowParam: string | undefined;
+  /** The time finished/released rows are stamped with (a placeholder only once used). */
+  const now = () => {
+    nowParam ??= $(Date.now());
+    return nowParam;
+  };
+  const order = {
+    status: $(record.status),
+    store: $(record.order.source.store),
+    externalId: $(record.order.source.externalId),
+    createdAt: $(record.createdAt),
+    updatedAt: $(record.updatedAt),
+    statusSince: $(record.statusSince),
+    reviewSince: $(record.review?.since ?? null),
+    record: $(JSON.stringify(record)),
+    placedAt: $(record.order.createdAt),
+    email: $(v.email ?? null),
+    ip: $(v.ip ?? null),
+    address: $(v.address ?? null),
+    phone: $(v.phone ?? null),
+  };
+  const expected = $(expectedVersion);
   const r = commit.reservations;
   const stock = r !== undefined && (r.take.length > 0 || r.release.length > 0);
-  if (stock) {
-    const rp = reservationParams(r);
-    params.push(rp.takes, rp.release, rp.basis);
-  }
+  const rp = stock ? reservationParams(r) : undefined;
+  const reservation = rp && { take: $(rp.takes), release: $(rp.release), basis: $(rp.basis) };
   const fits = stock ? ' AND NOT EXISTS (SELECT 1 FROM short)' : '';
   const writeOrder =
     expectedVersion === 0
       ? `INSERT INTO ${t.orders} (order_id, version, status, store, external_id, created_at,
            updated_at, status_since, review_since, record, placed_at, v_email, v_ip, v_address, v_phone)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10::json, $23, $24, $25, $26, $27
-         WHERE $11::int = 0${fits}
+         SELECT ${id}, ${version}, ${order.status}, ${order.store}, ${order.externalId},
+           ${order.createdAt}, ${order.updatedAt}, ${order.statusSince}, ${order.reviewSince},
+           ${order.record}::json, ${order.placedAt}, ${order.email}, ${order.ip}, ${order.address},
+           ${order.phone}
+         WHERE ${expected}::int = 0${fits}
          ON CONFLICT (order_id) DO NOTHING RETURNING 1`
-      : `UPDATE ${t.orders} SET version = $2, status = $3, store = $4, external_id = $5,
-           created_at = $6, updated_at = $7, status_since = $8, review_since = $9,
-           record = $10::json, placed_at = $23, v_email = $24, v_ip = $25, v_address = $26,
-           v_phone = $27
-         WHERE order_id = $1 AND version = $11${fits} RETURNING 1`;
+      : `UPDATE ${t.orders} SET version = ${version}, status = ${order.status},
+           store = ${order.store}, external_id = ${order.externalId},
+           created_at = ${order.createdAt}, updated_at = ${order.updatedAt},
+           status_since = ${order.statusSince}, review_since = ${order.reviewSince},
+           record = ${order.record}::json, placed_at = ${order.placedAt}, v_email = ${order.email},
+           v_ip = ${order.ip}, v_address = ${order.address}, v_phone = ${order.phone}
+         WHERE order_id = ${id} AND version = ${expected}${fits} RETURNING 1`;
   const ok = 'EXISTS (SELECT 1 FROM o)';
-  const check = stock ? `${stockCheckCtes(t, { take: '$28', release: '$29', basis: '$30' })},` : '';
-  const apply = stock ? `,${applyCtes(t, { orderId: '$1', now: '$21', ok })}` : '';
-  let written: number;
-  let short: ShortRow[] | null = null;
-  try {
-    const { rows } = await db.query<{ written: number; short: ShortRow[] | null }>(
-      `WITH ${check} o AS (${writeOrder}),
-       i AS (
+  const ctes: string[] = [];
+  if (reservation) ctes.push(stockCheckCtes(t, reservation));
+  ctes.push(`o AS (${writeOrder})`);
+  const inboxKeys = [...new Set(commit.inboxKeys)];
+  if (inboxKeys.length > 0) {
+    ctes.push(`i AS (
          INSERT INTO ${t.inbox} (key, processed_at)
-         SELECT k, $13 FROM jsonb_array_elements_text($12::jsonb) AS k WHERE ${ok}
+         SELECT k, ${$(Number.isNaN(at) ? 0 : at)} FROM jsonb_array_elements_text(${$(JSON.stringify(inboxKeys))}::jsonb) AS k
+         WHERE ${ok}
          RETURNING 1
-       ),
-       h AS (
+       )`);
+  }
+  ctes.push(`h AS (
          INSERT INTO ${t.history} (order_id, version, at, event_type, from_status, to_status, entry)
-         SELECT $1, $2, $14, $15, $16, $17, $18::json WHERE ${ok}
+         SELECT ${id}, ${version}, ${$(history.at)}, ${$(history.eventType)}, ${$(history.from)},
+           ${$(history.to)}, ${$(JSON.stringify(history))}::json
+         WHERE ${ok}
          RETURNING 1
-       ),
-       c AS (
+       )`);
+  if (commit.commands.length > 0) {
+    const rows = commit.commands.map((command) => ({
+      id: command.id,
+      order_id: command.orderId,
+      type: command.type,
+      command,
+      idempotency_key: command.idempotencyKey,
+    }));
+    ctes.push(`c AS (
          INSERT INTO ${t.outbox} (id, order_id, type, command, idempotency_key)
          SELECT e.v->>'id', e.v->>'order_id', e.v->>'type', e.v->'command', e.v->>'idempotency_key'
-         FROM json_array_elements($19::json) WITH ORDINALITY AS e(v, n) WHERE ${ok}
+         FROM json_array_elements(${$(JSON.stringify(rows))}::json) WITH ORDINALITY AS e(v, n)
+         WHERE ${ok}
          ORDER BY e.n
          RETURNING 1
-       ),
-       x AS (
-         UPDATE ${t.timers} SET status = 'cancelled', claimed_until = NULL, finished_at = $21
+       )`);
+  }
+  if (cancelled.length > 0) {
+    ctes.push(`x AS (
+         UPDATE ${t.timers} SET status = 'cancelled', claimed_until = NULL, finished_at = ${now()}
          WHERE ${ok} AND status = 'pending'
-           AND id IN (SELECT jsonb_array_elements_text($20::jsonb))
+           AND id IN (SELECT jsonb_array_elements_text(${$(JSON.stringify(cancelled))}::jsonb))
          RETURNING 1
-       ),
-       tm AS (
+       )`);
+  }
+  if (timers.length > 0) {
+    const rows = timers.map((timer) => ({
+      id: timer.id,
+      order_id: timer.orderId,
+      due_at: Date.parse(timer.dueAt),
+      purpose: timer.purpose,
+      timer,
+    }));
+    ctes.push(`tm AS (
          INSERT INTO ${t.timers} (id, order_id, due_at, purpose, timer)
          SELECT e.v->>'id', e.v->>'order_id', (e.v->>'due_at')::float8, e.v->>'purpose', e.v->'timer'
-         FROM json_array_elements($22::json) WITH ORDINALITY AS e(v, n) WHERE ${ok}
+         FROM json_array_elements(${$(JSON.stringify(rows))}::json) WITH ORDINALITY AS e(v, n)
+         WHERE ${ok}
          ORDER BY e.n
          ON CONFLICT (id) DO UPDATE SET order_id = excluded.order_id, due_at = excluded.due_at,
            purpose = excluded.purpose, timer = excluded.timer, status = 'pending',
            claim_token = NULL, claimed_until = NULL, finished_at = NULL
          RETURNING 1
-       )${apply}
+       )`);
+  }
+  if (stock) ctes.push(applyCtes(t, { orderId: id, now: now(), ok }));
+  const completes = commit.completes ?? [];
+  if (completes.length > 0) {
+    const ids = `${$(completes.map((c) => c.commandId))}::text[]`;
+    const tokens = `${$(completes.map((c) => c.claimToken))}::text[]`;
+    // Completes each command whose claim token is current (a lost claim does not match),
+    // as `completeCommand` would, only when the order row was written. `id = ANY(array)`
+    // keeps the prepared (generic) plan on the primary key.
+    ctes.push(`dn AS (
+         UPDATE ${t.outbox}
+         SET status = CASE WHEN status = 'pending' THEN 'done' ELSE status END,
+             finished_at = CASE WHEN status = 'pending' THEN ${now()} ELSE finished_at END,
+             claimed_until = NULL
+         WHERE ${ok} AND id = ANY(${ids})
+           AND claim_token = (${tokens})[array_position(${ids}, id)]
+         RETURNING 1
+       )`);
+  }
+  let written: number;
+  let short: ShortRow[] | null = null;
+  try {
+    const { rows } = await db.query<{ written: number; short: ShortRow[] | null }>(
+      `WITH ${ctes.join(',\n       ')}
        SELECT (SELECT count(*) FROM o)::int AS written${stock ? ', (SELECT json_agg(short) FROM short) AS short' : ''}`,
       params,
     );

@@ -1,6 +1,7 @@
 import {
   type FulfilError,
   type HistoryEntry,
+  type LoadedWithReserved,
   OrderRecord,
   parseOrThrow,
   type ReservedStock,
@@ -15,7 +16,14 @@ import { corruptRecord, wrapDbError } from './db-errors';
 import { type MigrateResult, migrateWith } from './migrations';
 import { createOperations, type Operations, type PurgeResult } from './operations';
 import { type PostgresStorageOptions, parseStorageOptions, quoteIdent } from './options';
-import { purgeReleased, RELEASED_RETENTION_MS, reservedUnits } from './reservations';
+import {
+  purgeReleased,
+  RELEASED_RETENTION_MS,
+  type ReservedColumns,
+  reservedFrom,
+  reservedSelect,
+  reservedUnits,
+} from './reservations';
 import { createRunner, type Queryable } from './runner';
 import { countRecentOrders, type VelocityQuery } from './velocity';
 
@@ -34,6 +42,8 @@ export interface PostgresStorage extends Storage, Operations {
    * (capability `reservations`). Takes are checked and written inside `commit`.
    */
   reserved(skus: string[]): Promise<ReservedStock>;
+  /** `load(orderId)` and `reserved(skus)` in one statement (one round trip). */
+  loadWithReserved(orderId: string, skus: string[]): Promise<LoadedWithReserved>;
   /**
    * {@link Operations.purge}, and also deletes stock reservations released more than an
    * hour before `now` (they only matter to decisions that read stock before the release).
@@ -101,6 +111,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     multiProcess: true,
     velocity: true,
     reservations: true,
+    completesInCommit: true,
   };
 
   /** Runs `fn` once the schema is migrated; wraps driver errors as `ADAPTER_FAILED`. */
@@ -219,6 +230,25 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     async reserved(skus) {
       const list = parseOrThrow(z.array(z.string()), skus, 'skus');
       return run('reserved', (db) => reservedUnits(db, t, [...new Set(list)]));
+    },
+
+    async loadWithReserved(orderId, skus) {
+      const list = parseOrThrow(z.array(z.string()), skus, 'skus');
+      const row = await run(
+        'loadWithReserved',
+        async (db) => {
+          // The record first, then the watermark and the reserved units, as `reserved()`.
+          const { rows } = await db.query<ReservedColumns & { record: unknown }>(
+            `SELECT (SELECT record FROM ${t.orders} WHERE order_id = $1) AS record,
+               ${reservedSelect(t, '$2')}`,
+            [String(orderId), [...new Set(list)]],
+          );
+          return rows[0];
+        },
+        { orderId },
+      );
+      const record = row?.record == null ? undefined : checkRecord(orderId, row.record);
+      return { record, reserved: reservedFrom(row) };
     },
 
     ...operations,

@@ -93,36 +93,47 @@ export function applyCtes(
        )`;
 }
 
+/**
+ * Active reserved units of `skus` per location, and the release watermark (read first), as
+ * one row: `basis` and `units` (a JSON array of `[location_id, sku, units]`). `skus` is the
+ * placeholder of a text array of SKUs (`sku = ANY(...)` keeps prepared plans on the index).
+ * Other columns can be selected alongside.
+ */
+export function reservedSelect(t: ReservationTables, skus: string): string {
+  return `(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM ${t.releaseSeq}) AS basis,
+     (SELECT json_agg(json_build_array(r.location_id, r.sku, r.units)) FROM (
+       SELECT location_id, sku, sum(quantity)::int AS units FROM ${t.reservations}
+       WHERE sku = ANY(${skus}::text[]) AND released_seq IS NULL
+       GROUP BY location_id, sku
+     ) AS r) AS units`;
+}
+
+/** The columns {@link reservedSelect} adds to a row. */
+export interface ReservedColumns {
+  basis: string | number | null;
+  units: [string, string, number][] | null;
+}
+
+/** {@link ReservedStock} from the columns of {@link reservedSelect}. */
+export function reservedFrom(row: ReservedColumns | undefined): ReservedStock {
+  const units: InventorySnapshot = {};
+  for (const [location, sku, n] of row?.units ?? []) {
+    if (!n) continue;
+    const at = units[location] ?? {};
+    at[sku] = Number(n);
+    units[location] = at;
+  }
+  return { units, basis: Number(row?.basis ?? 0) };
+}
+
 /** Active reserved units of `skus` per location, and the release watermark (read first). */
 export async function reservedUnits(
   db: Queryable,
   t: ReservationTables,
   skus: string[],
 ): Promise<ReservedStock> {
-  const { rows } = await db.query<{
-    basis: string | number;
-    location_id: string | null;
-    sku: string | null;
-    units: number | null;
-  }>(
-    `WITH b AS (
-       SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS basis FROM ${t.releaseSeq}
-     )
-     SELECT b.basis, r.location_id, r.sku, r.units FROM b LEFT JOIN (
-       SELECT location_id, sku, sum(quantity)::int AS units FROM ${t.reservations}
-       WHERE released_seq IS NULL AND sku IN (SELECT jsonb_array_elements_text($1::jsonb))
-       GROUP BY location_id, sku
-     ) AS r ON true`,
-    [JSON.stringify(skus)],
-  );
-  const units: InventorySnapshot = {};
-  for (const row of rows) {
-    if (row.location_id === null || row.sku === null || !row.units) continue;
-    const at = units[row.location_id] ?? {};
-    at[row.sku] = Number(row.units);
-    units[row.location_id] = at;
-  }
-  return { units, basis: Number(rows[0]?.basis ?? 0) };
+  const { rows } = await db.query<ReservedColumns>(`SELECT ${reservedSelect(t, '$1')}`, [skus]);
+  return reservedFrom(rows[0]);
 }
 
 /** The VERSION_CONFLICT of a take that does not fit (same wording and details as core's memory storage). */

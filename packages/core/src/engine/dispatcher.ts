@@ -4,7 +4,7 @@ import type { OrderEvent } from '../model/events';
 import type { OrderRecord } from '../model/record';
 import type { Clock } from '../ports/clock';
 import type { AlertSink, Metrics } from '../ports/services';
-import type { ClaimedCommand, Storage } from '../ports/storage';
+import type { ClaimedCommand, CommandCompletion, Storage } from '../ports/storage';
 import type { StoreAdapter, StoreOrderRef } from '../ports/store';
 import type { WarehouseAdapter } from '../ports/warehouse';
 
@@ -22,8 +22,11 @@ export interface DispatcherDeps {
   batch: number;
   /** Claimed commands run at once, at most (one order's commands never overlap). */
   concurrency: number;
-  /** Feeds results back (warehouse accepted/rejected, command failed). */
-  feed: (event: OrderEvent) => Promise<void>;
+  /**
+   * Feeds results back (warehouse accepted/rejected, command failed). With `completion`, the
+   * storage may mark the command done in the result's commit: resolves `true` when it did.
+   */
+  feed: (event: OrderEvent, completion?: CommandCompletion) => Promise<boolean>;
   /** Reads an order's record (store commands need its store ids). */
   load: (orderId: string) => Promise<OrderRecord | undefined>;
   /**
@@ -135,11 +138,13 @@ async function runOne(
     }
     return;
   }
-  // The result is recorded before the row is marked done: a crash in between makes another
-  // worker repeat the (idempotent) command, whose result is then a duplicate; the other way
-  // round, the result would be lost.
-  if (result) await deps.feed(result);
-  await settle(() => deps.storage.completeCommand(command.id, row.claimToken));
+  // The result is recorded before (or, where the storage can, together with) marking the row
+  // done: a crash in between makes another worker repeat the (idempotent) command, whose
+  // result is then a duplicate; the other way round, the result would be lost.
+  const completed = result
+    ? await deps.feed(result, { commandId: command.id, claimToken: row.claimToken })
+    : false;
+  if (!completed) await settle(() => deps.storage.completeCommand(command.id, row.claimToken));
   deps.metrics.observe('command_ms', performance.now() - started, { type: command.type });
   deps.metrics.increment('commands', { type: command.type });
   report.done++;

@@ -8,6 +8,8 @@ import { OrderEvent } from '../model/events';
 import type { OrderRecord } from '../model/record';
 import { systemClock } from '../ports/clock';
 import type { Metrics } from '../ports/services';
+import type { CommandCompletion, ReservedStock } from '../ports/storage';
+import { skusOf } from '../routing/demand';
 import { type DispatcherDeps, type DispatchReport, drainOutbox } from './dispatcher';
 import { observeDecision, tee } from './engine-metrics';
 import { gatherFacts } from './gather';
@@ -109,21 +111,39 @@ export function createEngine(options: EngineOptions): Engine {
    * ignored event, a failure before the commit) ask the inbox. The result of a command this
    * engine ran (`fromOutbox`) is decided first on the engine's copy of the record, which is
    * current unless another engine changed the order meanwhile (then the commit conflicts
-   * and the record is loaded); other events always load it.
+   * and the record is loaded); other events always load it. An event that carries the order
+   * reads the record and the reserved stock in one storage call where the storage can.
+   *
+   * `outbox` (a command's result): the storage may complete the command in the same commit
+   * (`completesInCommit`); `outbox.completed` then says it did.
    */
-  async function process(event: OrderEvent, fromOutbox = false): Promise<IngestResult> {
+  async function process(event: OrderEvent, outbox?: OutboxResult): Promise<IngestResult> {
     if (event.type === 'inventory.changed' && event.orderId === undefined) return fanOut(event);
     const orderId = orderIdOf(event);
     const key = event.idempotencyKey;
+    const preread = prereadSkus(event);
     for (let attempt = 0; ; attempt++) {
-      const cached = fromOutbox && attempt === 0 ? cache.get(orderId) : undefined;
-      const record = cached ?? (await storage.load(orderId));
+      const cached = outbox !== undefined && attempt === 0 ? cache.get(orderId) : undefined;
+      let record: OrderRecord | undefined;
+      let reserved: ReservedStock | undefined;
+      if (cached) record = cached;
+      else if (preread && storage.loadWithReserved) {
+        ({ record, reserved } = await storage.loadWithReserved(orderId, preread));
+      } else record = await storage.load(orderId);
       const now = clock.now();
       const t0 = performance.now();
       let decision: Decision;
       let t1: number;
       try {
-        const facts = await gatherFacts(options, record, event, now, config.timeZone, degraded);
+        const facts = await gatherFacts(
+          options,
+          record,
+          event,
+          now,
+          config.timeZone,
+          degraded,
+          reserved,
+        );
         t1 = performance.now();
         decision = decide(record, event, facts, config, now);
       } catch (err) {
@@ -141,6 +161,10 @@ export function createEngine(options: EngineOptions): Engine {
         await storage.markProcessed([key], now);
         return { outcome: 'ignored', orderId, explanation: decision.explanation };
       }
+      const completes =
+        outbox?.completion && storage.capabilities.completesInCommit
+          ? [outbox.completion]
+          : undefined;
       try {
         await storage.commit({
           orderId: decision.record.orderId,
@@ -152,6 +176,7 @@ export function createEngine(options: EngineOptions): Engine {
           cancelTimerIds: decision.cancelTimerIds,
           inboxKeys: [key],
           ...(decision.reservations ? { reservations: decision.reservations } : {}),
+          ...(completes ? { completes } : {}),
         });
       } catch (err) {
         cache.delete(orderId);
@@ -162,6 +187,7 @@ export function createEngine(options: EngineOptions): Engine {
         continue;
       }
       cache.set(decision.record);
+      if (outbox && completes) outbox.completed = true;
       if (decision.commands.length > 0) committedCommands += decision.commands.length;
       metrics.observe('stage_ms', performance.now() - t2, { stage: 'commit' });
       observeDecision(metrics, record, decision, now);
@@ -173,6 +199,16 @@ export function createEngine(options: EngineOptions): Engine {
         explanation: decision.explanation,
       };
     }
+  }
+
+  /** The SKUs to read reserved stock for together with the record, if this event may. */
+  function prereadSkus(event: OrderEvent): string[] | undefined {
+    if (event.type !== 'order.received' && event.type !== 'order.updated') return undefined;
+    if (options.reservations === false || storage.capabilities.reservations !== true)
+      return undefined;
+    if (storage.loadWithReserved === undefined) return undefined;
+    const skus = skusOf(event.order);
+    return skus.length > 0 ? skus : undefined;
   }
 
   function duplicate(event: OrderEvent): IngestResult {
@@ -206,10 +242,10 @@ export function createEngine(options: EngineOptions): Engine {
     return { outcome: waiting.length > 0 ? 'applied' : 'ignored', fanout: waiting.length };
   }
 
-  async function ingestOne(input: unknown, fromOutbox = false): Promise<IngestResult> {
+  async function ingestOne(input: unknown, outbox?: OutboxResult): Promise<IngestResult> {
     const started = performance.now();
     const event = parseOrThrow(OrderEvent, input, 'event');
-    const result = await process(event, fromOutbox);
+    const result = await process(event, outbox);
     metrics.observe('ingest_ms', performance.now() - started, { event: event.type });
     metrics.increment('events', { type: event.type, outcome: result.outcome });
     return result;
@@ -229,7 +265,11 @@ export function createEngine(options: EngineOptions): Engine {
     leaseMs: d.leaseMs ?? 30_000,
     batch: d.batch ?? 50,
     concurrency: d.concurrency ?? 8,
-    feed: async (e: OrderEvent) => void (await ingestOne(e, true)),
+    feed: async (e: OrderEvent, completion?: CommandCompletion) => {
+      const outbox: OutboxResult = { ...(completion ? { completion } : {}), completed: false };
+      await ingestOne(e, outbox);
+      return outbox.completed;
+    },
     load: async (orderId: string) => cache.get(orderId) ?? storage.load(orderId),
     committed: () => {
       seen = committedCommands;
@@ -336,6 +376,12 @@ export function createEngine(options: EngineOptions): Engine {
     get: (orderId) => storage.load(orderId),
     metrics: () => own.snapshot(),
   };
+}
+
+/** A command result being fed back, and whether its commit also completed the command. */
+interface OutboxResult {
+  completion?: CommandCompletion;
+  completed: boolean;
 }
 
 function orderIdOf(event: OrderEvent): string {

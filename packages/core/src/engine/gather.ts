@@ -3,6 +3,7 @@ import type { OrderEvent } from '../model/events';
 import type { DecisionFacts, InventorySnapshot } from '../model/facts';
 import type { Order } from '../model/order';
 import type { OrderRecord } from '../model/record';
+import type { ReservedStock } from '../ports/storage';
 import { skusOf } from '../routing/demand';
 import type { EngineOptions } from './options';
 
@@ -50,6 +51,8 @@ export async function gatherFacts(
   now: number,
   timeZone: string,
   onDegraded: (what: string, err: unknown) => void,
+  /** Reserved stock of the order's SKUs already read (with the record), if any. */
+  preread?: ReservedStock,
 ): Promise<DecisionFacts> {
   const facts: DecisionFacts = {};
   const order: Order | undefined =
@@ -75,7 +78,15 @@ export async function gatherFacts(
     }
   }
   if (ROUTING_EVENTS.has(event.type))
-    await gatherStock(ports, facts, skusOf(order), now, onDegraded, !settled(record, event));
+    await gatherStock(
+      ports,
+      facts,
+      skusOf(order),
+      now,
+      onDegraded,
+      !settled(record, event),
+      preread,
+    );
   return facts;
 }
 
@@ -97,6 +108,7 @@ async function gatherStock(
   now: number,
   onDegraded: (what: string, err: unknown) => void,
   mayRoute: boolean,
+  preread: ReservedStock | undefined,
 ): Promise<void> {
   const reserving =
     mayRoute &&
@@ -106,7 +118,8 @@ async function gatherStock(
     skus.length > 0;
   // Reserved units and their watermark BEFORE the stock: a release after the watermark still
   // counts against this decision's takes, so stock read later can never be double-promised.
-  const reserved = reserving ? await ports.storage.reserved?.(skus) : undefined;
+  // (A pre-read was read with the record, before this point, for the same SKUs.)
+  const reserved = reserving ? (preread ?? (await ports.storage.reserved?.(skus))) : undefined;
   const available = await readInventory(ports, skus);
   facts.inventory = reserved ? netOf(available, reserved.units) : available;
   if (reserved) facts.stock = { available, basis: reserved.basis };

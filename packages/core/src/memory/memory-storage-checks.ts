@@ -121,6 +121,22 @@ export function validateReservationShape(commit: Commit): void {
   });
 }
 
+/** Checks the shape of `commit.completes`; throws INVALID_INPUT naming the path. */
+export function validateCompletions(commit: Commit): void {
+  const c = commit.completes;
+  if (c === undefined) return;
+  const invalid = (path: string, message: string) =>
+    new FulfilError(ErrorCodes.INVALID_INPUT, `commit.completes${path}: ${message}`, {
+      details: { path: `commit.completes${path}`, orderId: commit.orderId },
+    });
+  if (!Array.isArray(c)) throw invalid('', 'must be an array');
+  c.forEach((entry, i) => {
+    for (const f of ['commandId', 'claimToken'] as const)
+      if (typeof entry?.[f] !== 'string' || entry[f] === '')
+        throw invalid(`[${i}].${f}`, 'must be a non-empty string');
+  });
+}
+
 /** The VERSION_CONFLICT a take that does not fit fails with (shared with other storages' wording). */
 export function stockConflict(
   orderId: string,

@@ -8,6 +8,7 @@ import {
   cloneCommit,
   oldestFirst,
   validateCommit,
+  validateCompletions,
   validateReservationShape,
 } from './memory-storage-checks';
 import { createReservationBook } from './memory-storage-reservations';
@@ -117,6 +118,15 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
     multiProcess: false,
     velocity: true,
     reservations: true,
+    completesInCommit: true,
+  };
+
+  /** Marks a claimed row done (a dead or done row stays so). */
+  const finishCommand = (row: CommandState, commandId: string) => {
+    if (row.state !== 'pending') return;
+    row.state = 'done';
+    row.leaseUntil = undefined;
+    if (!retain) commands.delete(commandId);
   };
 
   return {
@@ -130,6 +140,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
     async commit(input) {
       const commit = cloneCommit(input);
       validateReservationShape(commit);
+      validateCompletions(commit);
       validateCommit(commit, records, processed, commands);
       book.check(commit);
       // Validated: from here on nothing can fail, so the write is all-or-nothing.
@@ -163,10 +174,24 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
       const at = Date.parse(commit.history.at);
       for (const key of commit.inboxKeys) processed.set(key, Number.isNaN(at) ? 0 : at);
       book.apply(commit.orderId, commit.reservations);
+      for (const { commandId, claimToken } of commit.completes ?? []) {
+        const row = commands.get(commandId);
+        // A claim lost meanwhile is skipped: its new holder finds the result recorded.
+        if (row === undefined || row.claimToken !== claimToken) continue;
+        finishCommand(row, commandId);
+      }
     },
 
     async reserved(skus) {
       return book.reserved(skus);
+    },
+
+    async loadWithReserved(orderId, skus) {
+      const record = records.get(orderId);
+      return {
+        record: record === undefined ? undefined : structuredClone(record),
+        reserved: book.reserved(skus),
+      };
     },
 
     async isProcessed(key) {
@@ -219,11 +244,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
     },
 
     async completeCommand(commandId, claimToken) {
-      const row = ownedCommand(commands, commandId, claimToken);
-      if (row.state !== 'pending') return;
-      row.state = 'done';
-      row.leaseUntil = undefined;
-      if (!retain) commands.delete(commandId);
+      finishCommand(ownedCommand(commands, commandId, claimToken), commandId);
     },
 
     async failCommand(commandId, claimToken, failure) {

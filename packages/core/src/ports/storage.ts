@@ -54,6 +54,22 @@ export interface ReservedStock {
   basis: number;
 }
 
+/**
+ * A claimed command marked done by the commit that records its result (capability
+ * `completesInCommit`): the result and the end of the command are one write.
+ */
+export interface CommandCompletion {
+  commandId: string;
+  /** The token of the claim the command ran under. */
+  claimToken: string;
+}
+
+/** What {@link Storage.loadWithReserved} returns: both reads of a decision in one. */
+export interface LoadedWithReserved {
+  record: OrderRecord | undefined;
+  reserved: ReservedStock;
+}
+
 /** One atomic write: everything that a decision produced. */
 export interface Commit {
   orderId: string;
@@ -73,6 +89,11 @@ export interface Commit {
    * only to storages that declare the `reservations` capability.
    */
   reservations?: CommitReservations;
+  /**
+   * Claimed commands to mark done when this commit is written (the commit records their
+   * result). The engine sends it only to storages that declare `completesInCommit`.
+   */
+  completes?: CommandCompletion[];
 }
 
 /** An outbox row held by one worker until it completes or its lease ends. */
@@ -108,6 +129,11 @@ export interface StorageCapabilities {
    * `commit.reservations`, so concurrent decisions never promise the same units twice.
    */
   reservations?: boolean;
+  /**
+   * `commit` honours `commit.completes`: a command's result and its completion are written
+   * together (one statement less per command with a result, and no window in between).
+   */
+  completesInCommit?: boolean;
 }
 
 /**
@@ -152,6 +178,15 @@ export interface StorageCapabilities {
  *   was read before the release to commit; they MAY be purged after that.
  * - A take whose `quantity` is not a whole number > 0, or whose `available` is not a whole
  *   number >= 0, MUST fail with `INVALID_INPUT` (checked before any conflict).
+ * - `loadWithReserved(orderId, skus)`, where implemented, MUST return what `load(orderId)`
+ *   and then `reserved(skus)` would (the reserved units read no earlier than the record).
+ *
+ * Completions (capability `completesInCommit`):
+ * - When `commit` writes, each of `commit.completes` whose claim token is the command's
+ *   current token MUST be marked done as `completeCommand` would (a dead or done row stays
+ *   so); one whose token is not current, or an unknown command, MUST be skipped without
+ *   failing the commit (another worker holds the row and will find the result recorded).
+ * - When `commit` fails, no command MAY be completed.
  */
 export interface Storage {
   readonly capabilities: StorageCapabilities;
@@ -184,5 +219,10 @@ export interface Storage {
    * stock and routes on stock minus these units.
    */
   reserved?(skus: string[]): Promise<ReservedStock>;
+  /**
+   * Optional (with `reservations`): `load(orderId)` and `reserved(skus)` in one read (one
+   * round trip), for events that carry the order and so name its SKUs before the load.
+   */
+  loadWithReserved?(orderId: string, skus: string[]): Promise<LoadedWithReserved>;
   completeTimer(timerId: string, claimToken: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Storage } from '../ports/storage';
 import { commitCases } from './storage/commit-cases';
+import { completionCases } from './storage/completion-cases';
 import type { StorageCaseContext } from './storage/context';
 import { outboxCases } from './storage/outbox-cases';
 import { readCases } from './storage/read-cases';
@@ -77,5 +78,6 @@ export function storageConformance(name: string, factory: StorageFactory): void 
     outboxCases(ctx);
     timerCases(ctx);
     reservationCases(ctx);
+    completionCases(ctx);
   });
 }

@@ -8,25 +8,38 @@ import { createWorld } from './world';
 
 type Method =
   | 'load'
+  | 'loadWithReserved'
+  | 'reserved'
   | 'commit'
   | 'isProcessed'
   | 'markProcessed'
   | 'claimCommands'
   | 'completeCommand';
 
-/** Memory storage that counts the calls the engine makes (each would be a round trip on a server). */
-function countedStorage() {
+/**
+ * Memory storage that counts the calls the engine makes (each would be a round trip on a
+ * server). `without` hides optional features (as a storage that lacks them).
+ */
+function countedStorage(without: { completesInCommit?: true; loadWithReserved?: true } = {}) {
   const inner = createMemoryStorage();
   const calls: Record<Method, number> = {
     load: 0,
+    loadWithReserved: 0,
+    reserved: 0,
     commit: 0,
     isProcessed: 0,
     markProcessed: 0,
     claimCommands: 0,
     completeCommand: 0,
   };
+  const capabilities = {
+    ...inner.capabilities,
+    ...(without.completesInCommit ? { completesInCommit: false } : {}),
+  };
   const storage = new Proxy(inner, {
     get(target, name, receiver) {
+      if (name === 'capabilities') return capabilities;
+      if (name === 'loadWithReserved' && without.loadWithReserved) return undefined;
       const value = Reflect.get(target, name, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
@@ -62,21 +75,58 @@ function slowWarehouse(name: string, log: string[], gauge: { now: number; max: n
 }
 
 describe('engine I/O: storage calls per order', () => {
-  it('received → submitted: load, commit, claim, complete, commit; no inbox read, no empty claim', async () => {
+  it('received → submitted: load with reserved stock, commit, claim, commit that completes the submit; no inbox read, no empty claim', async () => {
     const s = countedStorage();
     const w = createWorld(undefined, { storage: s.storage });
     const result = await w.engine.ingest(w.received(w.order()));
     expect(result.status).toBe('submitted');
     expect((await s.inner.load(result.orderId ?? ''))?.shipments[0]?.status).toBe('accepted');
-    // The warehouse's acceptance is decided on the engine's copy of the record it committed.
+    // The warehouse's acceptance is decided on the engine's copy of the record it committed,
+    // and its commit marks the submit command done.
+    expect(s.calls).toEqual({
+      load: 0,
+      loadWithReserved: 1,
+      reserved: 0,
+      commit: 2,
+      isProcessed: 0,
+      markProcessed: 0,
+      claimCommands: 1,
+      completeCommand: 0,
+    });
+    expect(s.inner.outbox().map((row) => row.status)).toEqual(['done']);
+  });
+
+  it('a storage without loadWithReserved and completesInCommit: load, reserved, then completeCommand after the result', async () => {
+    const s = countedStorage({ completesInCommit: true, loadWithReserved: true });
+    const w = createWorld(undefined, { storage: s.storage });
+    const result = await w.engine.ingest(w.received(w.order()));
+    expect(result.status).toBe('submitted');
     expect(s.calls).toEqual({
       load: 1,
+      loadWithReserved: 0,
+      reserved: 1,
       commit: 2,
       isProcessed: 0,
       markProcessed: 0,
       claimCommands: 1,
       completeCommand: 1,
     });
+    expect(s.inner.outbox().map((row) => row.status)).toEqual(['done']);
+  });
+
+  it('a command without a result (an alert) is completed on its own', async () => {
+    const s = countedStorage();
+    const w = createWorld(undefined, { storage: s.storage });
+    // No stock anywhere: the order goes to review, which alerts.
+    const order = w.order({
+      lines: [{ id: 'l1', sku: 'NOWHERE', quantity: 1, unitPrice: 100 }],
+    });
+    const result = await w.engine.ingest(w.received(order));
+    const kinds = s.inner.outbox().map((row) => `${row.command.type}:${row.status}`);
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(kinds.every((k) => k.endsWith(':done'))).toBe(true);
+    expect(s.calls.completeCommand).toBe(kinds.length);
+    expect(result.outcome).toBe('applied');
   });
 
   it('a repeated delivery: outcome duplicate, one inbox read after deciding, nothing applied twice', async () => {
@@ -87,7 +137,13 @@ describe('engine I/O: storage calls per order', () => {
     s.reset();
     expect((await w.engine.ingest(event)).outcome).toBe('duplicate');
     // Decided on the stored record it changes nothing; the inbox then says it was a repeat.
-    expect(s.calls).toMatchObject({ load: 1, commit: 0, isProcessed: 1, markProcessed: 0 });
+    expect(s.calls).toMatchObject({
+      load: 0,
+      loadWithReserved: 1,
+      commit: 0,
+      isProcessed: 1,
+      markProcessed: 0,
+    });
     expect(w.east.orders()).toHaveLength(1);
     expect(w.engine.metrics().counters.find((c) => c.name === 'version_conflicts')).toBe(undefined);
   });
@@ -138,9 +194,49 @@ describe('engine I/O: storage calls per order', () => {
   });
 });
 
-describe('engine I/O: a worker dying between a result and marking its command done', () => {
-  it('keeps the result; the repeat after the lease is an idempotent submit and a duplicate result', async () => {
+describe('engine I/O: a command result and its completion', () => {
+  it('a claim lost before the result commits: the result is kept, the new holder completes the row', async () => {
     const s = countedStorage();
+    let steal = true;
+    const storage = new Proxy(s.storage, {
+      get(target, name, receiver) {
+        if (name === 'commit') {
+          return async (commit: Parameters<Storage['commit']>[0]) => {
+            if (steal && commit.completes?.length) {
+              // Another worker reclaims the row (its lease ran out) while this one runs it.
+              steal = false;
+              w.clock.advance(1001);
+              const taken = await s.inner.claimCommands({
+                now: w.clock.now(),
+                limit: 10,
+                leaseMs: 1000,
+              });
+              expect(taken).toHaveLength(1);
+            }
+            return s.storage.commit(commit);
+          };
+        }
+        return Reflect.get(target, name, receiver);
+      },
+    });
+    const w = createWorld(undefined, { storage, dispatch: { leaseMs: 1000 } });
+    const order = w.order();
+    const result = await w.engine.ingest(w.received(order));
+    expect(result.status).toBe('submitted');
+    expect((await w.engine.get(order.id))?.shipments.map((x) => x.status)).toEqual(['accepted']);
+    // The stale token did not complete the row: it is still claimed by the other worker.
+    expect(s.inner.outbox().map((row) => row.status)).toEqual(['claimed']);
+    w.clock.advance(1001);
+    expect((await w.engine.dispatch()).done).toBe(1);
+    expect(w.east.orders()).toHaveLength(1);
+    expect((await w.engine.explain(order.id)).history).toHaveLength(2);
+    expect(s.inner.outbox().map((row) => row.status)).toEqual(['done']);
+  });
+});
+
+describe('engine I/O: a worker dying between a result and marking its command done (storage without completesInCommit)', () => {
+  it('keeps the result; the repeat after the lease is an idempotent submit and a duplicate result', async () => {
+    const s = countedStorage({ completesInCommit: true });
     let crash = true;
     const storage = new Proxy(s.storage, {
       get(target, name, receiver) {

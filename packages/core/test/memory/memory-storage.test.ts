@@ -7,11 +7,12 @@ const NOW = Date.parse('2026-11-27T09:00:00Z');
 const lease = { limit: 10, leaseMs: 1000 };
 
 describe('createMemoryStorage', () => {
-  it('declares multiProcess: false, velocity: true and reservations: true', () => {
+  it('declares multiProcess: false, velocity, reservations and completesInCommit', () => {
     expect(createMemoryStorage().capabilities).toEqual({
       multiProcess: false,
       velocity: true,
       reservations: true,
+      completesInCommit: true,
     });
   });
 

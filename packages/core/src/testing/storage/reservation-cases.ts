@@ -54,6 +54,20 @@ export function reservationCases(ctx: StorageCaseContext): void {
       expect(r?.units).toEqual({ east: { 'TEE-M': 3 }, west: { 'TEE-M': 3 } });
     });
 
+    test('loadWithReserved (where implemented) returns what load and reserved return', async () => {
+      await ctx.storage.commit(commitWith([take('a/TEE-M', 2, 10), take('a/MUG', 1, 5, 'MUG')]));
+      const mine = commitWith([take('b/TEE-M', 1, 10)]);
+      await ctx.storage.commit(mine);
+      const both = await ctx.storage.loadWithReserved?.(mine.orderId, ['TEE-M', 'CAP']);
+      if (ctx.storage.loadWithReserved === undefined) return;
+      expect(both?.record).toEqual(await ctx.storage.load(mine.orderId));
+      expect(both?.reserved).toEqual(await ctx.storage.reserved?.(['TEE-M', 'CAP']));
+      expect(both?.reserved.units).toEqual({ east: { 'TEE-M': 3 } });
+      const none = await ctx.storage.loadWithReserved?.('no-such-order', ['MUG']);
+      expect(none?.record).toBeUndefined();
+      expect(none?.reserved.units).toEqual({ east: { MUG: 1 } });
+    });
+
     test('a take that does not fit fails with VERSION_CONFLICT (reason stock) and writes nothing', async () => {
       await ctx.storage.commit(commitWith([take('a/TEE-M', 2, 3)]));
       const loser = commitWith([take('b/TEE-M', 2, 3)]);
