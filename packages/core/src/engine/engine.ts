@@ -12,7 +12,7 @@ import type { CommandCompletion, ReservedStock } from '../ports/storage';
 import { skusOf } from '../routing/demand';
 import { type DispatcherDeps, type DispatchReport, drainOutbox } from './dispatcher';
 import { observeDecision, tee } from './engine-metrics';
-import { gatherFacts } from './gather';
+import { gatherFacts, reservesStock } from './gather';
 import { assertStockSources, buildDecideConfig, type EngineOptions } from './options';
 import { createRecordCache } from './record-cache';
 
@@ -204,9 +204,7 @@ export function createEngine(options: EngineOptions): Engine {
   /** The SKUs to read reserved stock for together with the record, if this event may. */
   function prereadSkus(event: OrderEvent): string[] | undefined {
     if (event.type !== 'order.received' && event.type !== 'order.updated') return undefined;
-    if (options.reservations === false || storage.capabilities.reservations !== true)
-      return undefined;
-    if (storage.loadWithReserved === undefined) return undefined;
+    if (!reservesStock(options) || storage.loadWithReserved === undefined) return undefined;
     const skus = skusOf(event.order);
     return skus.length > 0 ? skus : undefined;
   }

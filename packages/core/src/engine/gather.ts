@@ -111,11 +111,7 @@ async function gatherStock(
   preread: ReservedStock | undefined,
 ): Promise<void> {
   const reserving =
-    mayRoute &&
-    ports.reservations !== false &&
-    ports.storage.capabilities.reservations === true &&
-    ports.storage.reserved !== undefined &&
-    skus.length > 0;
+    mayRoute && reservesStock(ports) && ports.storage.reserved !== undefined && skus.length > 0;
   // Reserved units and their watermark BEFORE the stock: a release after the watermark still
   // counts against this decision's takes, so stock read later can never be double-promised.
   // (A pre-read was read with the record, before this point, for the same SKUs.)
@@ -129,6 +125,11 @@ async function gatherStock(
   } catch (err) {
     onDegraded('forecast', err);
   }
+}
+
+/** Whether decisions reserve stock: the storage can, and the engine did not turn it off. */
+export function reservesStock(ports: Pick<EngineOptions, 'reservations' | 'storage'>): boolean {
+  return ports.reservations !== false && ports.storage.capabilities.reservations === true;
 }
 
 /** Stock minus reserved units, never below 0. */
