@@ -12,6 +12,8 @@
  *   webhooks); the engine's dispatcher runs claimed commands up to IN_FLIGHT at once. Every
  *   order goes received → submitted (submit dispatched, `warehouse.accepted` committed).
  *   FULFIL_BENCH_IN_FLIGHT sets IN_FLIGHT (default 32; 16 and 8 gave fewer orders/s).
+ *   The storage batches concurrent commits and reads (its default);
+ *   FULFIL_BENCH_BATCHING=off turns that off, for comparison.
  *   Orders/s = orders / wall time from "go" to the last worker's result. `ingest` latency
  *   is each `engine.ingest` call (it includes the dispatch it triggers). Before "go", each
  *   worker runs WARM_UP orders of its own, untimed (JIT compiled, statements prepared on
@@ -48,6 +50,8 @@ const DEADLINE_MS = 30_000;
 const WARM_UP = 400;
 const PGBENCH_SECONDS = 10;
 const DATABASE = 'fulfil_bench';
+/** FULFIL_BENCH_BATCHING=off: the storage sends every call as its own statement (A/B). */
+const BATCHING_OFF = process.env.FULFIL_BENCH_BATCHING === 'off';
 const THIS_FILE = fileURLToPath(import.meta.url);
 
 /** Runs the benchmark; returns headline figures as labelled strings. */
@@ -67,7 +71,7 @@ export async function run(): Promise<Record<string, string>> {
     const tps = await pgbench(bench.toString());
     const ratio = e2e.ordersPerSecond / tps;
     const figures = {
-      'postgres e2e': `${e2e.ordersPerSecond.toFixed(0)} orders/s received→submitted (${WORKERS} worker processes, one engine each, ${IN_FLIGHT} ingests in flight per process; ${e2e.orders} orders)`,
+      'postgres e2e': `${e2e.ordersPerSecond.toFixed(0)} orders/s received→submitted (${WORKERS} worker processes, one engine each, ${IN_FLIGHT} ingests in flight per process; ${e2e.orders} orders; storage batching ${BATCHING_OFF ? 'off' : 'on'})`,
       pgbench: `${tps.toFixed(0)} tps (pgbench -N -c 8 -j 2 -T ${PGBENCH_SECONDS}, same server)`,
       'orders per pgbench tx': `${ratio.toFixed(3)} (aim ≥ 0.25)`,
       'round trips': `${e2e.roundTripsPerOrder.toFixed(2)} statements per order sent by the engines; ${e2e.transactionsPerOrder.toFixed(2)} transactions and ${e2e.rowsPerOrder.toFixed(1)} rows written per order (pg_stat_database)`,
@@ -236,6 +240,7 @@ async function worker(): Promise<void> {
     pool: counted.pool,
     schema: process.env.FULFIL_SCHEMA as string,
     autoMigrate: false,
+    ...(BATCHING_OFF ? { batching: false as const } : {}),
   });
   let accepted = 0;
   const warehouse: WarehouseAdapter = {

@@ -1,6 +1,7 @@
 import { type Commit, FulfilError } from '@fulfil/core';
 import { invalid } from './commit-check';
 import { sqlState } from './db-errors';
+import { quoteIdent } from './options';
 import {
   applyCtes,
   type ReservationTables,
@@ -20,6 +21,21 @@ export interface Tables extends ReservationTables {
   inbox: string;
   outbox: string;
   timers: string;
+}
+
+/** The tables of `schema` (a validated identifier), quoted and qualified. */
+export function tablesIn(schema: string): Tables {
+  const s = quoteIdent(schema);
+  return {
+    orders: `${s}.orders`,
+    history: `${s}.history`,
+    inbox: `${s}.inbox`,
+    outbox: `${s}.outbox`,
+    timers: `${s}.timers`,
+    reservations: `${s}.reservations`,
+    releaseSeq: `${s}.reservation_release_seq`,
+    shortfall: `${s}.reservation_shortfall`,
+  };
 }
 
 /** A (location, SKU) whose takes did not fit, as the statement reports it. */
@@ -52,12 +68,8 @@ function violated(err: unknown): string | undefined {
  */
 export async function writeCommit(db: Queryable, t: Tables, commit: Commit): Promise<void> {
   const { orderId, expectedVersion, record, history } = commit;
-  const at = Date.parse(history.at);
-  const timers = [...new Map(commit.timers.map((timer) => [timer.id, timer])).values()];
-  const rescheduled = new Set(timers.map((timer) => timer.id));
-  // A timer both cancelled and committed again is rescheduled: one write per row.
-  const cancelled = commit.cancelTimerIds.filter((id) => !rescheduled.has(id));
-  const v = velocityValues(record.order);
+  const { timers, cancelled } = timerChanges(commit);
+  const row = orderRow(commit);
   // Placeholders are numbered as values are added: parts a commit does not need are left
   // out of the statement altogether (each part costs the server executor set-up per run).
   const params: unknown[] = [];
@@ -74,19 +86,19 @@ export async function writeCommit(db: Queryable, t: Tables, commit: Commit): Pro
     return nowParam;
   };
   const order = {
-    status: $(record.status),
-    store: $(record.order.source.store),
-    externalId: $(record.order.source.externalId),
-    createdAt: $(record.createdAt),
-    updatedAt: $(record.updatedAt),
-    statusSince: $(record.statusSince),
-    reviewSince: $(record.review?.since ?? null),
+    status: $(row.status),
+    store: $(row.store),
+    externalId: $(row.external_id),
+    createdAt: $(row.created_at),
+    updatedAt: $(row.updated_at),
+    statusSince: $(row.status_since),
+    reviewSince: $(row.review_since),
     record: $(JSON.stringify(record)),
-    placedAt: $(record.order.createdAt),
-    email: $(v.email ?? null),
-    ip: $(v.ip ?? null),
-    address: $(v.address ?? null),
-    phone: $(v.phone ?? null),
+    placedAt: $(row.placed_at),
+    email: $(row.v_email),
+    ip: $(row.v_ip),
+    address: $(row.v_address),
+    phone: $(row.v_phone),
   };
   const expected = $(expectedVersion);
   const r = commit.reservations;
@@ -119,7 +131,7 @@ export async function writeCommit(db: Queryable, t: Tables, commit: Commit): Pro
   if (inboxKeys.length > 0) {
     ctes.push(`i AS (
          INSERT INTO ${t.inbox} (key, processed_at)
-         SELECT k, ${$(Number.isNaN(at) ? 0 : at)} FROM jsonb_array_elements_text(${$(JSON.stringify(inboxKeys))}::jsonb) AS k
+         SELECT k, ${$(inboxTime(commit))} FROM jsonb_array_elements_text(${$(JSON.stringify(inboxKeys))}::jsonb) AS k
          WHERE ${ok}
          RETURNING 1
        )`);
@@ -132,13 +144,7 @@ export async function writeCommit(db: Queryable, t: Tables, commit: Commit): Pro
          RETURNING 1
        )`);
   if (commit.commands.length > 0) {
-    const rows = commit.commands.map((command) => ({
-      id: command.id,
-      order_id: command.orderId,
-      type: command.type,
-      command,
-      idempotency_key: command.idempotencyKey,
-    }));
+    const rows = commandRows(commit);
     ctes.push(`c AS (
          INSERT INTO ${t.outbox} (id, order_id, type, command, idempotency_key)
          SELECT e.v->>'id', e.v->>'order_id', e.v->>'type', e.v->'command', e.v->>'idempotency_key'
@@ -157,13 +163,7 @@ export async function writeCommit(db: Queryable, t: Tables, commit: Commit): Pro
        )`);
   }
   if (timers.length > 0) {
-    const rows = timers.map((timer) => ({
-      id: timer.id,
-      order_id: timer.orderId,
-      due_at: Date.parse(timer.dueAt),
-      purpose: timer.purpose,
-      timer,
-    }));
+    const rows = timerRows(timers);
     ctes.push(`tm AS (
          INSERT INTO ${t.timers} (id, order_id, due_at, purpose, timer)
          SELECT e.v->>'id', e.v->>'order_id', (e.v->>'due_at')::float8, e.v->>'purpose', e.v->'timer'
@@ -243,6 +243,65 @@ export async function writeCommit(db: Queryable, t: Tables, commit: Commit): Pro
     `order "${orderId}" is at version ${stored ?? 'none'}, commit expected ${expectedVersion}`,
     { details: { orderId, expectedVersion, storedVersion: stored } },
   );
+}
+
+/** The `orders` columns of a commit's record, other than the record itself and versions. */
+export function orderRow(commit: Commit) {
+  const { record } = commit;
+  const v = velocityValues(record.order);
+  return {
+    status: record.status,
+    store: record.order.source.store,
+    external_id: record.order.source.externalId,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    status_since: record.statusSince,
+    review_since: record.review?.since ?? null,
+    placed_at: record.order.createdAt,
+    v_email: v.email ?? null,
+    v_ip: v.ip ?? null,
+    v_address: v.address ?? null,
+    v_phone: v.phone ?? null,
+  };
+}
+
+/** The inbox `processed_at` of a commit's keys: its history entry's time (epoch ms). */
+export function inboxTime(commit: Commit): number {
+  const at = Date.parse(commit.history.at);
+  return Number.isNaN(at) ? 0 : at;
+}
+
+/**
+ * The timers a commit writes (last of each id) and the ids it cancels. A timer both
+ * cancelled and committed again is rescheduled: one write per row.
+ */
+export function timerChanges(commit: Commit): { timers: Commit['timers']; cancelled: string[] } {
+  const timers = [...new Map(commit.timers.map((timer) => [timer.id, timer])).values()];
+  const rescheduled = new Set(timers.map((timer) => timer.id));
+  const cancelled = [...new Set(commit.cancelTimerIds)].filter((id) => !rescheduled.has(id));
+  return { timers, cancelled };
+}
+
+/** Outbox rows of a commit's commands, in order. */
+export function commandRows(commit: Commit) {
+  return commit.commands.map((command) => ({
+    id: command.id,
+    order_id: command.orderId,
+    type: command.type,
+    command,
+    idempotency_key: command.idempotencyKey,
+  }));
+}
+
+/** Timer rows (due time as epoch ms). */
+export function timerRows(timers: Commit['timers']) {
+  return timers.map((timer) => ({
+    id: timer.id,
+    order_id: timer.orderId,
+    due_at: Date.parse(timer.dueAt),
+    purpose: timer.purpose,
+    timer,
+  }));
 }
 
 function detail(err: unknown): string {

@@ -50,7 +50,21 @@ export interface PostgresStorageOptions extends ConnectionOptions {
    * `details.reason: 'corrupt_record'`). Default: one `console.warn` line per row.
    */
   onCorrupt?: (error: FulfilError) => void;
+  /**
+   * Statement batching for commits (group commit) and for `load`/`loadWithReserved`. Of
+   * each kind, at most `concurrency` statements run at once (default 2); calls that arrive
+   * meanwhile wait and then go together, up to `maxBatch` (default 32) in one statement.
+   * Each commit keeps its own version check, stock check and error (one the group could
+   * not write is retried alone); each read gets exactly what it would get alone. A call
+   * arriving when nothing of its kind runs goes at once. Under load this saves most of the
+   * server's per-statement work and most round trips; `false` sends every call as its own
+   * statement, with no limit on how many run at once.
+   */
+  batching?: false | { maxBatch?: number; concurrency?: number };
 }
+
+/** Batching unless told otherwise (see {@link PostgresStorageOptions.batching}). */
+export const DEFAULT_BATCHING = { maxBatch: 32, concurrency: 2 } as const;
 
 const Connection = {
   pool: z.custom<PoolLike>(isPool, { message: 'must be a pg Pool' }).optional(),
@@ -77,6 +91,17 @@ export const PostgresStorageOptionsSchema = z
         message: 'must be a function',
       })
       .optional(),
+    batching: z
+      .union([
+        z.literal(false),
+        z
+          .object({
+            maxBatch: z.number().int().min(1).max(1000).default(DEFAULT_BATCHING.maxBatch),
+            concurrency: z.number().int().min(1).max(100).default(DEFAULT_BATCHING.concurrency),
+          })
+          .strict(),
+      ])
+      .default({ ...DEFAULT_BATCHING }),
   })
   .refine(oneSource, oneSourceMessage);
 

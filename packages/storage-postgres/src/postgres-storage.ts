@@ -1,4 +1,5 @@
 import {
+  type Commit,
   type FulfilError,
   type HistoryEntry,
   type LoadedWithReserved,
@@ -10,20 +11,16 @@ import {
 } from '@fulfil/core';
 import { z } from 'zod';
 import * as claims from './claims';
-import { type Tables, writeCommit } from './commit';
+import { type Tables, tablesIn, writeCommit } from './commit';
+import { pickBatch, writeBatch } from './commit-batch';
 import { checkCommit } from './commit-check';
 import { corruptRecord, wrapDbError } from './db-errors';
+import { createGroupQueue } from './group-queue';
 import { type MigrateResult, migrateWith } from './migrations';
 import { createOperations, type Operations, type PurgeResult } from './operations';
-import { type PostgresStorageOptions, parseStorageOptions, quoteIdent } from './options';
-import {
-  purgeReleased,
-  RELEASED_RETENTION_MS,
-  type ReservedColumns,
-  reservedFrom,
-  reservedSelect,
-  reservedUnits,
-} from './reservations';
+import { type PostgresStorageOptions, parseStorageOptions } from './options';
+import { type ReadRequest, type ReadResult, readMany, readOne } from './reads';
+import { purgeReleased, RELEASED_RETENTION_MS, reservedUnits } from './reservations';
 import { createRunner, type Queryable } from './runner';
 import { countRecentOrders, type VelocityQuery } from './velocity';
 
@@ -69,6 +66,10 @@ const ListQuery = z.object({
  * - `commit` runs in one transaction; the version check is the `UPDATE ... WHERE version`
  *   (or `INSERT ... ON CONFLICT DO NOTHING` for a new order) and the inbox insert, so a
  *   losing writer gets `VERSION_CONFLICT` and its transaction rolls back.
+ * - Batching (option `batching`, on by default): commits that arrive while earlier ones
+ *   are running are written together in one statement (group commit), each with its own
+ *   version and stock check; order reads are grouped the same way. Each caller still gets
+ *   its own result or error.
  * - Claims use `FOR UPDATE SKIP LOCKED` and a lease; a claim token fences late workers
  *   (`CLAIM_LOST`). Several processes MAY share one database (`multiProcess: true`).
  * - Every value is a query parameter; the schema name is the only identifier and is
@@ -92,17 +93,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
   const parsed = parseStorageOptions(options);
   const runner = createRunner(parsed);
   const schema = parsed.schema;
-  const s = quoteIdent(schema);
-  const t: Tables = {
-    orders: `${s}.orders`,
-    history: `${s}.history`,
-    inbox: `${s}.inbox`,
-    outbox: `${s}.outbox`,
-    timers: `${s}.timers`,
-    reservations: `${s}.reservations`,
-    releaseSeq: `${s}.reservation_release_seq`,
-    shortfall: `${s}.reservation_shortfall`,
-  };
+  const t: Tables = tablesIn(schema);
   const onCorrupt =
     parsed.onCorrupt ??
     ((error: FulfilError) => console.warn(`[@fulfil/storage-postgres] ${error.message}`));
@@ -131,28 +122,43 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
   }
 
   const operations = createOperations((what, fn) => run(what, fn), t);
+  const writeOne = (commit: Commit) =>
+    run('commit', (db) => writeCommit(db, t, commit), { orderId: commit.orderId });
+  const readAlone = (r: ReadRequest) =>
+    run('load', (db) => readOne(db, t, r), { orderId: r.orderId });
+  const batching = parsed.batching;
+  const write = batching
+    ? createGroupQueue<Commit, void>(
+        {
+          one: writeOne,
+          many: async (commits) => {
+            const written = await run('commit', (db) => writeBatch(db, t, commits));
+            return written.map((ok) => (ok ? { value: undefined } : undefined));
+          },
+          pick: pickBatch,
+        },
+        batching,
+      )
+    : writeOne;
+  const read = batching
+    ? createGroupQueue<ReadRequest, ReadResult>(
+        { one: readAlone, many: (requests) => run('load', (db) => readMany(db, t, requests)) },
+        batching,
+      )
+    : readAlone;
   const storage: PostgresStorage = {
     capabilities,
     schema,
 
-    load(orderId) {
-      return run(
-        'load',
-        async (db) => {
-          const { rows } = await db.query<{ record: unknown }>(
-            `SELECT record FROM ${t.orders} WHERE order_id = $1`,
-            [String(orderId)],
-          );
-          if (rows[0] === undefined) return undefined;
-          return checkRecord(orderId, rows[0].record);
-        },
-        { orderId },
-      );
+    async load(orderId) {
+      const id = String(orderId);
+      const { record } = await read({ orderId: id });
+      return record == null ? undefined : checkRecord(id, record);
     },
 
     async commit(commit) {
       checkCommit(commit);
-      await run('commit', (db) => writeCommit(db, t, commit), { orderId: commit.orderId });
+      await write(commit);
     },
 
     isProcessed(key) {
@@ -234,21 +240,12 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
 
     async loadWithReserved(orderId, skus) {
       const list = parseOrThrow(z.array(z.string()), skus, 'skus');
-      const row = await run(
-        'loadWithReserved',
-        async (db) => {
-          // The record first, then the watermark and the reserved units, as `reserved()`.
-          const { rows } = await db.query<ReservedColumns & { record: unknown }>(
-            `SELECT (SELECT record FROM ${t.orders} WHERE order_id = $1) AS record,
-               ${reservedSelect(t, '$2')}`,
-            [String(orderId), [...new Set(list)]],
-          );
-          return rows[0];
-        },
-        { orderId },
-      );
-      const record = row?.record == null ? undefined : checkRecord(orderId, row.record);
-      return { record, reserved: reservedFrom(row) };
+      const id = String(orderId);
+      const { record, reserved } = await read({ orderId: id, skus: [...new Set(list)] });
+      return {
+        record: record == null ? undefined : checkRecord(id, record),
+        reserved: reserved ?? { units: {}, basis: 0 },
+      };
     },
 
     ...operations,

@@ -114,11 +114,14 @@ export interface ReservedColumns {
   units: [string, string, number][] | null;
 }
 
-/** {@link ReservedStock} from the columns of {@link reservedSelect}. */
-export function reservedFrom(row: ReservedColumns | undefined): ReservedStock {
+/** {@link ReservedStock} from the columns of {@link reservedSelect}, for `only` SKUs if given. */
+export function reservedFrom(
+  row: ReservedColumns | undefined,
+  only?: ReadonlySet<string>,
+): ReservedStock {
   const units: InventorySnapshot = {};
   for (const [location, sku, n] of row?.units ?? []) {
-    if (!n) continue;
+    if (!n || (only !== undefined && !only.has(sku))) continue;
     const at = units[location] ?? {};
     at[sku] = Number(n);
     units[location] = at;

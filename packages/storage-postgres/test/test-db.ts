@@ -22,6 +22,11 @@ export interface TestDatabase {
   sql<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
   /** A storage on this schema (sharing the file's pool or PGlite). */
   storage(options?: Partial<PostgresStorageOptions>): PostgresStorage;
+  /** A storage on this schema that records the text of every statement it sends. */
+  countedStorage(options?: Partial<PostgresStorageOptions>): {
+    storage: PostgresStorage;
+    statements: string[];
+  };
   /** A storage on its own pool, as another process would have (PGlite: the same instance). */
   connect(): PostgresStorage;
   /** Empties every table. */
@@ -58,6 +63,32 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     sql: run,
     storage: (options = {}) =>
       createPostgresStorage({ ...source, schema, autoMigrate: false, ...options }),
+    countedStorage(options = {}) {
+      const statements: string[] = [];
+      const { pool, pglite } = source;
+      const counted: Pick<PostgresStorageOptions, 'pool' | 'pglite'> = pool
+        ? {
+            pool: {
+              query: (config, params) => {
+                statements.push(typeof config === 'string' ? config : config.text);
+                return pool.query(config, params);
+              },
+              connect: () => pool.connect(),
+              end: async () => {},
+            },
+          }
+        : {
+            pglite: {
+              query: (text, params) => {
+                statements.push(text);
+                return pglite!.query(text, params);
+              },
+              transaction: (fn) => pglite!.transaction(fn),
+            },
+          };
+      const storage = createPostgresStorage({ ...counted, schema, autoMigrate: false, ...options });
+      return { storage, statements };
+    },
     connect() {
       const storage = DATABASE_URL
         ? createPostgresStorage({ connectionString: DATABASE_URL, schema, autoMigrate: false })

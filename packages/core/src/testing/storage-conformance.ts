@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Storage } from '../ports/storage';
 import { commitCases } from './storage/commit-cases';
 import { completionCases } from './storage/completion-cases';
+import { concurrentCases } from './storage/concurrent-cases';
 import type { StorageCaseContext } from './storage/context';
 import { outboxCases } from './storage/outbox-cases';
 import { readCases } from './storage/read-cases';
@@ -29,7 +30,7 @@ export type StorageFactory = () => Promise<StorageTestSetup>;
  * Registers the {@link Storage} conformance suite: one vitest case per MUST in
  * the port contract (atomic commit, version conflicts write nothing, the inbox
  * commits with the record, copies, verbatim strings, claims, leases, fencing,
- * retries, dead rows, timers, `listOrders`, history, stock reservations). Cases for capabilities
+ * retries, dead rows, timers, `listOrders`, history, stock reservations, commits made at once). Cases for capabilities
  * the storage declares `false` are skipped, and their names say why.
  *
  * @example
@@ -79,5 +80,6 @@ export function storageConformance(name: string, factory: StorageFactory): void 
     timerCases(ctx);
     reservationCases(ctx);
     completionCases(ctx);
+    concurrentCases(ctx);
   });
 }

@@ -1,0 +1,275 @@
+import type { Commit } from '@fulfil/core';
+import { commandRows, inboxTime, orderRow, type Tables, timerChanges, timerRows } from './commit';
+import type { Queryable } from './runner';
+
+// Group commit: several orders' commits in one statement. Internal.
+//
+// The server's cost of a commit statement is mostly per statement (executor set-up of its
+// parts: every CTE, table and index it touches), not per row, so writing the commits that
+// arrive together as one statement costs it little more than writing one. Each part takes
+// the rows of every commit, tagged with the commit's position `n`; the order rows are
+// written first (per-row version check), and every other part keeps only the rows of the
+// commits whose order row was written (`o`). A commit not written here (stale version,
+// stock that does not fit) is retried alone by the caller, which then reports its error
+// exactly as a single commit does; so is every commit of a batch whose statement fails
+// (a unique violation, a deadlock), since a failed statement writes nothing.
+
+/** Where a commit's takes come from: `location_id` and `sku` joined by a separator. */
+function pairsOf(commit: Commit): string[] {
+  return (commit.reservations?.take ?? []).map((t) => `${t.locationId}\u001f${t.sku}`);
+}
+
+/**
+ * Whether `commit` can share a statement with others. A commit that both releases and takes
+ * stock (an order re-routed) is written alone: its stock check must not count its own
+ * releases, which the batch check does not tell apart.
+ */
+export function batchable(commit: Commit): boolean {
+  const r = commit.reservations;
+  return !(r && r.take.length > 0 && r.release.length > 0);
+}
+
+/**
+ * Picks the commits of one batch from `queue` (in order, at most `max`): no two for one
+ * order, and no two taking stock of the same (location, SKU), so each commit's stock check
+ * is its own. Returns the picked positions.
+ */
+export function pickBatch(queue: readonly Commit[], max: number): number[] {
+  const picked: number[] = [];
+  const orders = new Set<string>();
+  const pairs = new Set<string>();
+  for (const [k, commit] of queue.entries()) {
+    if (picked.length >= max) break;
+    if (orders.has(commit.orderId)) continue;
+    if (picked.length > 0 && !batchable(commit)) continue;
+    const own = pairsOf(commit);
+    if (own.some((p) => pairs.has(p))) continue;
+    picked.push(k);
+    orders.add(commit.orderId);
+    for (const p of own) pairs.add(p);
+    // A lone unbatchable commit goes alone.
+    if (!batchable(commit)) break;
+  }
+  return picked;
+}
+
+/**
+ * Writes `commits` (distinct orders, disjoint take pairs: see {@link pickBatch}) in one
+ * statement. Returns, per commit, whether it was written. Throws when the statement fails;
+ * then nothing was written.
+ */
+export async function writeBatch(
+  db: Queryable,
+  t: Tables,
+  commits: readonly Commit[],
+): Promise<boolean[]> {
+  const params: unknown[] = [];
+  const $ = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  let nowParam: string | undefined;
+  const now = () => {
+    nowParam ??= $(Date.now());
+    return nowParam;
+  };
+  // Rows in order-id order: concurrent batches then lock the order rows they share in the
+  // same order.
+  const entries = commits
+    .map((commit, n) => ({ commit, n }))
+    .sort((a, b) =>
+      a.commit.orderId < b.commit.orderId ? -1 : a.commit.orderId > b.commit.orderId ? 1 : 0,
+    );
+  const orders = entries.map(({ commit, n }) => ({
+    n,
+    order_id: commit.orderId,
+    expected: commit.expectedVersion,
+    version: commit.record.version,
+    ...orderRow(commit),
+    record: commit.record,
+  }));
+  const inbox: { n: number; key: string; at: number }[] = [];
+  const history: Record<string, unknown>[] = [];
+  const commands: Record<string, unknown>[] = [];
+  const timers: Record<string, unknown>[] = [];
+  const cancels: { n: number; id: string }[] = [];
+  const takes: {
+    n: number;
+    key: string;
+    location_id: string;
+    sku: string;
+    quantity: number;
+    available: number;
+  }[] = [];
+  const releases: { n: number; key: string }[] = [];
+  const completes: { n: number; id: string; token: string }[] = [];
+  let basis: number | null = null;
+  for (const { commit, n } of entries) {
+    const at = inboxTime(commit);
+    for (const key of new Set(commit.inboxKeys)) inbox.push({ n, key, at });
+    const h = commit.history;
+    history.push({
+      n,
+      order_id: commit.orderId,
+      version: commit.record.version,
+      at: h.at,
+      event_type: h.eventType,
+      from_status: h.from,
+      to_status: h.to,
+      entry: h,
+    });
+    for (const row of commandRows(commit)) commands.push({ n, seq: commands.length, ...row });
+    const changes = timerChanges(commit);
+    for (const row of timerRows(changes.timers)) timers.push({ n, seq: timers.length, ...row });
+    for (const id of changes.cancelled) cancels.push({ n, id });
+    const r = commit.reservations;
+    for (const take of r?.take ?? []) {
+      takes.push({
+        n,
+        key: take.key,
+        location_id: take.locationId,
+        sku: take.sku,
+        quantity: take.quantity,
+        available: take.available,
+      });
+    }
+    if (r?.take.length && r.basis !== undefined) basis = Math.min(basis ?? r.basis, r.basis);
+    for (const key of new Set(r?.release ?? [])) releases.push({ n, key });
+    for (const c of commit.completes ?? [])
+      completes.push({ n, id: c.commandId, token: c.claimToken });
+  }
+  const json = (rows: unknown[]) => `${$(JSON.stringify(rows))}::json`;
+  const written = 'x.n IN (SELECT n FROM o)';
+  const ctes: string[] = [
+    `b AS (SELECT * FROM json_to_recordset(${json(orders)}) AS b(n int, order_id text,
+       expected int, version int, status text, store text, external_id text,
+       created_at timestamptz, updated_at timestamptz, status_since timestamptz,
+       review_since timestamptz, record json, placed_at timestamptz, v_email text, v_ip text,
+       v_address text, v_phone text))`,
+  ];
+  let fits = '';
+  if (takes.length > 0) {
+    // One check for every take of the batch: the pairs are disjoint, so a short pair is
+    // one commit's; own releases are not counted out (no batched commit has both), and the
+    // oldest basis counts the most released rows (conservative).
+    ctes.push(`tk AS (SELECT * FROM json_to_recordset(${json(takes)}) AS x(n int, key text,
+         location_id text, sku text, quantity int)),
+       short AS (SELECT * FROM ${t.shortfall}(${$(JSON.stringify(takes))}::jsonb, '[]'::jsonb,
+         ${$(basis)}::bigint)),
+       sn AS (SELECT DISTINCT tk.n FROM tk JOIN short
+         ON short.location_id = tk.location_id AND short.sku = tk.sku)`);
+    fits = ' AND b.n NOT IN (SELECT n FROM sn)';
+  }
+  const parts: string[] = [];
+  if (orders.some((o) => o.expected === 0)) {
+    ctes.push(`oi AS (
+         INSERT INTO ${t.orders} (order_id, version, status, store, external_id, created_at,
+           updated_at, status_since, review_since, record, placed_at, v_email, v_ip, v_address, v_phone)
+         SELECT order_id, version, status, store, external_id, created_at, updated_at,
+           status_since, review_since, record, placed_at, v_email, v_ip, v_address, v_phone
+         FROM b WHERE b.expected = 0${fits}
+         ON CONFLICT (order_id) DO NOTHING RETURNING order_id
+       )`);
+    parts.push('SELECT b.n FROM b JOIN oi ON oi.order_id = b.order_id');
+  }
+  if (orders.some((o) => o.expected > 0)) {
+    ctes.push(`ou AS (
+         UPDATE ${t.orders} AS t SET version = b.version, status = b.status, store = b.store,
+           external_id = b.external_id, created_at = b.created_at, updated_at = b.updated_at,
+           status_since = b.status_since, review_since = b.review_since, record = b.record,
+           placed_at = b.placed_at, v_email = b.v_email, v_ip = b.v_ip,
+           v_address = b.v_address, v_phone = b.v_phone
+         FROM b WHERE t.order_id = b.order_id AND t.version = b.expected AND b.expected > 0${fits}
+         RETURNING b.n
+       )`);
+    parts.push('SELECT n FROM ou');
+  }
+  ctes.push(`o AS (${parts.join(' UNION ALL ')})`);
+  if (inbox.length > 0) {
+    ctes.push(`i AS (
+         INSERT INTO ${t.inbox} (key, processed_at)
+         SELECT x.key, x.at FROM json_to_recordset(${json(inbox)}) AS x(n int, key text, at float8)
+         WHERE ${written}
+         RETURNING 1
+       )`);
+  }
+  ctes.push(`h AS (
+         INSERT INTO ${t.history} (order_id, version, at, event_type, from_status, to_status, entry)
+         SELECT x.order_id, x.version, x.at, x.event_type, x.from_status, x.to_status, x.entry
+         FROM json_to_recordset(${json(history)}) AS x(n int, order_id text, version int,
+           at timestamptz, event_type text, from_status text, to_status text, entry json)
+         WHERE ${written}
+         RETURNING 1
+       )`);
+  if (commands.length > 0) {
+    ctes.push(`c AS (
+         INSERT INTO ${t.outbox} (id, order_id, type, command, idempotency_key)
+         SELECT x.id, x.order_id, x.type, x.command, x.idempotency_key
+         FROM json_to_recordset(${json(commands)}) AS x(n int, seq int, id text, order_id text,
+           type text, command json, idempotency_key text)
+         WHERE ${written}
+         ORDER BY x.seq
+         RETURNING 1
+       )`);
+  }
+  if (cancels.length > 0) {
+    ctes.push(`cx AS (
+         UPDATE ${t.timers} SET status = 'cancelled', claimed_until = NULL, finished_at = ${now()}
+         WHERE status = 'pending' AND id IN (
+           SELECT x.id FROM json_to_recordset(${json(cancels)}) AS x(n int, id text) WHERE ${written})
+         RETURNING 1
+       )`);
+  }
+  if (timers.length > 0) {
+    ctes.push(`tm AS (
+         INSERT INTO ${t.timers} (id, order_id, due_at, purpose, timer)
+         SELECT x.id, x.order_id, x.due_at, x.purpose, x.timer
+         FROM json_to_recordset(${json(timers)}) AS x(n int, seq int, id text, order_id text,
+           due_at float8, purpose text, timer json)
+         WHERE ${written}
+         ORDER BY x.seq
+         ON CONFLICT (id) DO UPDATE SET order_id = excluded.order_id, due_at = excluded.due_at,
+           purpose = excluded.purpose, timer = excluded.timer, status = 'pending',
+           claim_token = NULL, claimed_until = NULL, finished_at = NULL
+         RETURNING 1
+       )`);
+  }
+  if (releases.length > 0) {
+    ctes.push(`rel AS (
+         UPDATE ${t.reservations} SET released_seq = nextval('${t.releaseSeq.replaceAll("'", "''")}'), released_at = ${now()}
+         WHERE released_seq IS NULL AND key IN (
+           SELECT x.key FROM json_to_recordset(${json(releases)}) AS x(n int, key text) WHERE ${written})
+         RETURNING 1
+       )`);
+  }
+  if (takes.length > 0) {
+    ctes.push(`tkw AS (
+         INSERT INTO ${t.reservations} (key, order_id, location_id, sku, quantity, taken_at)
+         SELECT x.key, b.order_id, x.location_id, x.sku, x.quantity, ${now()}
+         FROM tk AS x JOIN b ON b.n = x.n
+         WHERE ${written}
+         ON CONFLICT (key) DO UPDATE SET order_id = excluded.order_id,
+           location_id = excluded.location_id, sku = excluded.sku, quantity = excluded.quantity,
+           taken_at = excluded.taken_at, released_seq = NULL, released_at = NULL
+         RETURNING 1
+       )`);
+  }
+  if (completes.length > 0) {
+    ctes.push(`dn AS (
+         UPDATE ${t.outbox} AS ob
+         SET status = CASE WHEN ob.status = 'pending' THEN 'done' ELSE ob.status END,
+             finished_at = CASE WHEN ob.status = 'pending' THEN ${now()} ELSE ob.finished_at END,
+             claimed_until = NULL
+         FROM json_to_recordset(${json(completes)}) AS x(n int, id text, token text)
+         WHERE ${written} AND ob.id = x.id AND ob.claim_token = x.token
+         RETURNING 1
+       )`);
+  }
+  const { rows } = await db.query<{ written: number[] | null }>(
+    `WITH ${ctes.join(',\n       ')}
+     SELECT (SELECT json_agg(n) FROM o) AS written`,
+    params,
+  );
+  const done = new Set(rows[0]?.written ?? []);
+  return commits.map((_, n) => done.has(n));
+}
