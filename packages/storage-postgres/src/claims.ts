@@ -9,7 +9,7 @@ import {
   type Timer,
 } from '@fulfil/core';
 import { z } from 'zod';
-import type { Tables } from './commit';
+import type { Tables } from './commit-sql';
 import type { Queryable } from './runner';
 
 // Outbox and timer claims with FOR UPDATE SKIP LOCKED, leases and fencing tokens. Internal.

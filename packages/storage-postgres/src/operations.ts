@@ -1,6 +1,6 @@
 import { parseOrThrow } from '@fulfil/core';
 import { z } from 'zod';
-import type { Tables } from './commit';
+import type { Tables } from './commit-sql';
 import type { Queryable } from './runner';
 import { createStatsQueries, Instant, type StatsQueries } from './stats-queries';
 

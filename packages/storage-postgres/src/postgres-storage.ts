@@ -11,9 +11,9 @@ import {
 } from '@fulfil/core';
 import { z } from 'zod';
 import * as claims from './claims';
-import { type Tables, tablesIn, writeCommit } from './commit';
-import { pickBatch, writeBatch } from './commit-batch';
+import { writeCommit } from './commit';
 import { checkCommit } from './commit-check';
+import { pickBatch, type Tables, tablesIn, writeBatch } from './commit-sql';
 import { corruptRecord, wrapDbError } from './db-errors';
 import { createGroupQueue } from './group-queue';
 import { type MigrateResult, migrateWith } from './migrations';
@@ -132,7 +132,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
         {
           one: writeOne,
           many: async (commits) => {
-            const written = await run('commit', (db) => writeBatch(db, t, commits));
+            const { written } = await run('commit', (db) => writeBatch(db, t, commits));
             return written.map((ok) => (ok ? { value: undefined } : undefined));
           },
           pick: pickBatch,

@@ -1,5 +1,5 @@
 import type { ReservedStock } from '@fulfil/core';
-import type { Tables } from './commit';
+import type { Tables } from './commit-sql';
 import type { GroupOutcome } from './group-queue';
 import { type ReservedColumns, reservedFrom, reservedSelect } from './reservations';
 import type { Queryable } from './runner';
@@ -21,25 +21,14 @@ export interface ReadResult {
 
 /** Reads one request: the record, then (with `skus`) the watermark and reserved units. */
 export async function readOne(db: Queryable, t: Tables, r: ReadRequest): Promise<ReadResult> {
-  if (r.skus === undefined) {
-    const { rows } = await db.query<{ record: unknown }>(
-      `SELECT record FROM ${t.orders} WHERE order_id = $1`,
-      [r.orderId],
-    );
-    return { record: rows[0]?.record ?? null };
-  }
-  const { rows } = await db.query<ReservedColumns & { record: unknown }>(
-    `SELECT (SELECT record FROM ${t.orders} WHERE order_id = $1) AS record,
-       ${reservedSelect(t, '$2')}`,
-    [r.orderId, r.skus],
-  );
-  return { record: rows[0]?.record ?? null, reserved: reservedFrom(rows[0]) };
+  const [one] = await readMany(db, t, [r]);
+  return one?.value ?? { record: null };
 }
 
 /**
  * Reads several requests in one statement: the records first, then (when any request has
  * SKUs) the watermark and the reserved units of all their SKUs, each request getting its
- * own SKUs' units, as {@link readOne} would give it.
+ * own SKUs' units: the same as reading it alone.
  */
 export async function readMany(
   db: Queryable,

@@ -1,9 +1,4 @@
-import {
-  type CommitReservations,
-  FulfilError,
-  type InventorySnapshot,
-  type ReservedStock,
-} from '@fulfil/core';
+import { FulfilError, type InventorySnapshot, type ReservedStock } from '@fulfil/core';
 import type { Queryable } from './runner';
 
 // Stock reservations: the SQL a commit adds, `reserved()` and the purge of released rows.
@@ -24,74 +19,6 @@ export interface ReservationTables {
 
 /** Released rows are kept this long for decisions that read stock before the release. */
 export const RELEASED_RETENTION_MS = 60 * 60_000;
-
-/** The reservation parts of a commit as statement parameters. */
-export interface ReservationParams {
-  takes: string;
-  release: string;
-  basis: number | null;
-}
-
-export function reservationParams(r: CommitReservations): ReservationParams {
-  return {
-    takes: JSON.stringify(
-      r.take.map((t) => ({
-        key: t.key,
-        location_id: t.locationId,
-        sku: t.sku,
-        quantity: t.quantity,
-        available: t.available,
-      })),
-    ),
-    release: JSON.stringify([...new Set(r.release)]),
-    basis: r.basis ?? null,
-  };
-}
-
-/**
- * CTEs for the commit statement, before `o` (the order write). `p` holds the parameter
- * placeholders. `short` lists the (location, SKU) pairs whose takes do not fit; the order
- * write MUST be conditioned on `NOT EXISTS (SELECT 1 FROM short)`. `short` calls the
- * schema's `reservation_shortfall` function (migration 3): it takes the advisory lock of
- * each pair taken from, then counts with a fresh snapshot, so the check sees every take
- * committed before the lock and concurrent takes on one pair are serialised, all within
- * the commit's single statement.
- */
-export function stockCheckCtes(
-  t: ReservationTables,
-  p: { take: string; release: string; basis: string },
-): string {
-  return `tk AS (
-         SELECT e->>'key' AS key, e->>'location_id' AS location_id, e->>'sku' AS sku,
-           (e->>'quantity')::int AS quantity
-         FROM jsonb_array_elements(${p.take}::jsonb) AS e
-       ),
-       rk AS (SELECT jsonb_array_elements_text(${p.release}::jsonb) AS key),
-       short AS (
-         SELECT * FROM ${t.shortfall}(${p.take}::jsonb, ${p.release}::jsonb, ${p.basis}::bigint)
-       )`;
-}
-
-/** CTEs that apply the releases and takes when `ok` (the order row was written). */
-export function applyCtes(
-  t: ReservationTables,
-  p: { orderId: string; now: string; ok: string },
-): string {
-  return `rel AS (
-         UPDATE ${t.reservations} SET released_seq = nextval('${t.releaseSeq.replaceAll("'", "''")}'), released_at = ${p.now}
-         WHERE ${p.ok} AND released_seq IS NULL
-           AND key IN (SELECT key FROM rk) AND key NOT IN (SELECT key FROM tk)
-         RETURNING 1
-       ),
-       tkw AS (
-         INSERT INTO ${t.reservations} (key, order_id, location_id, sku, quantity, taken_at)
-         SELECT key, ${p.orderId}, location_id, sku, quantity, ${p.now} FROM tk WHERE ${p.ok}
-         ON CONFLICT (key) DO UPDATE SET order_id = excluded.order_id,
-           location_id = excluded.location_id, sku = excluded.sku, quantity = excluded.quantity,
-           taken_at = excluded.taken_at, released_seq = NULL, released_at = NULL
-         RETURNING 1
-       )`;
-}
 
 /**
  * Active reserved units of `skus` per location, and the release watermark (read first), as

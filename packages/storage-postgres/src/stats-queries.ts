@@ -1,6 +1,6 @@
 import { parseOrThrow } from '@fulfil/core';
 import { z } from 'zod';
-import type { Tables } from './commit';
+import type { Tables } from './commit-sql';
 import type { Run } from './operations';
 
 // History and demand statistics: time in state, daily demand. Internal; on PostgresStorage.

@@ -1,6 +1,6 @@
 import { parseOrThrow, type VelocityKey, type VelocityQuery } from '@fulfil/core';
 import { z } from 'zod';
-import type { Tables } from './commit';
+import type { Tables } from './commit-sql';
 import type { Queryable } from './runner';
 
 // Risk velocity: orders per email / IP / address / phone in a window. Internal.

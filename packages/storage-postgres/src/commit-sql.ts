@@ -1,8 +1,10 @@
 import type { Commit } from '@fulfil/core';
-import { commandRows, inboxTime, orderRow, type Tables, timerChanges, timerRows } from './commit';
+import { quoteIdent } from './options';
+import type { ReservationTables } from './reservations';
 import type { Queryable } from './runner';
+import { velocityValues } from './velocity';
 
-// Group commit: several orders' commits in one statement. Internal.
+// The commit statement, for one commit or several orders' commits at once. Internal.
 //
 // The server's cost of a commit statement is mostly per statement (executor set-up of its
 // parts: every CTE, table and index it touches), not per row, so writing the commits that
@@ -13,6 +15,89 @@ import type { Queryable } from './runner';
 // stock that does not fit) is retried alone by the caller, which then reports its error
 // exactly as a single commit does; so is every commit of a batch whose statement fails
 // (a unique violation, a deadlock), since a failed statement writes nothing.
+
+/** Quoted, schema-qualified table names. */
+export interface Tables extends ReservationTables {
+  orders: string;
+  history: string;
+  inbox: string;
+  outbox: string;
+  timers: string;
+}
+
+/** The tables of `schema` (a validated identifier), quoted and qualified. */
+export function tablesIn(schema: string): Tables {
+  const s = quoteIdent(schema);
+  return {
+    orders: `${s}.orders`,
+    history: `${s}.history`,
+    inbox: `${s}.inbox`,
+    outbox: `${s}.outbox`,
+    timers: `${s}.timers`,
+    reservations: `${s}.reservations`,
+    releaseSeq: `${s}.reservation_release_seq`,
+    shortfall: `${s}.reservation_shortfall`,
+  };
+}
+
+/** The `orders` columns of a commit's record, other than the record itself and versions. */
+export function orderRow(commit: Commit) {
+  const { record } = commit;
+  const v = velocityValues(record.order);
+  return {
+    status: record.status,
+    store: record.order.source.store,
+    external_id: record.order.source.externalId,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    status_since: record.statusSince,
+    review_since: record.review?.since ?? null,
+    placed_at: record.order.createdAt,
+    v_email: v.email ?? null,
+    v_ip: v.ip ?? null,
+    v_address: v.address ?? null,
+    v_phone: v.phone ?? null,
+  };
+}
+
+/** The inbox `processed_at` of a commit's keys: its history entry's time (epoch ms). */
+export function inboxTime(commit: Commit): number {
+  const at = Date.parse(commit.history.at);
+  return Number.isNaN(at) ? 0 : at;
+}
+
+/**
+ * The timers a commit writes (last of each id) and the ids it cancels. A timer both
+ * cancelled and committed again is rescheduled: one write per row.
+ */
+export function timerChanges(commit: Commit): { timers: Commit['timers']; cancelled: string[] } {
+  const timers = [...new Map(commit.timers.map((timer) => [timer.id, timer])).values()];
+  const rescheduled = new Set(timers.map((timer) => timer.id));
+  const cancelled = [...new Set(commit.cancelTimerIds)].filter((id) => !rescheduled.has(id));
+  return { timers, cancelled };
+}
+
+/** Outbox rows of a commit's commands, in order. */
+export function commandRows(commit: Commit) {
+  return commit.commands.map((command) => ({
+    id: command.id,
+    order_id: command.orderId,
+    type: command.type,
+    command,
+    idempotency_key: command.idempotencyKey,
+  }));
+}
+
+/** Timer rows (due time as epoch ms). */
+export function timerRows(timers: Commit['timers']) {
+  return timers.map((timer) => ({
+    id: timer.id,
+    order_id: timer.orderId,
+    due_at: Date.parse(timer.dueAt),
+    purpose: timer.purpose,
+    timer,
+  }));
+}
 
 /** Where a commit's takes come from: `location_id` and `sku` joined by a separator. */
 function pairsOf(commit: Commit): string[] {
@@ -53,16 +138,33 @@ export function pickBatch(queue: readonly Commit[], max: number): number[] {
   return picked;
 }
 
+/** A (location, SKU) whose takes did not fit, as the statement reports it. */
+export interface ShortRow {
+  location_id: string;
+  sku: string;
+  take: number;
+  available: number;
+  reserved: number;
+}
+
+/** What {@link writeBatch} wrote. */
+export interface BatchResult {
+  /** Per commit (in the order given), whether it was written. */
+  written: boolean[];
+  /** The (location, SKU) pairs whose takes did not fit. */
+  short: ShortRow[];
+}
+
 /**
- * Writes `commits` (distinct orders, disjoint take pairs: see {@link pickBatch}) in one
- * statement. Returns, per commit, whether it was written. Throws when the statement fails;
- * then nothing was written.
+ * Writes `commits` (one, or several that {@link pickBatch} put together: distinct orders,
+ * disjoint take pairs, no commit that both releases and takes) in one statement. Throws
+ * when the statement fails; then nothing was written.
  */
 export async function writeBatch(
   db: Queryable,
   t: Tables,
   commits: readonly Commit[],
-): Promise<boolean[]> {
+): Promise<BatchResult> {
   const params: unknown[] = [];
   const $ = (value: unknown) => {
     params.push(value);
@@ -104,6 +206,7 @@ export async function writeBatch(
   const releases: { n: number; key: string }[] = [];
   const completes: { n: number; id: string; token: string }[] = [];
   let basis: number | null = null;
+  const ownReleases: string[] = [];
   for (const { commit, n } of entries) {
     const at = inboxTime(commit);
     for (const key of new Set(commit.inboxKeys)) inbox.push({ n, key, at });
@@ -134,7 +237,11 @@ export async function writeBatch(
       });
     }
     if (r?.take.length && r.basis !== undefined) basis = Math.min(basis ?? r.basis, r.basis);
-    for (const key of new Set(r?.release ?? [])) releases.push({ n, key });
+    for (const key of new Set(r?.release ?? [])) {
+      releases.push({ n, key });
+      // Only a commit that takes may release too, and then it is alone (`pickBatch`).
+      if (r?.take.length) ownReleases.push(key);
+    }
     for (const c of commit.completes ?? [])
       completes.push({ n, id: c.commandId, token: c.claimToken });
   }
@@ -150,12 +257,13 @@ export async function writeBatch(
   let fits = '';
   if (takes.length > 0) {
     // One check for every take of the batch: the pairs are disjoint, so a short pair is
-    // one commit's; own releases are not counted out (no batched commit has both), and the
-    // oldest basis counts the most released rows (conservative).
+    // one commit's. A commit's own releases are not counted (only a lone commit has
+    // them), and the oldest basis counts the most released rows (conservative; exact for
+    // one commit).
     ctes.push(`tk AS (SELECT * FROM json_to_recordset(${json(takes)}) AS x(n int, key text,
          location_id text, sku text, quantity int)),
-       short AS (SELECT * FROM ${t.shortfall}(${$(JSON.stringify(takes))}::jsonb, '[]'::jsonb,
-         ${$(basis)}::bigint)),
+       short AS (SELECT * FROM ${t.shortfall}(${$(JSON.stringify(takes))}::jsonb,
+         ${$(JSON.stringify(ownReleases))}::jsonb, ${$(basis)}::bigint)),
        sn AS (SELECT DISTINCT tk.n FROM tk JOIN short
          ON short.location_id = tk.location_id AND short.sku = tk.sku)`);
     fits = ' AND b.n NOT IN (SELECT n FROM sn)';
@@ -238,7 +346,7 @@ export async function writeBatch(
     ctes.push(`rel AS (
          UPDATE ${t.reservations} SET released_seq = nextval('${t.releaseSeq.replaceAll("'", "''")}'), released_at = ${now()}
          WHERE released_seq IS NULL AND key IN (
-           SELECT x.key FROM json_to_recordset(${json(releases)}) AS x(n int, key text) WHERE ${written})
+           SELECT x.key FROM json_to_recordset(${json(releases)}) AS x(n int, key text) WHERE ${written})${takes.length > 0 ? '\n           AND key NOT IN (SELECT key FROM tk)' : ''}
          RETURNING 1
        )`);
   }
@@ -265,11 +373,11 @@ export async function writeBatch(
          RETURNING 1
        )`);
   }
-  const { rows } = await db.query<{ written: number[] | null }>(
+  const { rows } = await db.query<{ written: number[] | null; short?: ShortRow[] | null }>(
     `WITH ${ctes.join(',\n       ')}
-     SELECT (SELECT json_agg(n) FROM o) AS written`,
+     SELECT (SELECT json_agg(n) FROM o) AS written${takes.length > 0 ? ', (SELECT json_agg(short) FROM short) AS short' : ''}`,
     params,
   );
   const done = new Set(rows[0]?.written ?? []);
-  return commits.map((_, n) => done.has(n));
+  return { written: commits.map((_, n) => done.has(n)), short: rows[0]?.short ?? [] };
 }
