@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { signShopifyWebhook } from '@fulfil/adapter-shopify';
+import { ORDER_ID, shopifyOrderText } from '@fulfil/adapter-shopify/testing';
 import {
   createEngine,
   createMemoryInventory,
@@ -11,40 +12,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../src/app';
 
 const SECRET = 'test_secret_key';
-const ORDER = '5813624569912345678'; // above 2^53: must survive exactly
-const body = JSON.stringify({
-  id: 0,
-  admin_graphql_api_id: `gid://shopify/Order/${ORDER}`,
-  name: '#1001',
-  email: 'ada@example.com',
-  created_at: '2026-11-27T09:00:00Z',
-  updated_at: '2026-11-27T09:00:05Z',
-  currency: 'USD',
-  financial_status: 'paid',
-  subtotal_price: '50.00',
-  total_price: '50.00',
-  total_tax: '0.00',
-  tags: '',
-  note: null,
-  shipping_address: {
-    address1: '1 Main St',
-    city: 'Brooklyn',
-    province_code: 'NY',
-    zip: '11201',
-    country_code: 'US',
-  },
-  line_items: [
-    {
-      id: 1,
-      admin_graphql_api_id: 'gid://shopify/LineItem/1',
-      sku: 'TEE-M',
-      quantity: 2,
-      price: '25.00',
-      requires_shipping: true,
-      properties: [],
-    },
-  ],
-}).replace('"id":0', `"id":${ORDER}`);
+// One line, TEE-M × 2 at 25.00, no shipping or tax: a $50.00 order. The order id
+// (ORDER_ID) is above 2^53 and is written as a bare 19-digit literal: it must survive exactly.
+const ORDER = ORDER_ID;
+const order = {
+  lines: [{ sku: 'TEE-M', quantity: 2, price: '25.00' }],
+  shippingPrice: '0.00',
+  totalTax: '0.00',
+};
+const body = shopifyOrderText(order);
 
 let url = '';
 let close = () => {};
@@ -101,7 +77,13 @@ it('a signed orders/create webhook becomes a routed order, explained at GET /ord
 });
 
 it('a webhook with a bad signature is refused and nothing is stored', async () => {
-  const res = await post(body.replace('"2"', '"3"'), signShopifyWebhook(body, 'wrong'));
-  expect(res.status).toBe(401);
-  expect((await fetch(`${url}/orders/nope`)).status).toBe(404);
+  // A different order, so "nothing is stored" can be checked by its id.
+  const OTHER = '5813624569912345679';
+  const other = shopifyOrderText({ ...order, id: OTHER });
+  const tampered = other.replace('"quantity": 2', '"quantity": 3');
+  expect(tampered).not.toBe(other);
+  expect((await post(other, signShopifyWebhook(other, 'wrong'))).status).toBe(401);
+  expect((await post(tampered, signShopifyWebhook(other, SECRET))).status).toBe(401);
+  const id = `shopify:acme:${OTHER}`;
+  expect((await fetch(`${url}/orders/${encodeURIComponent(id)}`)).status).toBe(404);
 });

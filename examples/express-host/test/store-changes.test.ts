@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createShopifyStore, signShopifyWebhook } from '@fulfil/adapter-shopify';
+import { LINE_1, LINE_2, SHOP, shopifyOrderText } from '@fulfil/adapter-shopify/testing';
 import {
   createEngine,
   createMemoryInventory,
@@ -9,7 +10,6 @@ import {
 } from '@fulfil/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeShopify } from '../../../packages/adapter-shopify/test/fake-shopify';
-import { LINE_1, LINE_2, orderText, SHOP } from '../../../packages/adapter-shopify/test/fixtures';
 import { createApp } from '../src/app';
 import { parseLocations } from '../src/env';
 
@@ -85,7 +85,7 @@ const status = async () => (await engine.get(ID))?.status;
 
 describe('the example host understands what merchants do in the Shopify admin', () => {
   it('hold → the warehouse is told to cancel; release → routed again; fulfilled by hand → shipped', async () => {
-    expect((await post('orders/create', orderText({ id: ORDER }))).status).toBe(200);
+    expect((await post('orders/create', shopifyOrderText({ id: ORDER }))).status).toBe(200);
     expect(await status()).toBe('submitted');
     const hold = fake.merchant.placeHold(ORDER, 'INCORRECT_ADDRESS', 'wrong zip');
     expect((await post('fulfillment_orders/placed_on_hold', hold)).status).toBe(200);

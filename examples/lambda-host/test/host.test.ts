@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { createShipStationWarehouse } from '@fulfil/adapter-shipstation';
 import { type FakeShipStation, startFakeShipStation } from '@fulfil/adapter-shipstation/testing';
 import { signShopifyWebhook } from '@fulfil/adapter-shopify';
+import { ORDER_ID, shopifyOrderText } from '@fulfil/adapter-shopify/testing';
 import {
   createEngine,
   createMemoryInventory,
@@ -17,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLambdaHost, type HttpEvent } from '../src/host';
 
 const SECRET = 'test_secret_key';
-const ORDER = '5813624569912345678';
+const ORDER = ORDER_ID; // above 2^53: must survive exactly
 const SCHEMA = `lambda_${randomBytes(4).toString('hex')}`;
 const clock = createSimulatedClock('2026-11-27T09:00:00Z');
 const stock = { main: { 'TEE-M': 10 } };
@@ -63,39 +64,12 @@ afterAll(() => close());
 
 const host = createLambdaHost({ engine: () => engineOnce, shopifySecrets: [SECRET] });
 
-const body = JSON.stringify({
-  id: 0,
-  admin_graphql_api_id: `gid://shopify/Order/${ORDER}`,
-  name: '#1001',
-  email: 'ada@example.com',
-  created_at: '2026-11-27T09:00:00Z',
-  updated_at: '2026-11-27T09:00:05Z',
-  currency: 'USD',
-  financial_status: 'paid',
-  subtotal_price: '50.00',
-  total_price: '50.00',
-  total_tax: '0.00',
-  tags: '',
-  note: null,
-  shipping_address: {
-    address1: '1 Main St',
-    city: 'Brooklyn',
-    province_code: 'NY',
-    zip: '11201',
-    country_code: 'US',
-  },
-  line_items: [
-    {
-      id: 1,
-      admin_graphql_api_id: 'gid://shopify/LineItem/1',
-      sku: 'TEE-M',
-      quantity: 2,
-      price: '25.00',
-      requires_shipping: true,
-      properties: [],
-    },
-  ],
-}).replace('"id":0', `"id":${ORDER}`);
+// One line, TEE-M × 2 at 25.00, no shipping or tax: a $50.00 order with a 19-digit id.
+const body = shopifyOrderText({
+  lines: [{ sku: 'TEE-M', quantity: 2, price: '25.00' }],
+  shippingPrice: '0.00',
+  totalTax: '0.00',
+});
 
 /** An API Gateway HTTP API (payload 2.0) event, as Lambda receives it. */
 function event(method: string, path: string, raw = '', headers: Record<string, string> = {}) {
