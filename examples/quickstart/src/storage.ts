@@ -1,7 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { createMemoryStorage, type Storage } from '@fulfil/core';
 import type { DemoStorageKind } from './args';
 
@@ -30,7 +27,9 @@ export async function openDemoStorage(
   }
   const { createPostgresStorage } = await import('@fulfil/storage-postgres');
   if (kind === 'pglite') {
-    const pglite = await startPGlite();
+    const { createPGlite } = await import('@fulfil/storage-postgres/pglite');
+    // A fresh in-memory PGlite, started from a cached empty data directory (initdb takes seconds).
+    const pglite = await createPGlite();
     const storage = createPostgresStorage({ pglite, schema: 'fulfil' });
     await storage.migrate();
     return {
@@ -68,32 +67,4 @@ export async function openDemoStorage(
       }
     },
   };
-}
-
-/**
- * A fresh in-memory PGlite. Its first start runs initdb (seconds, more on a busy machine),
- * so the empty data directory is kept in the temp dir (keyed by the PGlite build) and
- * later runs start from it. A missing or unreadable copy falls back to a plain start.
- */
-async function startPGlite() {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const build = createHash('sha1')
-    .update(import.meta.resolve('@electric-sql/pglite'))
-    .digest('hex');
-  const file = join(tmpdir(), `fulfil-pglite-${build.slice(0, 12)}.tar`);
-  try {
-    return await PGlite.create({ loadDataDir: new Blob([await readFile(file)]) });
-  } catch {
-    // No usable copy: start fresh and keep one.
-  }
-  const pglite = await PGlite.create();
-  try {
-    const dump = await pglite.dumpDataDir('none');
-    const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
-    await rename(partial, file);
-  } catch {
-    // The copy only saves time.
-  }
-  return pglite;
 }

@@ -1,8 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import {
   createPostgresStorage,
@@ -10,6 +6,7 @@ import {
   type PostgresStorage,
   type PostgresStorageOptions,
 } from '../src';
+import { createPGlite } from '../src/pglite';
 
 /** The real server when set (`.ci/run` sets it), else embedded PGlite. */
 export const DATABASE_URL = process.env.DATABASE_URL;
@@ -110,32 +107,4 @@ export async function openTestDatabase(): Promise<TestDatabase> {
       await close();
     },
   };
-}
-
-/**
- * A fresh PGlite. Its first start runs initdb (seconds on a busy 2-core machine), so the
- * empty data directory is cached in the temp dir (keyed by the PGlite build) and later
- * instances start from it. A missing or unreadable cache falls back to a plain start.
- */
-async function createPGlite(): Promise<PGlite> {
-  const build = createHash('sha1')
-    .update(import.meta.resolve('@electric-sql/pglite'))
-    .digest('hex');
-  const file = join(tmpdir(), `fulfil-pglite-${build.slice(0, 12)}.tar`);
-  try {
-    const data = await readFile(file);
-    return await PGlite.create({ loadDataDir: new Blob([data]) });
-  } catch {
-    // No usable cache: start fresh and write one.
-  }
-  const pglite = await PGlite.create();
-  try {
-    const dump = await pglite.dumpDataDir('none');
-    const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
-    await rename(partial, file);
-  } catch {
-    // The cache is only a speed-up.
-  }
-  return pglite;
 }
