@@ -1,6 +1,6 @@
 import { type Commit, FulfilError } from '@fulfil/core';
 import { invalid } from './commit-check';
-import { type BatchResult, type Tables, writeBatch } from './commit-sql';
+import { type BatchResult, type Tables, writeOne } from './commit-sql';
 import { sqlState } from './db-errors';
 import { stockConflict } from './reservations';
 import type { Queryable } from './runner';
@@ -16,8 +16,7 @@ function violated(err: unknown): string | undefined {
 }
 
 /**
- * Writes a checked commit in one statement of data-modifying CTEs ({@link writeBatch} with
- * one commit). The order row is written first (`UPDATE ... WHERE version = $expected`, or
+ * Writes a checked commit in one statement of data-modifying CTEs ({@link writeOne}). The order row is written first (`UPDATE ... WHERE version = $expected`, or
  * `INSERT ... ON CONFLICT DO NOTHING` for a new order); every other part runs only when
  * that row was written, so a stale version writes nothing and reports `VERSION_CONFLICT`
  * before any id collision can happen. An inbox key already processed fails the whole
@@ -32,7 +31,7 @@ export async function writeCommit(db: Queryable, t: Tables, commit: Commit): Pro
   const { orderId, expectedVersion } = commit;
   let result: BatchResult;
   try {
-    result = await writeBatch(db, t, [commit]);
+    result = await writeOne(db, t, commit);
   } catch (err) {
     const constraint = violated(err);
     if (constraint === undefined) throw err;

@@ -19,10 +19,24 @@ export interface ReadResult {
   reserved?: ReservedStock;
 }
 
-/** Reads one request: the record, then (with `skus`) the watermark and reserved units. */
+/**
+ * Reads one request: the record, then (with `skus`) the watermark and reserved units. (Its
+ * own statement rather than a group of one: a plain primary-key read costs the server less.)
+ */
 export async function readOne(db: Queryable, t: Tables, r: ReadRequest): Promise<ReadResult> {
-  const [one] = await readMany(db, t, [r]);
-  return one?.value ?? { record: null };
+  if (r.skus === undefined) {
+    const { rows } = await db.query<{ record: unknown }>(
+      `SELECT record FROM ${t.orders} WHERE order_id = $1`,
+      [r.orderId],
+    );
+    return { record: rows[0]?.record ?? null };
+  }
+  const { rows } = await db.query<ReservedColumns & { record: unknown }>(
+    `SELECT (SELECT record FROM ${t.orders} WHERE order_id = $1) AS record,
+       ${reservedSelect(t, '$2')}`,
+    [r.orderId, r.skus],
+  );
+  return { record: rows[0]?.record ?? null, reserved: reservedFrom(rows[0]) };
 }
 
 /**
