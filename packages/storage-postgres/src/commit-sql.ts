@@ -378,7 +378,7 @@ export async function writeBatch(
     ...orderRow(commit),
     record: commit.record,
   }));
-  const inbox: { n: number; key: string; at: number }[] = [];
+  const inbox: { n: number; key: string; processed_at: number }[] = [];
   const history: Record<string, unknown>[] = [];
   const commands: Record<string, unknown>[] = [];
   const timers: Record<string, unknown>[] = [];
@@ -397,7 +397,7 @@ export async function writeBatch(
   const ownReleases: string[] = [];
   for (const { commit, n } of entries) {
     const at = inboxTime(commit);
-    for (const key of new Set(commit.inboxKeys)) inbox.push({ n, key, at });
+    for (const key of new Set(commit.inboxKeys)) inbox.push({ n, key, processed_at: at });
     const h = commit.history;
     history.push({
       n,
@@ -480,32 +480,56 @@ export async function writeBatch(
     parts.push('SELECT n FROM ou');
   }
   ctes.push(`o AS (${parts.join(' UNION ALL ')})`);
+  /**
+   * A CTE inserting the rows of written commits from a JSON array, in array order (`seq`).
+   * `columns` maps each column to its SQL type; `tail` goes after the ORDER BY.
+   */
+  const insert = (
+    name: string,
+    table: string,
+    columns: Record<string, string>,
+    rows: unknown[],
+    tail = '',
+  ) => {
+    const names = Object.keys(columns);
+    const types = names.map((c) => `${c} ${columns[c]}`).join(', ');
+    return `${name} AS (
+         INSERT INTO ${table} (${names.join(', ')})
+         SELECT ${names.map((c) => `x.${c}`).join(', ')}
+         FROM json_to_recordset(${json(rows)}) AS x(n int, seq int, ${types})
+         WHERE ${written}
+         ORDER BY x.seq${tail}
+         RETURNING 1
+       )`;
+  };
   if (inbox.length > 0) {
-    ctes.push(`i AS (
-         INSERT INTO ${t.inbox} (key, processed_at)
-         SELECT x.key, x.at FROM json_to_recordset(${json(inbox)}) AS x(n int, key text, at float8)
-         WHERE ${written}
-         RETURNING 1
-       )`);
+    ctes.push(insert('i', t.inbox, { key: 'text', processed_at: 'float8' }, inbox));
   }
-  ctes.push(`h AS (
-         INSERT INTO ${t.history} (order_id, version, at, event_type, from_status, to_status, entry)
-         SELECT x.order_id, x.version, x.at, x.event_type, x.from_status, x.to_status, x.entry
-         FROM json_to_recordset(${json(history)}) AS x(n int, order_id text, version int,
-           at timestamptz, event_type text, from_status text, to_status text, entry json)
-         WHERE ${written}
-         RETURNING 1
-       )`);
+  ctes.push(
+    insert(
+      'h',
+      t.history,
+      {
+        order_id: 'text',
+        version: 'int',
+        at: 'timestamptz',
+        event_type: 'text',
+        from_status: 'text',
+        to_status: 'text',
+        entry: 'json',
+      },
+      history,
+    ),
+  );
   if (commands.length > 0) {
-    ctes.push(`c AS (
-         INSERT INTO ${t.outbox} (id, order_id, type, command, idempotency_key)
-         SELECT x.id, x.order_id, x.type, x.command, x.idempotency_key
-         FROM json_to_recordset(${json(commands)}) AS x(n int, seq int, id text, order_id text,
-           type text, command json, idempotency_key text)
-         WHERE ${written}
-         ORDER BY x.seq
-         RETURNING 1
-       )`);
+    const columns = {
+      id: 'text',
+      order_id: 'text',
+      type: 'text',
+      command: 'json',
+      idempotency_key: 'text',
+    };
+    ctes.push(insert('c', t.outbox, columns, commands));
   }
   if (cancels.length > 0) {
     ctes.push(`cx AS (
@@ -516,18 +540,25 @@ export async function writeBatch(
        )`);
   }
   if (timers.length > 0) {
-    ctes.push(`tm AS (
-         INSERT INTO ${t.timers} (id, order_id, due_at, purpose, timer)
-         SELECT x.id, x.order_id, x.due_at, x.purpose, x.timer
-         FROM json_to_recordset(${json(timers)}) AS x(n int, seq int, id text, order_id text,
-           due_at float8, purpose text, timer json)
-         WHERE ${written}
-         ORDER BY x.seq
+    const columns = {
+      id: 'text',
+      order_id: 'text',
+      due_at: 'float8',
+      purpose: 'text',
+      timer: 'json',
+    };
+    ctes.push(
+      insert(
+        'tm',
+        t.timers,
+        columns,
+        timers,
+        `
          ON CONFLICT (id) DO UPDATE SET order_id = excluded.order_id, due_at = excluded.due_at,
            purpose = excluded.purpose, timer = excluded.timer, status = 'pending',
-           claim_token = NULL, claimed_until = NULL, finished_at = NULL
-         RETURNING 1
-       )`);
+           claim_token = NULL, claimed_until = NULL, finished_at = NULL`,
+      ),
+    );
   }
   if (releases.length > 0) {
     ctes.push(`rel AS (
