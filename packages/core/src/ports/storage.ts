@@ -163,6 +163,10 @@ export interface StorageCapabilities {
  *   claims, including ones whose lease ran out.
  * - A timer committed again with an existing id MUST replace (reschedule) the old one;
  *   completing a timer that was cancelled while claimed, with the current token, resolves.
+ * - Calls MAY overlap (an engine commits and loads several orders at once). Each
+ *   concurrent `commit` MUST succeed or fail exactly as it would alone: a storage MAY write
+ *   several in one transaction (group commit), but one commit's conflict MUST NOT fail or
+ *   half-write another.
  *
  * Reservations (capability `reservations`):
  * - `commit` MUST apply `commit.reservations` in the same transaction as the rest, and MUST
