@@ -23,16 +23,20 @@ export const RELEASED_RETENTION_MS = 60 * 60_000;
 /**
  * Active reserved units of `skus` per location, and the release watermark (read first), as
  * one row: `basis` and `units` (a JSON array of `[location_id, sku, units]`). `skus` is the
- * placeholder of a text array of SKUs (`sku = ANY(...)` keeps prepared plans on the index).
+ * placeholder of a text array of SKUs, read one SKU at a time (an equality per SKU keeps
+ * the plan on the index of active rows; `sku = ANY(...)` over many SKUs, on a table without
+ * statistics, was planned as a scan of the whole table).
  * Other columns can be selected alongside.
  */
 export function reservedSelect(t: ReservationTables, skus: string): string {
   return `(SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM ${t.releaseSeq}) AS basis,
-     (SELECT json_agg(json_build_array(r.location_id, r.sku, r.units)) FROM (
-       SELECT location_id, sku, sum(quantity)::int AS units FROM ${t.reservations}
-       WHERE sku = ANY(${skus}::text[]) AND released_seq IS NULL
-       GROUP BY location_id, sku
-     ) AS r) AS units`;
+     (SELECT json_agg(json_build_array(r.location_id, s.sku, r.units))
+       FROM (SELECT DISTINCT unnest(${skus}::text[]) AS sku) AS s,
+       LATERAL (
+         SELECT x.location_id, sum(x.quantity)::int AS units FROM ${t.reservations} AS x
+         WHERE x.sku = s.sku AND x.released_seq IS NULL
+         GROUP BY x.location_id
+       ) AS r) AS units`;
 }
 
 /** The columns {@link reservedSelect} adds to a row. */
