@@ -202,10 +202,13 @@ export async function writeOne(db: Queryable, t: Tables, commit: Commit): Promis
   };
   const expected = $(expectedVersion);
   const r = commit.reservations;
-  const stock = r !== undefined && (r.take.length > 0 || r.release.length > 0);
+  // Takes are checked (`short`) and written (`tkw`); releases are applied (`rel`). Each part
+  // is in the statement only when the commit has rows for it.
+  const releases = [...new Set(r?.release ?? [])];
+  const stock = r !== undefined && r.take.length > 0;
   const reservation = stock && {
     take: $(JSON.stringify(r.take.map(takeRow))),
-    release: $(JSON.stringify([...new Set(r.release)])),
+    release: $(JSON.stringify(releases)),
     basis: $(r.basis ?? null),
   };
   const fits = stock ? ' AND NOT EXISTS (SELECT 1 FROM short)' : '';
@@ -289,14 +292,15 @@ export async function writeOne(db: Queryable, t: Tables, commit: Commit): Promis
          RETURNING 1
        )`);
   }
-  if (stock) {
+  if (releases.length > 0) {
     ctes.push(`rel AS (
          UPDATE ${t.reservations} SET ${releaseSet(t, now())}
-         WHERE ${ok} AND key = ANY(${$([...new Set(r.release)])}::text[])
-           AND key NOT IN (SELECT key FROM tk)
+         WHERE ${ok} AND key = ANY(${$(releases)}::text[])${stock ? ' AND key NOT IN (SELECT key FROM tk)' : ''}
          RETURNING 1
-       ),
-       tkw AS (
+       )`);
+  }
+  if (stock) {
+    ctes.push(`tkw AS (
          INSERT INTO ${t.reservations} (key, order_id, location_id, sku, quantity, taken_at)
          SELECT key, ${id}, location_id, sku, quantity, ${now()} FROM tk WHERE ${ok}
          ON CONFLICT (key) DO UPDATE SET order_id = excluded.order_id,
