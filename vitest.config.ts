@@ -10,7 +10,11 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'reliability/test/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     // In CI, also write a JSON report so .ci/run can print a plain "N passed, N failed" line.
     reporters: process.env.CI

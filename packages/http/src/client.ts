@@ -132,12 +132,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           try {
             data = JSON.parse(text);
           } catch (cause) {
+            // A 2xx whose body cannot be read: the vendor may well have done what was asked.
+            // Not retried here (the caller re-checks first, by idempotency key); retryable
+            // for the caller, with `details.outcome: 'unknown'` (see `isUnknownOutcome`).
             throw new AbortError(
               fail('response is not valid JSON', {
                 status: res.status,
                 vendorCode: 'INVALID_RESPONSE',
+                retryable: true,
                 bodyExcerpt: redact(text, secrets),
                 cause,
+                extra: { outcome: 'unknown' },
               }),
             );
           }

@@ -83,6 +83,23 @@ export class UpstreamError extends FulfilError {
   }
 }
 
+/**
+ * True when a call's outcome is unknown: the vendor answered 2xx but the body could not be
+ * read (`details.outcome === 'unknown'`), so the request may or may not have taken effect.
+ * Callers re-check (read back by idempotency key) before retrying or giving up.
+ *
+ * @example
+ * ```ts
+ * try { await client.post('/orders', { body }); }
+ * catch (err) { if (isUnknownOutcome(err)) return await findByKey(key); throw err; }
+ * ```
+ */
+export function isUnknownOutcome(err: unknown): err is UpstreamError {
+  return (
+    err instanceof UpstreamError && (err.details as { outcome?: unknown }).outcome === 'unknown'
+  );
+}
+
 /** True when `err` is an {@link UpstreamError}. */
 export function isUpstreamError(err: unknown): err is UpstreamError {
   return err instanceof UpstreamError;

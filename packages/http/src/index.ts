@@ -1,6 +1,7 @@
 export { createHttpClient } from './client';
 export {
   BODY_EXCERPT_CHARS,
+  isUnknownOutcome,
   isUpstreamError,
   redact,
   redactUrl,

@@ -1,7 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpClient, type HttpClientOptions, parseRetryAfter, UpstreamError } from '../src';
+import {
+  createHttpClient,
+  type HttpClientOptions,
+  isUnknownOutcome,
+  parseRetryAfter,
+  UpstreamError,
+} from '../src';
 import { startScriptServer } from './script-server';
 
 let server: Awaited<ReturnType<typeof startScriptServer>>;
@@ -218,11 +224,15 @@ describe('createHttpClient', () => {
     expect(err).toMatchObject({ vendorCode: 'ABORTED', retryable: false, attempts: 1 });
   });
 
-  it('rejects an invalid 2xx JSON body without retrying', async () => {
+  it('rejects an invalid 2xx JSON body without retrying, as an unknown outcome', async () => {
     server.script('/broken', { status: 200, body: '{"truncated": ' });
     const { http } = client();
     const err = await rejection(http.get('/broken'));
-    expect(err).toMatchObject({ vendorCode: 'INVALID_RESPONSE', retryable: false, attempts: 1 });
+    // Issue 13 item 7: a 2xx may have taken effect, so it is not a permanent failure: the
+    // caller re-checks by idempotency key, then retries (retryable) or takes the read-back.
+    expect(err).toMatchObject({ vendorCode: 'INVALID_RESPONSE', retryable: true, attempts: 1 });
+    expect(isUnknownOutcome(err)).toBe(true);
+    expect(server.hits('/broken')).toBe(1);
   });
 
   it('fails with CONFIG_INVALID on a bad base URL', () => {
