@@ -107,6 +107,15 @@ async function runOne(
 ): Promise<void> {
   const { command } = row;
   const started = performance.now();
+  if (row.attempts > 0 && (await raisedBefore(deps, row))) {
+    // An earlier run raised this command's exception (order in review, alert queued) and
+    // then crashed before marking the row dead: finish that, do not run it again.
+    await settle(() =>
+      deps.storage.failCommand(command.id, row.claimToken, { error: 'failed for good earlier' }),
+    );
+    report.failed++;
+    return;
+  }
   let result: OrderEvent | undefined;
   try {
     result = await execute(deps, command);
@@ -122,20 +131,8 @@ async function runOne(
       report.retried++;
       return;
     }
-    await settle(() => deps.storage.failCommand(command.id, row.claimToken, { error: message }));
+    await giveUp(deps, row, message);
     report.failed++;
-    deps.metrics.increment('exceptions', { type: command.type });
-    if (command.type !== 'alert' && command.type !== 'notify') {
-      await deps.feed({
-        type: 'command.failed',
-        idempotencyKey: `failed:${command.id}`,
-        occurredAt: new Date(deps.clock.now()).toISOString(),
-        orderId: command.orderId,
-        commandId: command.id,
-        commandType: command.type,
-        error: message,
-      });
-    }
     return;
   }
   // The result is recorded before (or, where the storage can, together with) marking the row
@@ -148,6 +145,53 @@ async function runOne(
   deps.metrics.observe('command_ms', performance.now() - started, { type: command.type });
   deps.metrics.increment('commands', { type: command.type });
   report.done++;
+}
+
+/**
+ * A command that failed for good: its `command.failed` event (order to review, alert) is
+ * committed FIRST, and only then is the row marked dead. A crash or a storage failure in
+ * between never strands the order: until the event is committed the row stays claimable
+ * (retry time set, or its lease runs out) and the next run raises it again; once it is
+ * committed, the next claim sees `failed:<id>` processed and only marks the row dead. The
+ * event's key makes a repeat a duplicate. `alert` and `notify` raise nothing (an alert
+ * about a failed alert would go to the same sink).
+ */
+async function giveUp(deps: DispatcherDeps, row: ClaimedCommand, message: string): Promise<void> {
+  const { command } = row;
+  if (command.type !== 'alert' && command.type !== 'notify') {
+    try {
+      await deps.feed({
+        type: 'command.failed',
+        idempotencyKey: failedKey(command.id),
+        occurredAt: new Date(deps.clock.now()).toISOString(),
+        orderId: command.orderId,
+        commandId: command.id,
+        commandType: command.type,
+        error: message,
+      });
+    } catch (feedError) {
+      // Not raised: keep the row for another run (if this write fails too, its lease ends).
+      const retryAt = deps.clock.now() + deps.backoffMs;
+      await settle(() =>
+        deps.storage.failCommand(command.id, row.claimToken, { error: message, retryAt }),
+      ).catch(() => undefined);
+      throw feedError;
+    }
+  }
+  deps.metrics.increment('exceptions', { type: command.type });
+  await settle(() => deps.storage.failCommand(command.id, row.claimToken, { error: message }));
+}
+
+/** The inbox key of a command's `command.failed` event. */
+function failedKey(commandId: string): string {
+  return `failed:${commandId}`;
+}
+
+/** Whether an earlier run already committed this command's `command.failed` event. */
+async function raisedBefore(deps: DispatcherDeps, row: ClaimedCommand): Promise<boolean> {
+  const { type, id } = row.command;
+  if (type === 'alert' || type === 'notify') return false;
+  return deps.storage.isProcessed(failedKey(id));
 }
 
 /** A lost claim means another worker owns the row now: not an error for this one. */
