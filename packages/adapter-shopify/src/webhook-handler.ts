@@ -29,8 +29,16 @@ export interface WebhookResponse {
 export interface ShopifyWebhookHandlerOptions extends ParseWebhookOptions {
   /** The app's client secrets; during a rotation, the new and the old one. */
   secrets: readonly string[];
-  /** An engine: each event goes through `engine.ingest`. Give this or `ingest`. */
-  engine?: { ingest(event: unknown): Promise<unknown> };
+  /**
+   * An engine: each event goes through `engine.ingest(event, { dispatch: 'background' })`,
+   * so the answer waits for the commit only, never for the warehouse. Give this or `ingest`.
+   */
+  engine?: {
+    ingest(
+      event: unknown,
+      options?: { dispatch?: 'wait' | 'background' | 'none' },
+    ): Promise<unknown>;
+  };
   /**
    * Stores the events durably (a queue, the engine's inbox, ...). MUST resolve only
    * once they are safe: the handler answers 200 after it resolves.
@@ -63,10 +71,12 @@ export const DEFAULT_MAX_WEBHOOK_BYTES = 1024 * 1024;
  * - 401 when `X-Shopify-Hmac-Sha256` is missing or matches none of `secrets`;
  * - 415 when `Content-Type` is not JSON;
  * - 400 for an empty body, invalid JSON or an invalid payload, with a reason;
- * - 200 once every event of the delivery was accepted: `engine.ingest` (or your
- *   `ingest`) resolved for each, so the event is in the inbox (with an engine:
- *   decided and committed; with `autoDispatch`, commands ran too — set
- *   `autoDispatch: false` and dispatch from a worker to answer fast);
+ * - 200 once every event of the delivery is stored: `engine.ingest` (or your
+ *   `ingest`) resolved for each. With an engine, each event is decided and committed
+ *   and the outbox is started in the background (`dispatch: 'background'`): the
+ *   answer never waits for a warehouse, and a dispatch failure after the commit is
+ *   the engine's `onError`, not a 500 (the commands stay in the outbox). Await
+ *   `engine.idle()` before shutting the process down;
  * - 500 when ingesting failed (storage down, ...): never a lost order, since
  *   Shopify retries every non-2xx delivery (8 times over 4 hours) and
  *   reconciliation catches the rest. Duplicate deliveries are answered 200 and
@@ -97,7 +107,8 @@ export function createShopifyWebhookHandler(
     options.ingest ??
     (async (events: OrderEvent[]) => {
       const results = [];
-      for (const event of events) results.push(await options.engine!.ingest(event));
+      for (const event of events)
+        results.push(await options.engine!.ingest(event, { dispatch: 'background' }));
       return results;
     });
   const reply = (

@@ -77,6 +77,8 @@ async function world(rules: RuleInput[] = []) {
       },
       body,
     });
+    // The handler answers once the events are stored; let the dispatch it started finish.
+    await engine.idle();
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
   return { engine, clock, east, west, store, alerts, app, deliver };

@@ -10,6 +10,12 @@ import { systemClock } from '../ports/clock';
 import type { Metrics } from '../ports/services';
 import type { CommandCompletion, ReservedStock } from '../ports/storage';
 import { skusOf } from '../routing/demand';
+import {
+  createAfterCommit,
+  dispatchModeOf,
+  type IngestDispatch,
+  type IngestOptions,
+} from './after-commit';
 import { type DispatcherDeps, type DispatchReport, drainOutbox } from './dispatcher';
 import { observeDecision, tee } from './engine-metrics';
 import { gatherFacts, reservesStock } from './gather';
@@ -40,6 +46,12 @@ export interface IngestResult {
   explanation?: Explanation;
   /** For an `inventory.changed` without `orderId`: how many orders it was offered to. */
   fanout?: number;
+  /**
+   * What became of the outbox run after the commit (set by `ingest`). The event is stored
+   * whatever this says: a failed dispatch leaves its commands in the outbox for the next
+   * `dispatch()` / `runDue()`.
+   */
+  dispatch?: IngestDispatch;
 }
 
 /** An order's current record and its whole history, each step explained. */
@@ -50,10 +62,22 @@ export interface OrderExplanation {
 
 /** The running engine. */
 export interface Engine {
-  /** Validates, deduplicates, decides and commits one event; then (by default) runs the outbox. */
-  ingest(event: unknown): Promise<IngestResult>;
+  /**
+   * Validates, deduplicates, decides and commits one event; then runs the outbox as
+   * `options.dispatch` says. Rejects only when the event was not stored (invalid input,
+   * storage down before or during the commit: the caller should retry or answer 5xx).
+   * Once the commit succeeded it resolves; a failed dispatch is reported on
+   * `result.dispatch`, counted (`dispatch_errors`) and passed to `onError`.
+   */
+  ingest(event: unknown, options?: IngestOptions): Promise<IngestResult>;
   /** Runs due commands from the outbox until none is due. */
   dispatch(): Promise<DispatchReport>;
+  /**
+   * Resolves when the background work this engine started (`ingest` with `dispatch:
+   * 'background'`, and any drain running now) has finished, failed or not. Await it before
+   * shutting down, and in tests.
+   */
+  idle(): Promise<void>;
   /** Fires due timers (e.g. hold expiries), then runs the outbox. Call it on a schedule. */
   runDue(): Promise<{ timers: number; dispatch: DispatchReport }>;
   /** Pulls shipment events from warehouses that can be polled. Returns how many were ingested. */
@@ -302,15 +326,23 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   const auto = options.autoDispatch ?? true;
+  const afterCommit = createAfterCommit({
+    dispatch: () => dispatch(true),
+    running: () => running,
+    metrics,
+    ...(options.onError ? { onError: options.onError } : {}),
+  });
+
   return {
     config,
-    async ingest(input) {
+    async ingest(input, ingestOptions) {
+      const mode = dispatchModeOf(ingestOptions, auto);
       const result = await ingestOne(input);
-      if (auto && (result.outcome === 'applied' || result.outcome === 'invalid_transition'))
-        await dispatch(true);
+      result.dispatch = await afterCommit.run(mode, result, input);
       return result;
     },
     dispatch: () => dispatch(),
+    idle: () => afterCommit.idle(),
     async runDue() {
       let timers = 0;
       const lease = d.leaseMs ?? 30_000;

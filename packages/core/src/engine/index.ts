@@ -1,6 +1,12 @@
+export type { DispatchMode, IngestDispatch, IngestOptions } from './after-commit';
 export type { DispatchReport } from './dispatcher';
 export { createEngine, type Engine, type IngestResult, type OrderExplanation } from './engine';
-export type { DispatchOptions, EngineOptions, ReservationOptions } from './options';
+export type {
+  DispatchOptions,
+  EngineErrorContext,
+  EngineOptions,
+  ReservationOptions,
+} from './options';
 export {
   handleWarehouseWebhook,
   type UnmatchedShipment,

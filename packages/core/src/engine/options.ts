@@ -56,8 +56,18 @@ export interface EngineOptions {
   notifyCustomer?: boolean;
   /** Outbox dispatch settings. */
   dispatch?: DispatchOptions;
-  /** Run the outbox after every `ingest` (default true). Set false to dispatch from a worker. */
+  /**
+   * Run the outbox after every `ingest` (default true): the default of `ingest`'s
+   * `options.dispatch` is then `wait`, else `none`. Set false to dispatch from a worker.
+   */
   autoDispatch?: boolean;
+  /**
+   * Told about failures that no caller sees as a rejection: an outbox run after a
+   * committed `ingest` (the event is stored; its commands stay in the outbox for the next
+   * run). Log them or count them; a throwing hook is ignored. Each is also counted as
+   * `dispatch_errors` (label `stage`).
+   */
+  onError?: (error: unknown, context: EngineErrorContext) => void;
   /** How often `ingest` reloads and decides again after a version conflict. Default 8. */
   conflictRetries?: number;
   /**
@@ -80,6 +90,19 @@ export interface EngineOptions {
    * times. Default true.
    */
   forecastAlerts?: boolean;
+}
+
+/** What failed, for {@link EngineOptions.onError}. */
+export interface EngineErrorContext {
+  /**
+   * `dispatch`: the outbox run `ingest` awaited (`dispatch: 'wait'`); `background-dispatch`:
+   * one it started without waiting (`dispatch: 'background'`).
+   */
+  stage: 'dispatch' | 'background-dispatch';
+  /** The order of the event whose ingest started the run. */
+  orderId?: string;
+  /** That event's idempotency key. */
+  idempotencyKey?: string;
 }
 
 /** How stock reservations behave (see {@link EngineOptions.reservations}). */

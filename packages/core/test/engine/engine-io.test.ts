@@ -251,7 +251,10 @@ describe('engine I/O: a worker dying between a result and marking its command do
     });
     const w = createWorld(undefined, { storage, dispatch: { leaseMs: 1000 } });
     const order = w.order();
-    await expect(w.engine.ingest(w.received(order))).rejects.toThrow('worker died');
+    // The event is stored: ingest resolves and reports the failed dispatch.
+    const r = await w.engine.ingest(w.received(order));
+    expect(r).toMatchObject({ outcome: 'applied', dispatch: { status: 'failed' } });
+    expect(String(r.dispatch?.error)).toContain('worker died');
     // The acceptance was recorded before the row would have been marked done.
     expect((await w.engine.get(order.id))?.shipments.map((x) => x.status)).toEqual(['accepted']);
     w.clock.advance(1001);
