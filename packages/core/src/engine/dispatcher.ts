@@ -123,8 +123,12 @@ async function runOne(
     const message = err instanceof Error ? err.message : String(err);
     const attempts = row.attempts + 1;
     deps.metrics.increment('command_errors', { type: command.type });
-    if (attempts < deps.maxAttempts && isRetryable(err)) {
-      const retryAt = deps.clock.now() + deps.backoffMs * 2 ** (attempts - 1);
+    // An alert is the last way to tell a person: it is retried until the sink takes it (at
+    // the longest backoff once attempts run out), unless the sink refuses it for good.
+    const again = attempts < deps.maxAttempts || command.type === 'alert';
+    if (again && isRetryable(err)) {
+      const step = Math.min(attempts, deps.maxAttempts) - 1;
+      const retryAt = deps.clock.now() + deps.backoffMs * 2 ** step;
       await settle(() =>
         deps.storage.failCommand(command.id, row.claimToken, { error: message, retryAt }),
       );

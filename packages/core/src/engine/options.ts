@@ -118,7 +118,11 @@ export interface ReservationOptions {
 
 /** How the outbox runs commands. */
 export interface DispatchOptions {
-  /** Attempts before a command becomes an exception. Default 5. */
+  /**
+   * Attempts before a command becomes an exception. Default 5. An `alert` whose sink fails
+   * with a retryable error is retried past this (every `backoffMs * 2^(maxAttempts-1)`) until
+   * the sink takes it: it is the last way to tell a person about an order.
+   */
   maxAttempts?: number;
   /** First retry delay; doubles each attempt. Default 1000 ms. */
   backoffMs?: number;
@@ -133,10 +137,15 @@ export interface DispatchOptions {
   concurrency?: number;
 }
 
+/** Zones already found valid (building an Intl formatter costs about half a millisecond). */
+const knownZones = new Set<string>();
+
 const TimeZone = z.string().refine(
   (tz) => {
+    if (knownZones.has(tz)) return true;
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      knownZones.add(tz);
       return true;
     } catch {
       return false;

@@ -124,6 +124,25 @@ describe('a command that fails for good always reaches review with an alert', ()
     await expectReviewedAndAlerted(w, order.id);
   });
 
+  it('an alert sink failing longer than maxAttempts still delivers the alert; one refusing for good does not loop', async () => {
+    const w = refusingWorld(() => undefined);
+    w.alerts.failNext(8); // maxAttempts is 3
+    const order = w.order();
+    await w.engine.ingest(w.received(order));
+    expect(w.alerts.alerts()).toHaveLength(0);
+    await w.settle();
+    await expectReviewedAndAlerted(w, order.id);
+    const refused = refusingWorld(() => undefined);
+    refused.alerts.failNext(
+      1,
+      new FulfilError('ADAPTER_FAILED', 'channel not found', { details: { retryable: false } }),
+    );
+    await refused.engine.ingest(refused.received(refused.order()));
+    await refused.settle();
+    const alertRows = refused.inner.outbox().filter((r) => r.command.type === 'alert');
+    expect(alertRows.map((r) => [r.status, r.attempts])).toEqual([['dead', 1]]);
+  });
+
   it('every storage call of the path failing once, before or after it took effect, still ends in review with an alert', async () => {
     // Count the calls of a clean run, then fault each one in turn.
     let calls = 0;
