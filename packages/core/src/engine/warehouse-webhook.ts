@@ -35,8 +35,11 @@ export interface WarehouseWebhookOptions {
  * UI, or one this engine never saw) is reported as `unmatched` and alerted,
  * never thrown: one odd shipment must not make the vendor redeliver the rest.
  *
- * Answers 500 only when ingesting failed (storage down): the vendor's retry
- * then delivers the event again, so nothing is lost.
+ * Answers once the events are stored: each is ingested with `dispatch: 'background'`, so
+ * the commands it leads to (e.g. the fulfillment in the store) run after the answer and a
+ * slow store never delays it (await `engine.idle()` before shutting down). Answers 500
+ * only when ingesting failed (storage down): the vendor's retry then delivers the event
+ * again, so nothing is lost.
  *
  * @example
  * ```ts
@@ -74,7 +77,7 @@ export async function handleWarehouseWebhook(
   for (const event of read.events) {
     let result: IngestResult;
     try {
-      result = await engine.ingest(event);
+      result = await engine.ingest(event, { dispatch: 'background' });
     } catch (err) {
       if (isFulfilError(err, 'INVALID_INPUT')) {
         unmatched.push({

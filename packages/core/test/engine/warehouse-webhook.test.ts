@@ -71,6 +71,28 @@ describe('handleWarehouseWebhook', () => {
     expect(again.unmatched).toEqual([]);
   });
 
+  it('answers once the shipment is stored: a hanging store fulfillment runs after the answer', async () => {
+    const { w, east, events } = await shippedWorld();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const fulfill = w.store.fulfill.bind(w.store);
+    w.store.fulfill = async (...args) => {
+      await gate;
+      return fulfill(...args);
+    };
+    const answer = handleWarehouseWebhook(w.engine, east, hook({ events }));
+    const late = new Promise<'no answer'>((resolve) => setTimeout(resolve, 2000, 'no answer'));
+    const out = await Promise.race([answer, late]);
+    expect(w.store.order('o-hook')?.fulfillments ?? []).toHaveLength(0);
+    release();
+    expect(out).toMatchObject({ status: 200 });
+    expect((await w.engine.get('o-hook'))?.status).toBe('shipped');
+    await w.engine.idle();
+    expect(w.store.order('o-hook')?.fulfillments).toHaveLength(1);
+  });
+
   it('answers the adapter refusal (401) and ingests nothing', async () => {
     const { w, east, events } = await shippedWorld();
     const out = await handleWarehouseWebhook(w.engine, east, hook({ events }, 'wrong'));
