@@ -3,7 +3,9 @@ import {
   createHttpClient,
   createRateLimiter,
   type HttpClient,
+  type HttpClientOptions,
   type RequestOptions,
+  redact,
   UpstreamError,
 } from '@fulfil/http';
 import type { z } from 'zod';
@@ -16,9 +18,47 @@ export interface ShipStationClient {
   readonly gate: RateGate;
   /** The base URL (with a trailing slash). */
   readonly base: URL;
-  /** Sends a request and parses the 2xx answer with `schema`; failures are translated (see {@link translate}). */
+  /**
+   * Sends a request and parses the 2xx answer with `schema`; failures are translated (see
+   * {@link translate}). A 2xx whose body is unreadable or not of the documented shape throws a
+   * retryable `UpstreamError` with `details.outcome: 'unknown'` (`isUnknownOutcome` from
+   * @fulfil/http): the call may have taken effect, so writers read back before retrying.
+   */
   call<S extends z.ZodType>(schema: S, request: RequestOptions): Promise<z.output<S>>;
+  /**
+   * {@link call} on another host of ShipStation's own family (`https://ssapiN.shipstation.com`,
+   * as SHIP_NOTIFY `resource_url`s name), with the same credentials, limiter and rate gate.
+   * Refuses (throws `INVALID_INPUT`) any origin that is not https on an exact
+   * `*.shipstation.com` host without port or credentials: never a foreign host.
+   */
+  callOn<S extends z.ZodType>(
+    origin: string,
+    schema: S,
+    request: RequestOptions,
+  ): Promise<z.output<S>>;
 }
+
+/** A host name of ShipStation's own family: one or more labels, then exactly `.shipstation.com`. */
+const SHIPSTATION_HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+shipstation\.com$/;
+
+/**
+ * True when `url` is on ShipStation's own host family: `https:`, the default port, no
+ * credentials, and a host name that ends in `.shipstation.com` on a label boundary
+ * (`ssapi.shipstation.com`, `ssapi11.shipstation.com`; never `shipstation.com.evil.com`,
+ * `evilshipstation.com`, an IP literal or `http:`).
+ */
+export function isShipStationUrl(url: URL): boolean {
+  return (
+    url.protocol === 'https:' &&
+    url.port === '' &&
+    url.username === '' &&
+    url.password === '' &&
+    SHIPSTATION_HOST.test(url.hostname)
+  );
+}
+
+/** Most per-host HTTP clients kept (an account posts from one or two `ssapiN` hosts). */
+const MAX_HOSTS = 8;
 
 /** Creates the client: every attempt passes the limiter, then the server-synced gate. */
 export function createShipStationClient(options: ResolvedOptions): ShipStationClient {
@@ -35,9 +75,8 @@ export function createShipStationClient(options: ResolvedOptions): ShipStationCl
   const doFetch = options.fetch ?? fetch;
   const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
   const auth = Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64');
-  const http = createHttpClient({
+  const httpOptions: Omit<HttpClientOptions, 'baseUrl'> = {
     vendor: 'shipstation',
-    baseUrl: base.toString(),
     headers: { Authorization: `Basic ${auth}` },
     redact: [options.apiKey, options.apiSecret],
     limiter,
@@ -53,34 +92,70 @@ export function createShipStationClient(options: ResolvedOptions): ShipStationCl
       gate.observe(res.status, res.headers, Date.now());
       return res;
     },
-  });
+  };
+  const http = createHttpClient({ ...httpOptions, baseUrl: base.toString() });
+  const hosts = new Map<string, HttpClient>();
+  /** The client for a ShipStation-family origin (same options, limiter and gate). */
+  const httpOn = (origin: string): HttpClient => {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !isShipStationUrl(url) || url.pathname !== '/' || url.search || url.hash) {
+      throw new FulfilError(
+        'INVALID_INPUT',
+        `shipstation: "${origin}" is not a ShipStation host (https://*.shipstation.com): not called`,
+        { details: { vendor: 'shipstation', retryable: false } },
+      );
+    }
+    if (url.origin === base.origin) return http;
+    let client = hosts.get(url.origin);
+    if (!client) {
+      if (hosts.size >= MAX_HOSTS) hosts.delete(hosts.keys().next().value as string);
+      client = createHttpClient({ ...httpOptions, baseUrl: `${url.origin}/` });
+      hosts.set(url.origin, client);
+    }
+    return client;
+  };
+  const send = async <S extends z.ZodType>(
+    on: HttpClient,
+    schema: S,
+    request: RequestOptions,
+  ): Promise<z.output<S>> => {
+    let data: unknown;
+    try {
+      data = (await on.request(request)).data;
+    } catch (err) {
+      throw translate(err);
+    }
+    const parsed = schema.safeParse(data);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const text = JSON.stringify(data);
+    // A 2xx, but not the documented shape: whatever was asked may have been done.
+    throw new UpstreamError(
+      `unexpected answer: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+      {
+        vendor: 'shipstation',
+        method: request.method ?? 'GET',
+        url: request.path,
+        status: 200,
+        vendorCode: 'INVALID_RESPONSE',
+        retryable: true,
+        bodyExcerpt:
+          text === undefined ? undefined : redact(text, [options.apiKey, options.apiSecret], 300),
+        extra: { outcome: 'unknown' },
+      },
+    );
+  };
   return {
     http,
     gate,
     base,
-    async call(schema, request) {
-      let data: unknown;
-      try {
-        data = (await http.request(request)).data;
-      } catch (err) {
-        throw translate(err);
-      }
-      const parsed = schema.safeParse(data);
-      if (parsed.success) return parsed.data;
-      const issue = parsed.error.issues[0];
-      throw new UpstreamError(
-        `unexpected answer: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
-        {
-          vendor: 'shipstation',
-          method: request.method ?? 'GET',
-          url: request.path,
-          status: 200,
-          vendorCode: 'INVALID_RESPONSE',
-          retryable: true,
-          bodyExcerpt: JSON.stringify(data)?.slice(0, 300),
-        },
-      );
-    },
+    call: (schema, request) => send(http, schema, request),
+    callOn: async (origin, schema, request) => send(httpOn(origin), schema, request),
   };
 }
 

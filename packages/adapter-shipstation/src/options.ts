@@ -16,7 +16,12 @@ export interface ShipStationOptions {
   apiKey: string;
   /** API secret (Basic auth password). Redacted from every error. */
   apiSecret: string;
-  /** Default {@link SHIPSTATION_BASE_URL}. Point it at a fake in tests. */
+  /**
+   * Default {@link SHIPSTATION_BASE_URL}. Point it at a fake in tests, or at a proxy. SHIP_NOTIFY
+   * `resource_url`s on ShipStation's own hosts (`https://ssapi6.shipstation.com/...`) are read
+   * from that host when this is a ShipStation host (production), and from this URL otherwise;
+   * a `resource_url` on any other host is refused unread.
+   */
   baseUrl?: string;
   /**
    * Core location id → ShipStation `warehouseId` (sent as `advancedOptions.warehouseId`).

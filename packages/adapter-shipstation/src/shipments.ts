@@ -3,7 +3,7 @@ import { UpstreamError } from '@fulfil/http';
 import type { ShipStationClient } from './client';
 import { orderNumberOf } from './mapping';
 import { fromPacific, toPacificFilter } from './pacific-time';
-import { OrderPage, ShipmentPage, ShipStationOrder, type ShipStationShipment } from './types';
+import { OrderPage, ShipmentPage, ShipStationOrder, ShipStationShipment } from './types';
 
 /** A shipment the adapter could not attribute to an order it created. */
 export interface Unmatched {
@@ -106,19 +106,51 @@ function classify(order: ShipStationOrder): Lookup {
   return { ours: { orderId, shipmentId, lineOfSku } };
 }
 
-/** Lists every page of `GET /shipments` with `query` (items included). */
+/** What {@link listShipments} read: the shipments, and rows it could not read (reported, not thrown). */
+export interface ShipmentListing {
+  shipments: ShipStationShipment[];
+  /** Rows not of the documented shape: reported as unmatched, so one odd label never stalls the rest. */
+  unreadable: Unmatched[];
+}
+
+/**
+ * Lists every page of `GET /shipments` with `query` (items included), on the configured
+ * host or, with `origin`, on that ShipStation-family host (see `ShipStationClient.callOn`).
+ */
 export async function listShipments(
   client: ShipStationClient,
   query: Record<string, string | number | boolean | undefined>,
   pageSize: number,
-): Promise<ShipStationShipment[]> {
-  const out: ShipStationShipment[] = [];
+  origin?: string,
+): Promise<ShipmentListing> {
+  const out: ShipmentListing = { shipments: [], unreadable: [] };
   for (let page = 1; page <= MAX_PAGES; page++) {
-    const res = await client.call(ShipmentPage, {
+    const request = {
       path: 'shipments',
       query: { ...query, includeShipmentItems: true, pageSize, page },
-    });
-    out.push(...res.shipments);
+    };
+    const res = origin
+      ? await client.callOn(origin, ShipmentPage, request)
+      : await client.call(ShipmentPage, request);
+    for (const row of res.shipments) {
+      const parsed = ShipStationShipment.safeParse(row);
+      if (parsed.success) {
+        out.shipments.push(parsed.data);
+        continue;
+      }
+      const issue = parsed.error.issues[0];
+      const r = (row ?? {}) as Record<string, unknown>;
+      out.unreadable.push({
+        reason: `unreadable shipment: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+        details: {
+          shipmentId: r.shipmentId ?? null,
+          orderId: r.orderId ?? null,
+          orderNumber: r.orderNumber ?? null,
+          orderKey: r.orderKey ?? null,
+          trackingNumber: r.trackingNumber ?? null,
+        },
+      });
+    }
     if (res.shipments.length === 0 || page >= res.pages) break;
   }
   return out;
@@ -147,16 +179,23 @@ export async function shipmentsToEvents(
   const live = shipments.filter((s) => !s.voided);
   const oldest = Math.min(...live.map((s) => fromPacific(s.createDate)).filter(Number.isFinite));
   if (Number.isFinite(oldest))
-    await ctx.directory.prefetch([...new Set(live.map((s) => s.orderId))], oldest);
+    await ctx.directory.prefetch(
+      [...new Set(live.flatMap((s) => (typeof s.orderId === 'number' ? [s.orderId] : [])))],
+      oldest,
+    );
   for (const s of live) {
-    const found = await ctx.directory.lookup(s.orderId);
     const details = {
       shipmentId: s.shipmentId,
-      orderId: s.orderId,
+      orderId: s.orderId ?? null,
       orderNumber: s.orderNumber ?? null,
       orderKey: s.orderKey ?? null,
       trackingNumber: s.trackingNumber ?? null,
     };
+    if (typeof s.orderId !== 'number') {
+      unmatched.push({ reason: 'label without a ShipStation order', details });
+      continue;
+    }
+    const found = await ctx.directory.lookup(s.orderId);
     if ('unmatched' in found) {
       unmatched.push({ reason: found.unmatched, details });
       continue;

@@ -107,7 +107,8 @@ export interface ShipStationOrderInput {
 /** A shipment (a label) as `GET /shipments` lists it. */
 export const ShipStationShipment = z.looseObject({
   shipmentId: z.number().int(),
-  orderId: z.number().int(),
+  /** Null for a label made without an order (`POST /shipments/createlabel` documents `orderId: null`). */
+  orderId: z.number().int().nullish(),
   orderKey: text,
   orderNumber: text,
   createDate: z.string(),
@@ -134,7 +135,8 @@ const page = {
   page: z.number().int().default(1),
   pages: z.number().int().default(0),
 };
-export const ShipmentPage = z.looseObject({ shipments: z.array(ShipStationShipment), ...page });
+/** A page of `GET /shipments`: rows are checked one by one (see `listShipments`). */
+export const ShipmentPage = z.looseObject({ shipments: z.array(z.unknown()), ...page });
 export const OrderPage = z.looseObject({ orders: z.array(ShipStationOrder), ...page });
 
 /** The body of a ShipStation webhook call: only a hint where to look. */

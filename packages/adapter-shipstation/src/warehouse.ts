@@ -8,19 +8,15 @@ import {
   type WarehouseWebhookRequest,
   type WarehouseWebhookResult,
 } from '@fulfil/core';
-import { UpstreamError } from '@fulfil/http';
+import { isUnknownOutcome, UpstreamError } from '@fulfil/http';
 import { z } from 'zod';
 import { createShipStationClient, reasonOf, type ShipStationClient } from './client';
-import { orderNumberOf, toShipStationOrder } from './mapping';
+import { toShipStationOrder } from './mapping';
 import { resolveOptions, type ShipStationOptions } from './options';
 import { pacificMidnight, toPacificDate, toPacificFilter } from './pacific-time';
+import { findOrders, stillUnknown } from './read-back';
 import { createOrderDirectory, listShipments, shipmentsToEvents } from './shipments';
-import {
-  OPEN_STATUSES,
-  OrderPage,
-  ShipStationOrder as OrderSchema,
-  type ShipStationOrder,
-} from './types';
+import { OPEN_STATUSES, ShipStationOrder as OrderSchema, type ShipStationOrder } from './types';
 import { handleShipStationWebhook } from './webhook';
 
 /** The ShipStation {@link WarehouseAdapter}, plus reading orders back. */
@@ -54,8 +50,13 @@ const CLOSED = /\b(shipped|cancell?ed)\b/i;
  *   key, so retries and duplicates update the same order and return the same result.
  *   A 4xx is `rejected` with ShipStation's reason (no retry); 401/403 throw a
  *   non-retryable `ADAPTER_FAILED`; 429/5xx are retried, then thrown retryable.
+ *   A 2xx whose body is unreadable or not an order is an unknown outcome, never a
+ *   rejection: the order is read back (`GET /orders?orderNumber=`, matched on `orderKey`);
+ *   found → `accepted` with its `orderId`, not found → a retryable error (`isUnknownOutcome`).
  * - `cancel` sets open orders to `cancelled` (idempotent; unknown shipments are a
  *   no-op; a shipped one throws `ADAPTER_FAILED` with `details.reason: 'already_shipped'`).
+ *   An unreadable 2xx is settled by reading the order back (cancelled → done, still open →
+ *   a retryable error).
  * - `holdUntil` uses `POST /orders/holduntil` (date rounded up to the Pacific day).
  * - `pollEvents` lists `GET /shipments` since the watermark; `handleWebhook` serves
  *   SHIP_NOTIFY calls authenticated by a URL token.
@@ -86,32 +87,41 @@ export function createShipStationWarehouse(input: ShipStationOptions): ShipStati
       details: { vendor: 'shipstation', reason, retryable: false, ...details },
     });
 
-  async function getOrders(shipmentId: string): Promise<ShipStationOrder[]> {
-    const orderNumber = orderNumberOf(shipmentId);
-    const found: ShipStationOrder[] = [];
-    for (let page = 1; page <= 20; page++) {
-      // `orderNumber` is a "starts with" search: keep exact matches of this shipment only.
-      const res = await client.call(OrderPage, {
-        path: 'orders',
-        query: { orderNumber, page, pageSize: 500 },
-      });
-      found.push(
-        ...res.orders.filter(
-          (o) => o.orderNumber === orderNumber && o.advancedOptions?.customField2 === shipmentId,
-        ),
-      );
-      if (res.orders.length === 0 || page >= res.pages) break;
-    }
-    return found;
-  }
+  const getOrders = (shipmentId: string) => findOrders(client, shipmentId);
 
-  async function write(order: ShipStationOrder, status: 'cancelled'): Promise<void> {
-    await client.call(OrderSchema, {
-      method: 'POST',
-      path: 'orders/createorder',
-      body: { ...order, orderStatus: status },
-      idempotent: true,
-    });
+  /** Cancels one open order (`createorder` with the whole order, status `cancelled`). */
+  async function cancelOne(shipmentId: string, order: ShipStationOrder): Promise<void> {
+    try {
+      await client.call(OrderSchema, {
+        method: 'POST',
+        path: 'orders/createorder',
+        body: { ...order, orderStatus: 'cancelled' },
+        idempotent: true,
+      });
+    } catch (err) {
+      if (isUnknownOutcome(err)) {
+        // The answer was unreadable: did the cancel land? Read the order back.
+        const now = (await getOrders(shipmentId)).find((o) => o.orderId === order.orderId);
+        if (!now || now.orderStatus === 'cancelled') return;
+        if (now.orderStatus === 'shipped') {
+          throw fail(`shipment ${shipmentId} shipped while cancelling`, 'already_shipped', {
+            shipmentId,
+            orderId: order.orderId,
+          });
+        }
+        throw stillUnknown(err, `cancel of order ${order.orderId}`, 'not_applied', {
+          shipmentId,
+          orderId: order.orderId,
+        });
+      }
+      if (isClientError(err) && /\bshipped\b/i.test(reasonOf(err))) {
+        throw fail(`shipment ${shipmentId} shipped while cancelling`, 'already_shipped', {
+          shipmentId,
+          orderId: order.orderId,
+        });
+      }
+      throw err;
+    }
   }
 
   return {
@@ -143,6 +153,17 @@ export function createShipStationWarehouse(input: ShipStationOptions): ShipStati
         });
         return { status: 'accepted', warehouseOrderId: String(order.orderId) };
       } catch (err) {
+        if (isUnknownOutcome(err)) {
+          // A 2xx we could not read: the order may well be there. Read back by orderKey.
+          const existing = (await getOrders(request.shipment.id)).find(
+            (o) => o.orderKey === body.orderKey,
+          );
+          if (existing) return { status: 'accepted', warehouseOrderId: String(existing.orderId) };
+          throw stillUnknown(err, `createorder for shipment ${request.shipment.id}`, 'not_found', {
+            shipmentId: request.shipment.id,
+            orderKey: body.orderKey,
+          });
+        }
         if (!isClientError(err)) throw err;
         const reason = reasonOf(err);
         if (CLOSED.test(reason)) {
@@ -173,19 +194,7 @@ export function createShipStationWarehouse(input: ShipStationOptions): ShipStati
         }
         return; // unknown, or already cancelled
       }
-      for (const order of open) {
-        try {
-          await write(order, 'cancelled');
-        } catch (err) {
-          if (isClientError(err) && /\bshipped\b/i.test(reasonOf(err))) {
-            throw fail(`shipment ${shipmentId} shipped while cancelling`, 'already_shipped', {
-              shipmentId,
-              orderId: order.orderId,
-            });
-          }
-          throw err;
-        }
-      }
+      for (const order of open) await cancelOne(shipmentId, order);
     },
 
     async holdUntil(shipmentId: string, until: string): Promise<void> {
@@ -236,9 +245,9 @@ export function createShipStationWarehouse(input: ShipStationOptions): ShipStati
       // Never further back than the lookback: a first poll (watermark 0) reads recent
       // labels, not the account's whole history.
       query.createDateStart = filterStart(Math.max(since, Date.now() - options.pollLookbackMs));
-      const shipments = await listShipments(client, query, options.pageSize);
+      const { shipments, unreadable } = await listShipments(client, query, options.pageSize);
       const { events, unmatched } = await shipmentsToEvents(shipments, ctx);
-      for (const u of unmatched) options.onUnmatched?.(u);
+      for (const u of [...unreadable, ...unmatched]) options.onUnmatched?.(u);
       return events.filter((e) => Date.parse(e.occurredAt) > since);
     },
 

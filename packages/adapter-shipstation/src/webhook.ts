@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { WarehouseWebhookRequest, WarehouseWebhookResult } from '@fulfil/core';
-import type { ShipStationClient } from './client';
+import { isShipStationUrl, type ShipStationClient } from './client';
 import { type EventContext, listShipments, shipmentsToEvents } from './shipments';
 import { WebhookBody } from './types';
 
@@ -39,9 +39,11 @@ const refuse = (status: number, reason: string): WarehouseWebhookResult => ({
  * 1. the endpoint is authenticated by the secret token in its URL query
  *    (`?token=...`, constant-time compare) → 401 when missing or wrong;
  * 2. the body `{resource_url, resource_type}` is only a hint: `resource_url` is
- *    followed only when it is the `shipments` endpoint on the configured
- *    `baseUrl` (so a forged body cannot make us send our credentials elsewhere),
- *    fetched with our own credentials, items included;
+ *    followed only when it is the `shipments` endpoint on ShipStation's own host
+ *    family (https, an exact `*.shipstation.com` host such as `ssapi6.shipstation.com`,
+ *    no port, no credentials) or on the configured `baseUrl`, so a forged body cannot
+ *    make us send our credentials elsewhere; it is fetched with our own credentials,
+ *    items included (see {@link resolveResourceUrl});
  * 3. each shipment becomes a `warehouse.shipped` event; shipments of orders we
  *    did not create are `unmatched`, never thrown.
  * Types other than SHIP_NOTIFY / ITEM_SHIP_NOTIFY answer 200 with no events.
@@ -93,35 +95,59 @@ export async function handleShipStationWebhook(
       events: [],
     };
   }
-  const query = allowedQuery(body.data.resource_url, ctx.client.base);
-  if (typeof query === 'string') return refuse(400, query);
-  const shipments = await listShipments(ctx.client, query, ctx.pageSize);
-  const { events, unmatched } = await shipmentsToEvents(shipments, ctx);
+  const target = resolveResourceUrl(body.data.resource_url, ctx.client.base);
+  if (typeof target === 'string') return refuse(400, target);
+  const { shipments, unreadable } = await listShipments(
+    ctx.client,
+    target.query,
+    ctx.pageSize,
+    target.origin,
+  );
+  const found = await shipmentsToEvents(shipments, ctx);
+  const unmatched = [...unreadable, ...found.unmatched];
+  const events = found.events;
   return { status: 200, events, ...(unmatched.length > 0 ? { unmatched } : {}) };
 }
 
+/** Where a SHIP_NOTIFY `resource_url` is read: the query to send, and on which host. */
+export interface ResourceTarget {
+  /** The `shipments` filters of the URL (paging and item parameters removed: ours to set). */
+  query: Record<string, string>;
+  /** A ShipStation-family origin to call instead of `baseUrl`; undefined: the configured client. */
+  origin?: string;
+}
+
 /**
- * The query of `resource_url` when it is `{baseUrl}shipments` (same scheme, host
- * and port); otherwise why it is refused. Paging and item parameters are ours to set.
+ * Where to read a `resource_url` from, or why it is refused. Accepted:
+ * - the `shipments` endpoint on ShipStation's host family (https, an exact `*.shipstation.com`
+ *   host, no port, no credentials: `https://ssapi6.shipstation.com/shipments?...`). With the
+ *   production `baseUrl` (itself such a host) it is read from that very host; with a `baseUrl`
+ *   override (a proxy, or a fake in tests) it is read from `baseUrl` instead, so an override
+ *   only ever redirects ShipStation's own hosts, to the one address the operator configured;
+ * - the `shipments` endpoint on the configured `baseUrl` itself (same scheme, host and port).
+ * Anything else (another host, `http:`, a port, an IP, `user@host` tricks) is refused unread.
  */
-function allowedQuery(resourceUrl: string, base: URL): Record<string, string> | string {
+export function resolveResourceUrl(resourceUrl: string, base: URL): ResourceTarget | string {
   let target: URL;
   try {
     target = new URL(resourceUrl);
   } catch {
     return 'body.resource_url: not an absolute URL';
   }
-  if (target.origin !== base.origin) {
-    return `body.resource_url: host ${target.host} is not the configured ShipStation (${base.host}): not fetched`;
+  if (target.username || target.password) return 'body.resource_url: must not carry credentials';
+  const family = isShipStationUrl(target);
+  if (!family && target.origin !== base.origin) {
+    return `body.resource_url: host ${target.host || '(none)'} is neither ShipStation (https://*.shipstation.com) nor the configured baseUrl (${base.host}): not fetched`;
   }
+  const prefix = target.origin === base.origin ? base.pathname : '/';
   const path = target.pathname.replace(/\/+$/, '').toLowerCase();
-  if (path !== `${base.pathname}shipments`.toLowerCase()) {
+  if (path !== `${prefix}shipments`.toLowerCase()) {
     return `body.resource_url: ${target.pathname} is not the shipments endpoint: not fetched`;
   }
-  if (target.username || target.password) return 'body.resource_url: must not carry credentials';
   const query: Record<string, string> = {};
   for (const [k, v] of target.searchParams) {
     if (!/^(includeShipmentItems|page|pageSize)$/i.test(k)) query[k] = v;
   }
-  return query;
+  const direct = target.origin !== base.origin && isShipStationUrl(base);
+  return direct ? { query, origin: target.origin } : { query };
 }

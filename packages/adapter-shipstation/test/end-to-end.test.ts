@@ -107,4 +107,48 @@ describe('engine → ShipStation → shipped, through the real client', () => {
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ events: 0, unmatched: [] });
   });
+
+  it('a createorder answered 200 with a cut body after ShipStation stored it: submitted with that order, one order, no review', async () => {
+    world.fake.failNext('broken_body_after_write', 1, {
+      method: 'POST',
+      path: '/orders/createorder',
+    });
+    const { shipment, upstream } = await orderSubmitted('e2e-cut');
+    expect(shipment.warehouseOrderId).toBe(String(upstream.orderId));
+    expect(
+      world.fake.requests.some((r) => r.status === 200 && r.url === '/orders/createorder'),
+    ).toBe(true);
+  });
+});
+
+describe('SHIP_NOTIFY naming a ShipStation API host (ssapi6), delivered to the Express endpoint', () => {
+  it('is read from the configured ShipStation and ships the order', async () => {
+    const w = await createWorld({ resourceOrigin: 'https://ssapi6.shipstation.com' });
+    const e = createEngine({
+      storage: createMemoryStorage(),
+      inventory: createMemoryInventory({ stock: { east: { 'TEE-M': 5 } } }),
+      warehouses: { shipstation: w.adapter },
+      locations: [{ id: 'east', warehouse: 'shipstation' }],
+    });
+    const a = await startWebhookApp(w.adapter, (event) => e.ingest(event));
+    await subscribe(w.fake, `${a.url}/webhooks/shipstation?token=${TOKEN}`);
+    await e.ingest({
+      type: 'order.received',
+      idempotencyKey: 'recv-e2e-ssapi6',
+      occurredAt: new Date().toISOString(),
+      order: makeOrder({
+        id: 'e2e-ssapi6',
+        lines: [{ id: 'l1', sku: 'TEE-M', title: 'T-shirt', quantity: 1, unitPrice: 2500 }],
+      }),
+    });
+    await w.fake.shipAll();
+    const delivery = w.fake.deliveries.at(-1)!;
+    expect((delivery.body as { resource_url: string }).resource_url).toMatch(
+      /^https:\/\/ssapi6\.shipstation\.com\/shipments\?/,
+    );
+    expect(delivery.status).toBe(200);
+    expect((await e.get('e2e-ssapi6'))?.status).toBe('shipped');
+    await a.close();
+    await w.close();
+  });
 });

@@ -129,3 +129,35 @@ export async function subscribe(fake: FakeShipStation, targetUrl: string) {
   });
   if (res.status !== 201) throw new Error(`subscribe: HTTP ${res.status}`);
 }
+
+/** A request that {@link vendorFetch} saw, as the adapter addressed it. */
+export interface VendorCall {
+  method: string;
+  url: string;
+  authorization: string | undefined;
+}
+
+/**
+ * A `fetch` for an adapter left on the production `baseUrl`: requests to ShipStation's own
+ * hosts (`https://*.shipstation.com`) are recorded as addressed, then served by `fake` on
+ * loopback; any other destination is recorded and fails, so a test sees every leak.
+ */
+export function vendorFetch(fake: FakeShipStation) {
+  const calls: VendorCall[] = [];
+  const leaks: string[] = [];
+  const impl = (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const headers = new Headers(init?.headers);
+    calls.push({
+      method: init?.method ?? 'GET',
+      url: url.toString(),
+      authorization: headers.get('authorization') ?? undefined,
+    });
+    if (url.protocol !== 'https:' || !url.hostname.endsWith('.shipstation.com')) {
+      leaks.push(url.toString());
+      throw new TypeError(`vendorFetch: ${url.origin} is not ShipStation`);
+    }
+    return fetch(`${fake.url}${url.pathname}${url.search}`, init);
+  }) as typeof fetch;
+  return { fetch: impl, calls, leaks };
+}

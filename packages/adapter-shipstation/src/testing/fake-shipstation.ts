@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createFaultQueue, type FakeFault, type FaultTarget } from './fake-faults';
 import {
   createFakeOrders,
   FakeError,
@@ -9,10 +10,8 @@ import {
   pacificStamp,
 } from './fake-orders';
 
+export type { FakeFault, FaultTarget } from './fake-faults';
 export type { FakeItem, FakeOrder, FakeShipment } from './fake-orders';
-
-/** Faults {@link FakeShipStation.failNext} can inject. */
-export type FakeFault = 'rate_limited' | 'server_error' | 'bad_request';
 
 /** One request the fake received. */
 export interface FakeRequest {
@@ -46,6 +45,13 @@ export interface FakeShipStationOptions {
   carrierCode?: string;
   /** The `storeID` in webhook resource URLs. Default 12345. */
   storeId?: number;
+  /**
+   * The origin SHIP_NOTIFY `resource_url`s name. Default: the fake's own URL. Real accounts
+   * get one of ShipStation's hosts (`https://ssapi.shipstation.com`,
+   * `https://ssapi6.shipstation.com`, ...): set one to test that an adapter whose `baseUrl`
+   * points at this fake reads such URLs from it.
+   */
+  resourceOrigin?: string;
 }
 
 const OPEN_TO_SHIP = new Set(['awaiting_shipment', 'on_hold']);
@@ -84,7 +90,7 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
   });
   const requests: FakeRequest[] = [];
   const perWindow = new Map<number, number>();
-  const faults: FakeFault[] = [];
+  const faults = createFaultQueue();
   const subscribers: { id: number; target_url: string; event: string }[] = [];
   const deliveries: { target: string; status: number; body: unknown }[] = [];
   let url = '';
@@ -113,17 +119,22 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
       window: windowOf(now),
     };
     requests.push(record);
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const sendText = (status: number, text: string, headers: Record<string, string> = {}) => {
       record.status = status;
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-      res.end(JSON.stringify(body));
+      res.end(text);
     };
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+      sendText(status, JSON.stringify(body), headers);
     if (req.headers.authorization !== auth) {
       return send(401, { Message: 'Authorization has been denied for this request.' });
     }
     const win = windowOf(now);
     const used = perWindow.get(win) ?? 0;
-    const fault = used >= limit ? undefined : faults.shift();
+    const fault =
+      used >= limit
+        ? undefined
+        : faults.take(method, new URL(req.url ?? '/', 'http://fake').pathname.replace(/\/+$/, ''));
     if (used >= limit || fault === 'rate_limited') {
       return send(429, { Message: 'Too Many Requests' }, rateHeaders(now, limit));
     }
@@ -140,10 +151,16 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
         headers,
       );
     }
+    if (fault === 'broken_body') return sendText(200, '{"orderId":', headers);
     try {
       const body =
         chunks.length > 0 ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined;
       const [status, answer] = route(method, new URL(req.url ?? '/', 'http://fake'), body);
+      if (fault === 'broken_body_after_write') {
+        const text = JSON.stringify(answer);
+        return sendText(status, text.slice(0, Math.max(1, Math.floor(text.length / 2))), headers);
+      }
+      if (fault === 'wrong_shape_after_write') return send(status, {}, headers);
       send(status, answer, headers);
     } catch (err) {
       if (err instanceof FakeError) return send(err.status, err.body, headers);
@@ -254,7 +271,7 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
 
   function shipNotifyBody(batchId: number) {
     return {
-      resource_url: `${url}/shipments?storeID=${storeId}&batchId=${batchId}&includeShipmentItems=False`,
+      resource_url: `${options.resourceOrigin ?? url}/shipments?storeID=${storeId}&batchId=${batchId}&includeShipmentItems=False`,
       resource_type: 'SHIP_NOTIFY',
     };
   }
@@ -319,12 +336,16 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
     },
     /** The SHIP_NOTIFY body ShipStation sends for a batch of labels. */
     shipNotifyBody,
-    /** The next `times` authenticated requests answer with `fault` (429s do not count against the window). */
-    failNext(fault: FakeFault, times = 1) {
-      for (let i = 0; i < times; i++) faults.push(fault);
+    /**
+     * The next `times` authenticated requests (or, with `only`, the next `times` requests
+     * matching it) answer with `fault` (429s do not count against the window).
+     * @example fake.failNext('broken_body_after_write', 1, { method: 'POST', path: '/orders/createorder' })
+     */
+    failNext(fault: FakeFault, times = 1, only?: FaultTarget) {
+      faults.add(fault, times, only);
     },
     clearFaults() {
-      faults.length = 0;
+      faults.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -6,5 +6,6 @@ export {
   type FakeShipment,
   type FakeShipStation,
   type FakeShipStationOptions,
+  type FaultTarget,
   startFakeShipStation,
 } from './fake-shipstation';
