@@ -11,6 +11,7 @@ import {
 } from '@fulfil/http';
 import { type AuthProvider, createAuth } from './auth';
 import { fillTemplate } from './mapping';
+import { checkHeaders, fillPath } from './request-guard';
 import type { RateLimit, ResolvedConfig } from './schema';
 import { createSlidingWindowLimiter } from './sliding-window';
 
@@ -108,13 +109,17 @@ export function createTransport(config: ResolvedConfig, runtime: Generic3plRunti
       Object.fromEntries(
         Object.entries(rec ?? {}).map(([k, t]) => [k, fillTemplate(t, vars, false)]),
       );
+    // Bad values are refused before anything is sent (non-retryable INVALID_INPUT).
+    const path = fillPath(op.path, vars, `${config.name}: operations.${name}.path`);
+    const sent = { ...fill(op.headers), ...extra };
+    checkHeaders(sent, `${config.name}: operations.${name}.headers`);
     const { headers, credential } = await auth.headers();
     try {
       const response = await http.request({
         method: op.method,
-        path: fillTemplate(op.path, vars, true),
+        path,
         query: fill(op.query),
-        headers: { ...headers, ...fill(op.headers), ...extra },
+        headers: { ...headers, ...sent },
         body,
         // Submits carry the idempotency reference, cancels are idempotent: safe to repeat.
         idempotent: true,
