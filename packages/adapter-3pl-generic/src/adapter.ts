@@ -8,7 +8,12 @@ import {
   type WarehouseCapabilities,
   type WarehouseWebhookRequest,
 } from '@fulfil/core';
-import { isUpstreamError, type RateLimiter, type UpstreamError } from '@fulfil/http';
+import {
+  isUnknownOutcome,
+  isUpstreamError,
+  type RateLimiter,
+  type UpstreamError,
+} from '@fulfil/http';
 import { z } from 'zod';
 import { type Generic3plConfig, parseGeneric3plConfig } from './config';
 import { readShipmentRecords } from './inbound';
@@ -183,6 +188,7 @@ export function createGeneric3plWarehouse(
     try {
       ({ data } = await transport.call('submit', vars, body, extra));
     } catch (err) {
+      if (isUnknownOutcome(err)) return settle(shipmentId, reference, err);
       if (matches(err, config.idempotency.conflict)) {
         const found = await lookup(shipmentId, reference);
         if (found) return { status: 'accepted', warehouseOrderId: found.warehouseOrderId };
@@ -210,14 +216,33 @@ export function createGeneric3plWarehouse(
     }
     const warehouseOrderId = readString(ops.submit.response.warehouseOrderId, scope);
     if (warehouseOrderId === undefined) {
-      throw new FulfilError(
+      const err = new FulfilError(
         'ADAPTER_FAILED',
         `${name}: submit answered 2xx without a warehouse order id at operations.submit.response.warehouseOrderId`,
-        { details: { reference, retryable: true } },
+        { details: { reference, retryable: true, outcome: 'unknown' } },
       );
+      return settle(shipmentId, reference, err);
     }
     ids.set(shipmentId, warehouseOrderId);
     return { status: 'accepted', warehouseOrderId };
+  }
+
+  /**
+   * A submit whose 2xx answer could not be read (the vendor may hold the order):
+   * read the order back by its reference before anything is retried. Found →
+   * accepted with its id; not found → a retryable error (the retry carries the
+   * same reference). Without `getOrder` the unknown outcome is rethrown as is
+   * (retryable: only a vendor that deduplicates the reference makes that safe).
+   */
+  async function settle(shipmentId: string, reference: string, cause: unknown) {
+    if (!ops.getOrder) throw cause;
+    const found = await lookup(shipmentId, reference);
+    if (found) return { status: 'accepted' as const, warehouseOrderId: found.warehouseOrderId };
+    throw new FulfilError(
+      'ADAPTER_FAILED',
+      `${name}: the vendor answered the submit with an unreadable 2xx and has no order with reference "${reference}"; retry`,
+      { cause, details: { reference, retryable: true, reason: 'unknown_outcome' } },
+    );
   }
 
   /** The reference of a shipment: cached, or derived again when it comes from the shipment id. */
@@ -246,6 +271,7 @@ export function createGeneric3plWarehouse(
     try {
       await transport.call('cancel', { shipmentId, reference, warehouseOrderId }, body);
     } catch (err) {
+      if (isUnknownOutcome(err)) return settleCancel(shipmentId, reference, err);
       if (isUpstreamError(err) && op.notFound.includes(err.status ?? 0)) return;
       if (matches(err, op.alreadyShipped)) {
         throw new FulfilError(
@@ -259,6 +285,25 @@ export function createGeneric3plWarehouse(
       }
       throw err;
     }
+  }
+
+  /**
+   * A cancel whose 2xx answer could not be read: read the order back and
+   * return when its status is one of `cancelledStatuses`; otherwise a
+   * retryable error (cancels are idempotent, the retry is safe).
+   */
+  async function settleCancel(shipmentId: string, reference: string | undefined, cause: unknown) {
+    const statuses = ops.cancel?.cancelledStatuses;
+    const found =
+      ops.getOrder && statuses && reference !== undefined
+        ? await lookup(shipmentId, reference)
+        : undefined;
+    if (found?.status !== undefined && statuses?.includes(found.status)) return;
+    throw new FulfilError(
+      'ADAPTER_FAILED',
+      `${name}: the vendor answered the cancel of shipment "${shipmentId}" with an unreadable 2xx${found ? ` and the order is still "${found.status ?? 'unknown'}"` : ''}; retry`,
+      { cause, details: { shipmentId, retryable: true, reason: 'unknown_outcome' } },
+    );
   }
 
   async function inventory(skus: string[]): Promise<Record<string, Record<string, number>>> {

@@ -124,6 +124,8 @@ const Operations = z
     cancel: operation(z.object({}).strict().default({}))
       .extend({
         notFound: Statuses.default([404]),
+        /** `getOrder` statuses that mean "cancelled" (to settle a cancel whose answer was unreadable). */
+        cancelledStatuses: z.array(z.string().min(1)).min(1).optional(),
         alreadyShipped: z
           .object({ statuses: Statuses.min(1), contains: z.string().min(1).optional() })
           .strict()

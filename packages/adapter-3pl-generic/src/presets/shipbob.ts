@@ -141,6 +141,7 @@ export function shipbobPreset(options: ShipbobPresetOptions): Generic3plConfig {
         method: 'POST',
         path: '/order/{warehouseOrderId}/cancel',
         notFound: [404],
+        cancelledStatuses: ['Cancelled'],
         alreadyShipped: { statuses: [409, 422], contains: 'shipped' },
       },
       inventory: {
