@@ -17,7 +17,8 @@ import {
 import { z } from 'zod';
 import { type Generic3plConfig, parseGeneric3plConfig } from './config';
 import { readShipmentRecords } from './inbound';
-import { applyRules, path, readField, readString, records, rootScope } from './mapping';
+import { readInventory } from './inventory';
+import { applyRules, path, readString, records, rootScope } from './mapping';
 import { readPath } from './paths';
 import type { ResolvedConfig } from './schema';
 import { applyTransform, type Transform } from './transforms';
@@ -127,9 +128,48 @@ export function createGeneric3plWarehouse(
     const first = records(ops.getOrder.response.each, rootScope(data))[0];
     const warehouseOrderId = first && readString(ops.getOrder.response.warehouseOrderId, first);
     if (!first || warehouseOrderId === undefined) return undefined;
-    ids.set(shipmentId, warehouseOrderId);
+    if (shipmentId !== '') ids.set(shipmentId, warehouseOrderId);
     const status = readString(ops.getOrder.response.status, first);
     return { warehouseOrderId, ...(status === undefined ? {} : { status }), raw: first.value };
+  }
+
+  /**
+   * A webhook whose shipment carries none of our ids (a vendor that sends the
+   * shipment without its order's tags) is read again from its order, looked up
+   * by the reference the shipment carries, with the `listShipments` mapping.
+   */
+  async function handleWebhook(request: WarehouseWebhookRequest) {
+    const ctx = { name, now: now() };
+    const out = await handleVendorWebhook(config.webhook!, request, ctx);
+    if (!out.unmatched?.length || !ops.getOrder || !ops.listShipments) return out;
+    const events = [...out.events];
+    const unmatched: NonNullable<typeof out.unmatched> = [];
+    for (const u of out.unmatched) {
+      const { reference, orderId, trackingNumber, vendorShipmentId } = u.details;
+      const order =
+        orderId === undefined && typeof reference === 'string'
+          ? await lookup('', reference)
+          : undefined;
+      const again = order
+        ? readShipmentRecords(ops.listShipments.response, [order.raw], ctx)
+        : { events: [], unmatched: [] };
+      const same = (number: unknown, id: unknown) =>
+        (number !== undefined && number === trackingNumber) ||
+        (vendorShipmentId !== undefined && id === vendorShipmentId);
+      const found = again.events.filter((e) =>
+        same(e.tracking.number, e.idempotencyKey.split(':').at(-1)),
+      );
+      for (const e of found)
+        if (!events.some((x) => x.idempotencyKey === e.idempotencyKey)) events.push(e);
+      if (found.length > 0) continue;
+      // The order was found but its shipment still cannot be attributed: say why.
+      const why = again.unmatched.filter((x) =>
+        same(x.details.trackingNumber, x.details.vendorShipmentId),
+      );
+      unmatched.push(...(why.length > 0 ? why : [u]));
+    }
+    const { unmatched: _before, ...rest } = out;
+    return { ...rest, events, ...(unmatched.length > 0 ? { unmatched } : {}) };
   }
 
   const reasonOf = (err: UpstreamError): string => {
@@ -306,24 +346,7 @@ export function createGeneric3plWarehouse(
     );
   }
 
-  async function inventory(skus: string[]): Promise<Record<string, Record<string, number>>> {
-    const op = ops.inventory!;
-    const { data } = await transport.call('inventory', { skus: skus.join(',') }, undefined);
-    const wanted = new Set(skus);
-    const out: Record<string, Record<string, number>> = {};
-    for (const scope of records(op.response.each, rootScope(data))) {
-      const vendorLoc = readString(op.response.locationId, scope);
-      const sku = readString(op.response.sku, scope);
-      const units = Number(readField(op.response.units, scope));
-      if (vendorLoc === undefined || sku === undefined || !Number.isFinite(units)) continue;
-      if (wanted.size > 0 && !wanted.has(sku)) continue;
-      const loc = config.locations ? config.locations[vendorLoc] : vendorLoc;
-      if (loc === undefined) continue;
-      out[loc] ??= {};
-      out[loc][sku] = (out[loc][sku] ?? 0) + Math.trunc(units);
-    }
-    return out;
-  }
+  const inventory = (skus: string[]) => readInventory(config, transport, skus);
 
   async function pollEvents(since: number): Promise<OrderEvent[]> {
     const op = ops.listShipments!;
@@ -343,9 +366,6 @@ export function createGeneric3plWarehouse(
           a.idempotencyKey.localeCompare(b.idempotencyKey),
       );
   }
-
-  const handleWebhook = (request: WarehouseWebhookRequest) =>
-    handleVendorWebhook(config.webhook!, request, { name, now: now() });
 
   return {
     name,

@@ -31,6 +31,12 @@ export interface Generic3plRuntime {
   onUnmatched?: (unmatched: { reason: string; details: Record<string, unknown> }[]) => void;
 }
 
+/** Where a next page is: a path under `baseUrl` (already encoded) and its query. */
+export interface PageRef {
+  path: string;
+  query: Record<string, string>;
+}
+
 /** The operation names of a configuration. */
 export type OperationName = keyof ResolvedConfig['operations'];
 
@@ -41,6 +47,8 @@ export interface Transport {
     vars: Record<string, string | undefined>,
     body: unknown,
     extraHeaders?: Record<string, string>,
+    /** Another page of the same operation: a path under `baseUrl` (already encoded) and its query. */
+    at?: PageRef,
   ): Promise<HttpResponse>;
   readonly auth: AuthProvider;
   readonly limiter: RateLimiter | undefined;
@@ -103,6 +111,7 @@ export function createTransport(config: ResolvedConfig, runtime: Generic3plRunti
     vars: Record<string, string | undefined>,
     body: unknown,
     extra: Record<string, string>,
+    at: PageRef | undefined,
   ): Promise<{ response?: HttpResponse; error?: unknown; credential?: string }> {
     const op = config.operations[name]!;
     const fill = (rec: Record<string, string> | undefined) =>
@@ -110,7 +119,9 @@ export function createTransport(config: ResolvedConfig, runtime: Generic3plRunti
         Object.entries(rec ?? {}).map(([k, t]) => [k, fillTemplate(t, vars, false)]),
       );
     // Bad values are refused before anything is sent (non-retryable INVALID_INPUT).
-    const path = fillPath(op.path, vars, `${config.name}: operations.${name}.path`);
+    const path = at?.path
+      ? at.path
+      : fillPath(op.path, vars, `${config.name}: operations.${name}.path`);
     const sent = { ...fill(op.headers), ...extra };
     checkHeaders(sent, `${config.name}: operations.${name}.headers`);
     const { headers, credential } = await auth.headers();
@@ -118,7 +129,7 @@ export function createTransport(config: ResolvedConfig, runtime: Generic3plRunti
       const response = await http.request({
         method: op.method,
         path,
-        query: fill(op.query),
+        query: { ...fill(op.query), ...at?.query },
         headers: { ...headers, ...sent },
         body,
         // Submits carry the idempotency reference, cancels are idempotent: safe to repeat.
@@ -140,13 +151,13 @@ export function createTransport(config: ResolvedConfig, runtime: Generic3plRunti
   return {
     auth,
     limiter,
-    async call(name, vars, body, extra = {}) {
-      const first = await once(name, vars, body, extra);
+    async call(name, vars, body, extra = {}, at) {
+      const first = await once(name, vars, body, extra, at);
       if (first.response) return first.response;
       const err = first.error;
       if (!isUpstreamError(err) || err.status !== 401) throw err;
       if (!auth.rejected(first.credential)) throw authFailed(err, false);
-      const second = await once(name, vars, body, extra);
+      const second = await once(name, vars, body, extra, at);
       if (second.response) return second.response;
       if (isUpstreamError(second.error) && second.error.status === 401)
         throw authFailed(second.error, true);

@@ -30,7 +30,10 @@ export async function handleVendorWebhook(
   }
   if (hook.topic) {
     const topic = hook.topic.header
-      ? header(request.headers, hook.topic.header)
+      ? [hook.topic.header]
+          .flat()
+          .map((name) => header(request.headers, name))
+          .find((v) => v !== undefined)
       : readPath(path(hook.topic.path!), rootScope(body));
     if (!hook.topic.accept.includes(String(topic)))
       return { status: 200, reason: `topic "${String(topic)}" ignored`, events: [] };
