@@ -14,16 +14,17 @@ import {
   type RateLimiter,
   type UpstreamError,
 } from '@fulfil/http';
-import { z } from 'zod';
 import { type Generic3plConfig, parseGeneric3plConfig } from './config';
 import { readShipmentRecords } from './inbound';
 import { readInventory } from './inventory';
 import { applyRules, path, readString, records, rootScope } from './mapping';
 import { readPath } from './paths';
+import { matches, rejectionReason } from './rejection';
+import { ShipmentRequestSchema as Request } from './request';
 import type { ResolvedConfig } from './schema';
 import { applyTransform, type Transform } from './transforms';
 import { createTransport, type Generic3plRuntime } from './transport';
-import { handleVendorWebhook } from './webhook';
+import { handleVendorWebhook, resolveThroughOrder } from './webhook';
 
 /** This adapter kind. Each adapter instance is named by `config.name` (errors, event keys). */
 export const GENERIC_3PL = 'generic-3pl';
@@ -49,27 +50,6 @@ export interface Generic3plWarehouse extends WarehouseAdapter {
   /** Stops the limiter: calls still waiting for a slot fail with a retryable error. */
   close(): Promise<void>;
 }
-
-const Request = z
-  .object({
-    orderId: z.string().min(1),
-    shipment: z.object({ id: z.string().min(1) }).passthrough(),
-    locationId: z.string().min(1),
-    lines: z
-      .array(
-        z
-          .object({
-            lineId: z.string().min(1),
-            sku: z.string().min(1),
-            quantity: z.number().int().positive(),
-            unitPrice: z.number().int(),
-          })
-          .passthrough(),
-      )
-      .min(1),
-    currency: z.string().length(3),
-  })
-  .passthrough();
 
 /**
  * Creates a {@link WarehouseAdapter} for any REST 3PL from a JSON configuration:
@@ -133,67 +113,15 @@ export function createGeneric3plWarehouse(
     return { warehouseOrderId, ...(status === undefined ? {} : { status }), raw: first.value };
   }
 
-  /**
-   * A webhook whose shipment carries none of our ids (a vendor that sends the
-   * shipment without its order's tags) is read again from its order, looked up
-   * by the reference the shipment carries, with the `listShipments` mapping.
-   */
   async function handleWebhook(request: WarehouseWebhookRequest) {
     const ctx = { name, now: now() };
     const out = await handleVendorWebhook(config.webhook!, request, ctx);
-    if (!out.unmatched?.length || !ops.getOrder || !ops.listShipments) return out;
-    const events = [...out.events];
-    const unmatched: NonNullable<typeof out.unmatched> = [];
-    for (const u of out.unmatched) {
-      const { reference, orderId, trackingNumber, vendorShipmentId } = u.details;
-      const order =
-        orderId === undefined && typeof reference === 'string'
-          ? await lookup('', reference)
-          : undefined;
-      const again = order
-        ? readShipmentRecords(ops.listShipments.response, [order.raw], ctx)
-        : { events: [], unmatched: [] };
-      const same = (number: unknown, id: unknown) =>
-        (number !== undefined && number === trackingNumber) ||
-        (vendorShipmentId !== undefined && id === vendorShipmentId);
-      const found = again.events.filter((e) =>
-        same(e.tracking.number, e.idempotencyKey.split(':').at(-1)),
-      );
-      for (const e of found)
-        if (!events.some((x) => x.idempotencyKey === e.idempotencyKey)) events.push(e);
-      if (found.length > 0) continue;
-      // The order was found but its shipment still cannot be attributed: say why.
-      const why = again.unmatched.filter((x) =>
-        same(x.details.trackingNumber, x.details.vendorShipmentId),
-      );
-      unmatched.push(...(why.length > 0 ? why : [u]));
-    }
-    const { unmatched: _before, ...rest } = out;
-    return { ...rest, events, ...(unmatched.length > 0 ? { unmatched } : {}) };
+    const listing = ops.listShipments?.response;
+    if (!out.unmatched?.length || !ops.getOrder || !listing) return out;
+    return resolveThroughOrder(out, listing, ctx, (reference) => lookup('', reference));
   }
 
-  const reasonOf = (err: UpstreamError): string => {
-    let body: unknown;
-    try {
-      body = JSON.parse(err.bodyExcerpt ?? '');
-    } catch {
-      body = undefined;
-    }
-    for (const p of config.rejection.reasonPaths) {
-      const v = readPath(path(p), rootScope(body));
-      if (typeof v === 'string' && v.trim() !== '') return v;
-      if (v !== undefined && v !== null && typeof v === 'object')
-        return JSON.stringify(v).slice(0, 300);
-    }
-    return err.bodyExcerpt?.trim() || `HTTP ${err.status}`;
-  };
-  const matches = (err: unknown, rule: { statuses: number[]; contains?: string } | undefined) =>
-    rule !== undefined &&
-    isUpstreamError(err) &&
-    err.status !== undefined &&
-    rule.statuses.includes(err.status) &&
-    (rule.contains === undefined ||
-      (err.bodyExcerpt ?? '').toLowerCase().includes(rule.contains.toLowerCase()));
+  const reasonOf = (err: UpstreamError) => rejectionReason(err, config.rejection.reasonPaths);
 
   async function submit(request: ShipmentRequest, idempotencyKey: string): Promise<SubmitResult> {
     const req = parseOrThrow(Request, request, 'request') as unknown as ShipmentRequest;

@@ -77,13 +77,17 @@ export async function readInventory(
   }
 
   function readPage(data: unknown): void {
-    const container = op.response.each.split('[*]')[0]!.replace(/\.$/, '');
-    const list =
-      container === '' || container === '$' ? data : readPath(path(container), rootScope(data));
-    if (!Array.isArray(list))
+    const each = [op.response.each].flat();
+    const lists = each.map((e) => {
+      const container = e.split('[*]')[0]!.replace(/\.$/, '');
+      return container === '' || container === '$'
+        ? data
+        : readPath(path(container), rootScope(data));
+    });
+    if (!lists.some(Array.isArray))
       throw unreadable(
         name,
-        `the inventory answer has no list at "${container || '$'}" (operations.inventory.response.each "${op.response.each}"); got ${describe(data)}`,
+        `the inventory answer has no list where operations.inventory.response.each (${each.join(' | ')}) reads; got ${describe(data)}`,
       );
     for (const scope of records(op.response.each, rootScope(data))) {
       const vendorLoc = readString(op.response.locationId, scope);

@@ -134,7 +134,15 @@ const Operations = z
       })
       .optional(),
     inventory: operation(
-      z.object({ each: PathText, locationId: Field, sku: Field, units: Field }).strict(),
+      z
+        .object({
+          /** Where the stock records are; several paths: the first that yields records is used. */
+          each: z.union([PathText, z.array(PathText).min(1)]),
+          locationId: Field,
+          sku: Field,
+          units: Field,
+        })
+        .strict(),
     )
       .extend({
         /**

@@ -169,9 +169,10 @@ export function shipbobPreset(options: ShipbobPresetOptions): Generic3plConfig {
         path: '/inventory-level/locations',
         query: { PageSize: '250' },
         response: {
-          each: 'items[*].locations[*]',
+          // `locations` (2025-07); the 1.0 item shape `fulfillable_quantity_by_fulfillment_center` is read too.
+          each: ['items[*].locations[*]', 'items[*].fulfillable_quantity_by_fulfillment_center[*]'],
           sku: '^.sku',
-          locationId: { from: 'location_id', transform: 'string' },
+          locationId: { from: ['location_id', 'id'], transform: ['first', 'string'] },
           units: 'fulfillable_quantity',
         },
         paging: { next: 'next', cursorParam: 'Cursor', maxPages: 200 },
