@@ -1,6 +1,8 @@
 import { FulfilError } from '@fulfil/core';
 import { makeShipmentRequest } from '@fulfil/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createGeneric3plWarehouse } from '../src';
+import { startFakeHttp } from './fakes/fake-http';
 import { type ExtensivWorld, extensivWorld, type ShipbobWorld, shipbobWorld } from './setups';
 
 let worlds: (ShipbobWorld | ExtensivWorld)[] = [];
@@ -82,5 +84,53 @@ describe('a 2xx cancel whose body cannot be read (ShipBob)', () => {
     expect(w.fake.orderFor(req.shipment.id)?.status).not.toBe('Cancelled');
     await w.adapter.cancel!(req.shipment.id, 'cancel-c2');
     expect(w.fake.orderFor(req.shipment.id)?.status).toBe('Cancelled');
+  });
+});
+
+describe('a 2xx submit without the configured id (a custom vendor)', () => {
+  it('is read back by reference: accepted with the id the vendor holds, one order', async () => {
+    const orders = new Map<string, string>();
+    const vendor = await startFakeHttp({
+      fault: () => ({ status: 500 }),
+      route(req) {
+        if (req.method === 'POST') {
+          const ref = (req.json as { ref: string }).ref;
+          if (!orders.has(ref)) orders.set(ref, `V-${orders.size + 1}`);
+          return { status: 200, body: { ok: true } }; // no id where the config reads it
+        }
+        const id = orders.get(req.query.get('ref') ?? '');
+        return { status: 200, body: id ? [{ id }] : [] };
+      },
+    });
+    const adapter = createGeneric3plWarehouse({
+      name: 'shapeless',
+      baseUrl: vendor.url,
+      auth: { type: 'none' },
+      operations: {
+        submit: {
+          method: 'POST',
+          path: '/orders',
+          body: [{ to: 'ref', from: 'reference' }],
+          response: { warehouseOrderId: 'order.id' },
+        },
+        getOrder: {
+          method: 'GET',
+          path: '/orders',
+          query: { ref: '{reference}' },
+          response: { each: '$', warehouseOrderId: 'id' },
+        },
+      },
+    });
+    try {
+      const req = request('uo-s1', 'main');
+      expect(await adapter.submit(req, 'key-s1')).toEqual({
+        status: 'accepted',
+        warehouseOrderId: 'V-1',
+      });
+      expect(orders.size).toBe(1);
+    } finally {
+      await adapter.close();
+      await vendor.close();
+    }
   });
 });
