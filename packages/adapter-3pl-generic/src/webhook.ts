@@ -1,4 +1,8 @@
-import type { WarehouseWebhookRequest, WarehouseWebhookResult } from '@fulfil/core';
+import {
+  isFulfilError,
+  type WarehouseWebhookRequest,
+  type WarehouseWebhookResult,
+} from '@fulfil/core';
 import type { VendorOrder } from './adapter';
 import { readShipmentRecords } from './inbound';
 import { path, rootScope } from './mapping';
@@ -61,7 +65,14 @@ export async function resolveThroughOrder(
   for (const u of out.unmatched ?? []) {
     const { reference, orderId, trackingNumber, vendorShipmentId } = u.details;
     const order =
-      orderId === undefined && typeof reference === 'string' ? await lookup(reference) : undefined;
+      orderId === undefined && typeof reference === 'string'
+        ? await lookup(reference).catch((err: unknown) => {
+            // A lookup that can never work (a bad value, a 4xx) leaves the shipment unmatched;
+            // a passing fault fails the delivery, and the vendor delivers it again.
+            if (permanent(err)) return undefined;
+            throw err;
+          })
+        : undefined;
     const again = order
       ? readShipmentRecords(listing, [order.raw], ctx)
       : { events: [], unmatched: [] };
@@ -81,4 +92,9 @@ export async function resolveThroughOrder(
   }
   const { unmatched: _before, ...rest } = out;
   return { ...rest, events, ...(unmatched.length > 0 ? { unmatched } : {}) };
+}
+
+function permanent(err: unknown): boolean {
+  if (isFulfilError(err)) return err.details.retryable === false;
+  return (err as { retryable?: unknown } | null)?.retryable === false;
 }

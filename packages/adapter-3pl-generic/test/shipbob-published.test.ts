@@ -134,6 +134,18 @@ describe("ShipBob's published 2025-07 shapes", () => {
     expect(seen.map((r) => r.path)).toEqual(['/2025-07/order']);
   });
 
+  it('a shipment-shaped webhook whose order lookup is refused stays unmatched; a 5xx fails the delivery', async () => {
+    const shipment = structuredClone(published('shipment')) as VendorJson;
+    shipment.reference_id = SHIPMENT_ID;
+    const hook = signed(shipment, { 'x-webhook-topic': 'order.shipped' });
+    const refused = await world(() => ({ status: 400, body: { ReferenceIds: ['invalid'] } }));
+    const out = await refused.adapter.handleWebhook!(hook);
+    expect(out).toMatchObject({ status: 200, events: [] });
+    expect(out.unmatched?.[0]?.details).toMatchObject({ reference: SHIPMENT_ID });
+    const down = await world(() => ({ status: 503 }));
+    await expect(down.adapter.handleWebhook!(hook)).rejects.toMatchObject({ retryable: true });
+  });
+
   it('polling GET /order reads the documented order list', async () => {
     const { adapter } = await world(() => ({ status: 200, body: [ourOrder()] }));
     const events = await adapter.pollEvents!(0);
