@@ -8,16 +8,23 @@ import {
   type WarehouseCapabilities,
   type WarehouseWebhookRequest,
 } from '@fulfil/core';
-import { isUpstreamError, type RateLimiter, type UpstreamError } from '@fulfil/http';
-import { z } from 'zod';
+import {
+  isUnknownOutcome,
+  isUpstreamError,
+  type RateLimiter,
+  type UpstreamError,
+} from '@fulfil/http';
 import { type Generic3plConfig, parseGeneric3plConfig } from './config';
 import { readShipmentRecords } from './inbound';
-import { applyRules, path, readField, readString, records, rootScope } from './mapping';
+import { readInventory } from './inventory';
+import { applyRules, path, readString, records, rootScope } from './mapping';
 import { readPath } from './paths';
+import { matches, rejectionReason } from './rejection';
+import { ShipmentRequestSchema as Request } from './request';
 import type { ResolvedConfig } from './schema';
 import { applyTransform, type Transform } from './transforms';
 import { createTransport, type Generic3plRuntime } from './transport';
-import { handleVendorWebhook } from './webhook';
+import { handleVendorWebhook, resolveThroughOrder } from './webhook';
 
 /** This adapter kind. Each adapter instance is named by `config.name` (errors, event keys). */
 export const GENERIC_3PL = 'generic-3pl';
@@ -43,27 +50,6 @@ export interface Generic3plWarehouse extends WarehouseAdapter {
   /** Stops the limiter: calls still waiting for a slot fail with a retryable error. */
   close(): Promise<void>;
 }
-
-const Request = z
-  .object({
-    orderId: z.string().min(1),
-    shipment: z.object({ id: z.string().min(1) }).passthrough(),
-    locationId: z.string().min(1),
-    lines: z
-      .array(
-        z
-          .object({
-            lineId: z.string().min(1),
-            sku: z.string().min(1),
-            quantity: z.number().int().positive(),
-            unitPrice: z.number().int(),
-          })
-          .passthrough(),
-      )
-      .min(1),
-    currency: z.string().length(3),
-  })
-  .passthrough();
 
 /**
  * Creates a {@link WarehouseAdapter} for any REST 3PL from a JSON configuration:
@@ -122,33 +108,20 @@ export function createGeneric3plWarehouse(
     const first = records(ops.getOrder.response.each, rootScope(data))[0];
     const warehouseOrderId = first && readString(ops.getOrder.response.warehouseOrderId, first);
     if (!first || warehouseOrderId === undefined) return undefined;
-    ids.set(shipmentId, warehouseOrderId);
+    if (shipmentId !== '') ids.set(shipmentId, warehouseOrderId);
     const status = readString(ops.getOrder.response.status, first);
     return { warehouseOrderId, ...(status === undefined ? {} : { status }), raw: first.value };
   }
 
-  const reasonOf = (err: UpstreamError): string => {
-    let body: unknown;
-    try {
-      body = JSON.parse(err.bodyExcerpt ?? '');
-    } catch {
-      body = undefined;
-    }
-    for (const p of config.rejection.reasonPaths) {
-      const v = readPath(path(p), rootScope(body));
-      if (typeof v === 'string' && v.trim() !== '') return v;
-      if (v !== undefined && v !== null && typeof v === 'object')
-        return JSON.stringify(v).slice(0, 300);
-    }
-    return err.bodyExcerpt?.trim() || `HTTP ${err.status}`;
-  };
-  const matches = (err: unknown, rule: { statuses: number[]; contains?: string } | undefined) =>
-    rule !== undefined &&
-    isUpstreamError(err) &&
-    err.status !== undefined &&
-    rule.statuses.includes(err.status) &&
-    (rule.contains === undefined ||
-      (err.bodyExcerpt ?? '').toLowerCase().includes(rule.contains.toLowerCase()));
+  async function handleWebhook(request: WarehouseWebhookRequest) {
+    const ctx = { name, now: now() };
+    const out = await handleVendorWebhook(config.webhook!, request, ctx);
+    const listing = ops.listShipments?.response;
+    if (!out.unmatched?.length || !ops.getOrder || !listing) return out;
+    return resolveThroughOrder(out, listing, ctx, (reference) => lookup('', reference));
+  }
+
+  const reasonOf = (err: UpstreamError) => rejectionReason(err, config.rejection.reasonPaths);
 
   async function submit(request: ShipmentRequest, idempotencyKey: string): Promise<SubmitResult> {
     const req = parseOrThrow(Request, request, 'request') as unknown as ShipmentRequest;
@@ -183,6 +156,7 @@ export function createGeneric3plWarehouse(
     try {
       ({ data } = await transport.call('submit', vars, body, extra));
     } catch (err) {
+      if (isUnknownOutcome(err)) return settle(shipmentId, reference, err);
       if (matches(err, config.idempotency.conflict)) {
         const found = await lookup(shipmentId, reference);
         if (found) return { status: 'accepted', warehouseOrderId: found.warehouseOrderId };
@@ -210,14 +184,33 @@ export function createGeneric3plWarehouse(
     }
     const warehouseOrderId = readString(ops.submit.response.warehouseOrderId, scope);
     if (warehouseOrderId === undefined) {
-      throw new FulfilError(
+      const err = new FulfilError(
         'ADAPTER_FAILED',
         `${name}: submit answered 2xx without a warehouse order id at operations.submit.response.warehouseOrderId`,
-        { details: { reference, retryable: true } },
+        { details: { reference, retryable: true, outcome: 'unknown' } },
       );
+      return settle(shipmentId, reference, err);
     }
     ids.set(shipmentId, warehouseOrderId);
     return { status: 'accepted', warehouseOrderId };
+  }
+
+  /**
+   * A submit whose 2xx answer could not be read (the vendor may hold the order):
+   * read the order back by its reference before anything is retried. Found →
+   * accepted with its id; not found → a retryable error (the retry carries the
+   * same reference). Without `getOrder` the unknown outcome is rethrown as is
+   * (retryable: only a vendor that deduplicates the reference makes that safe).
+   */
+  async function settle(shipmentId: string, reference: string, cause: unknown) {
+    if (!ops.getOrder) throw cause;
+    const found = await lookup(shipmentId, reference);
+    if (found) return { status: 'accepted' as const, warehouseOrderId: found.warehouseOrderId };
+    throw new FulfilError(
+      'ADAPTER_FAILED',
+      `${name}: the vendor answered the submit with an unreadable 2xx and has no order with reference "${reference}"; retry`,
+      { cause, details: { reference, retryable: true, reason: 'unknown_outcome' } },
+    );
   }
 
   /** The reference of a shipment: cached, or derived again when it comes from the shipment id. */
@@ -246,6 +239,7 @@ export function createGeneric3plWarehouse(
     try {
       await transport.call('cancel', { shipmentId, reference, warehouseOrderId }, body);
     } catch (err) {
+      if (isUnknownOutcome(err)) return settleCancel(shipmentId, reference, err);
       if (isUpstreamError(err) && op.notFound.includes(err.status ?? 0)) return;
       if (matches(err, op.alreadyShipped)) {
         throw new FulfilError(
@@ -261,24 +255,26 @@ export function createGeneric3plWarehouse(
     }
   }
 
-  async function inventory(skus: string[]): Promise<Record<string, Record<string, number>>> {
-    const op = ops.inventory!;
-    const { data } = await transport.call('inventory', { skus: skus.join(',') }, undefined);
-    const wanted = new Set(skus);
-    const out: Record<string, Record<string, number>> = {};
-    for (const scope of records(op.response.each, rootScope(data))) {
-      const vendorLoc = readString(op.response.locationId, scope);
-      const sku = readString(op.response.sku, scope);
-      const units = Number(readField(op.response.units, scope));
-      if (vendorLoc === undefined || sku === undefined || !Number.isFinite(units)) continue;
-      if (wanted.size > 0 && !wanted.has(sku)) continue;
-      const loc = config.locations ? config.locations[vendorLoc] : vendorLoc;
-      if (loc === undefined) continue;
-      out[loc] ??= {};
-      out[loc][sku] = (out[loc][sku] ?? 0) + Math.trunc(units);
-    }
-    return out;
+  /**
+   * A cancel whose 2xx answer could not be read: read the order back and
+   * return when its status is one of `cancelledStatuses`; otherwise a
+   * retryable error (cancels are idempotent, the retry is safe).
+   */
+  async function settleCancel(shipmentId: string, reference: string | undefined, cause: unknown) {
+    const statuses = ops.cancel?.cancelledStatuses;
+    const found =
+      ops.getOrder && statuses && reference !== undefined
+        ? await lookup(shipmentId, reference)
+        : undefined;
+    if (found?.status !== undefined && statuses?.includes(found.status)) return;
+    throw new FulfilError(
+      'ADAPTER_FAILED',
+      `${name}: the vendor answered the cancel of shipment "${shipmentId}" with an unreadable 2xx${found ? ` and the order is still "${found.status ?? 'unknown'}"` : ''}; retry`,
+      { cause, details: { shipmentId, retryable: true, reason: 'unknown_outcome' } },
+    );
   }
+
+  const inventory = (skus: string[]) => readInventory(config, transport, skus);
 
   async function pollEvents(since: number): Promise<OrderEvent[]> {
     const op = ops.listShipments!;
@@ -298,9 +294,6 @@ export function createGeneric3plWarehouse(
           a.idempotencyKey.localeCompare(b.idempotencyKey),
       );
   }
-
-  const handleWebhook = (request: WarehouseWebhookRequest) =>
-    handleVendorWebhook(config.webhook!, request, { name, now: now() });
 
   return {
     name,

@@ -1,4 +1,5 @@
 import { FulfilError, parseOrThrow } from '@fulfil/core';
+import { headerProblem } from './request-guard';
 import {
   type Generic3plConfig,
   Generic3plConfigSchema,
@@ -67,6 +68,7 @@ export function parseGeneric3plConfig(input: unknown): ResolvedConfig {
     for (const [k, v] of Object.entries(op.headers ?? {}))
       check(`operations.${name}.headers.${k}`, v);
   }
+  checkConfigHeaders(config);
   const submit = config.operations.submit;
   const carried =
     config.idempotency.header !== undefined ||
@@ -93,6 +95,23 @@ export function parseGeneric3plConfig(input: unknown): ResolvedConfig {
   if (config.idempotency.conflict)
     needsLookup('idempotency.conflict', 'a conflict is resolved by looking the order up');
   return config;
+}
+
+/** Headers built from configuration must be sendable (fetch refuses CR/LF and non-Latin-1). */
+function checkConfigHeaders(config: ResolvedConfig): void {
+  const check = (where: string, name: string, value: string) => {
+    const problem = headerProblem(name, value);
+    if (problem) fail(where, problem);
+  };
+  for (const [k, v] of Object.entries(config.headers ?? {})) check(`headers.${k}`, k, v);
+  const auth = config.auth;
+  if (auth.type === 'bearer') check('auth.token', 'authorization', `Bearer ${auth.token}`);
+  if (auth.type === 'apiKey') check('auth.value', auth.header, `${auth.prefix ?? ''}${auth.value}`);
+  if (config.idempotency.header) check('idempotency.header', config.idempotency.header, 'x');
+  for (const [name, op] of Object.entries(config.operations)) {
+    for (const [k, v] of Object.entries(op?.headers ?? {}))
+      check(`operations.${name}.headers.${k}`, k, v.replace(/\{[^{}]*\}/g, ''));
+  }
 }
 
 function usesReference(rules: MappingRule[]): boolean {

@@ -116,16 +116,19 @@ function shippedLines(
   scope: Scope,
 ): { lineId: string; quantity: number }[] | undefined | string {
   if (!mapping.lines) return undefined;
-  const items = records(mapping.lines.each, scope).map((s) => ({
+  const all = records(mapping.lines.each, scope).map((s) => ({
     lineId: readString(mapping.lines?.lineId, s),
     sku: readString(mapping.lines?.sku, s),
     quantity: Number(readField(mapping.lines?.quantity, s)),
   }));
-  if (items.length === 0) return undefined;
-  for (const item of items) {
-    if (!Number.isInteger(item.quantity) || item.quantity <= 0)
-      return `shipped line ${item.lineId ?? item.sku ?? '?'} has no positive whole quantity`;
+  if (all.length === 0) return undefined;
+  for (const item of all) {
+    if (!Number.isInteger(item.quantity) || item.quantity < 0)
+      return `shipped line ${item.lineId ?? item.sku ?? '?'} has no whole quantity at ${mapping.lines.each} → ${JSON.stringify(mapping.lines.quantity.from)}`;
   }
+  // A record of 0 units (e.g. an empty lot) ships nothing; a shipment of nothing is unreadable.
+  const items = all.filter((i) => i.quantity > 0);
+  if (items.length === 0) return 'the shipment lists no shipped units';
   const totals = new Map<string, number>();
   const add = (lineId: string, q: number) => totals.set(lineId, (totals.get(lineId) ?? 0) + q);
   if (items.every((i) => i.lineId !== undefined)) {

@@ -66,9 +66,17 @@ export function readString(field: Field | undefined, scope: Scope): string | und
   return typeof v === 'string' && v.trim() !== '' ? v : undefined;
 }
 
-/** The records `each` names (the whole document when `each` is absent). */
-export function records(each: string | undefined, scope: Scope): Scope[] {
-  return each === undefined ? [scope] : expandPath(path(each), scope);
+/**
+ * The records `each` names (the whole document when `each` is absent); with
+ * several paths, those of the first path that names any.
+ */
+export function records(each: string | string[] | undefined, scope: Scope): Scope[] {
+  if (each === undefined) return [scope];
+  for (const p of [each].flat()) {
+    const found = expandPath(path(p), scope);
+    if (found.length > 0) return found;
+  }
+  return [];
 }
 
 /** Fills `{name}` placeholders; `encode` URI-encodes each value (path segments). */

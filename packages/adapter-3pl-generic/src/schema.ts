@@ -94,7 +94,8 @@ const operation = <R extends z.ZodType>(response: R) =>
 /** How shipments are read from a webhook or listing body. */
 export const ShipmentsMapping = z
   .object({
-    each: PathText.optional(),
+    /** Where the shipment records are; several paths: the first that yields records is used. */
+    each: z.union([PathText, z.array(PathText).min(1)]).optional(),
     orderId: Field,
     shipmentId: Field,
     carrier: Field,
@@ -124,6 +125,8 @@ const Operations = z
     cancel: operation(z.object({}).strict().default({}))
       .extend({
         notFound: Statuses.default([404]),
+        /** `getOrder` statuses that mean "cancelled" (to settle a cancel whose answer was unreadable). */
+        cancelledStatuses: z.array(z.string().min(1)).min(1).optional(),
         alreadyShipped: z
           .object({ statuses: Statuses.min(1), contains: z.string().min(1).optional() })
           .strict()
@@ -131,8 +134,31 @@ const Operations = z
       })
       .optional(),
     inventory: operation(
-      z.object({ each: PathText, locationId: Field, sku: Field, units: Field }).strict(),
-    ).optional(),
+      z
+        .object({
+          /** Where the stock records are; several paths: the first that yields records is used. */
+          each: z.union([PathText, z.array(PathText).min(1)]),
+          locationId: Field,
+          sku: Field,
+          units: Field,
+        })
+        .strict(),
+    )
+      .extend({
+        /**
+         * Paged answers: `next` is the path of the next page's link (a URL or a
+         * path on the same host, followed) or cursor (sent as `cursorParam`).
+         */
+        paging: z
+          .object({
+            next: PathText,
+            cursorParam: z.string().min(1).default('Cursor'),
+            maxPages: z.number().int().positive().max(1000).default(100),
+          })
+          .strict()
+          .optional(),
+      })
+      .optional(),
     listShipments: operation(ShipmentsMapping.extend({ shippedAt: Field }).strict()).optional(),
   })
   .strict();
@@ -280,7 +306,8 @@ export const Generic3plConfigSchema = z
         signature: Signature,
         topic: z
           .object({
-            header: z.string().min(1).optional(),
+            /** The topic header; several names: the first present is read (e.g. a legacy name). */
+            header: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
             path: PathText.optional(),
             accept: z.array(z.string()).min(1),
           })

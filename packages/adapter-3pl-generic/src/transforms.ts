@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { mustParse, type Path, readPath, type Scope } from './paths';
+import { mustParse, type Path, parsePath, readPath, type Scope } from './paths';
 
 const NO_ARGS = [
   'upper',
@@ -27,9 +27,13 @@ export const TRANSFORM_NAMES = [
   'truncate',
   'prefix',
   'hash',
+  'lookup',
 ] as const;
 
 const Json = z.json();
+const PathString = z
+  .string()
+  .refine((t) => typeof parsePath(t) !== 'string', { message: 'not a valid path' });
 
 /**
  * One named transform: a string for those without arguments (`"upper"`), else an
@@ -61,6 +65,14 @@ export const Transform = z.preprocess(
       z.object({ fn: z.literal('prefix'), value: z.string() }).strict(),
       z
         .object({
+          fn: z.literal('lookup'),
+          in: PathString,
+          key: PathString,
+          value: PathString,
+        })
+        .strict(),
+      z
+        .object({
           fn: z.literal('hash'),
           algorithm: z.enum(['sha256', 'sha1']).default('sha256'),
           length: z.number().int().min(8).max(64).default(32),
@@ -73,6 +85,16 @@ export const Transform = z.preprocess(
 export type Transform = { fn: (typeof TRANSFORM_NAMES)[number] } & Record<string, unknown>;
 
 const CURRENCY_PATH: Path = mustParse('$.currency');
+
+const parsed = new Map<string, Path>();
+const pathOf = (text: string): Path => {
+  let p = parsed.get(text);
+  if (!p) {
+    p = mustParse(text);
+    parsed.set(text, p);
+  }
+  return p;
+};
 
 /** Decimal digits of a currency's minor unit (USD 2, JPY 0, KWD 3). */
 export function currencyDigits(currency: string | undefined): number {
@@ -186,6 +208,20 @@ export function applyTransform(t: Transform, value: unknown, scope: Scope): unkn
       return typeof value === 'string' ? value.slice(0, t.length as number) : value;
     case 'prefix':
       return value === undefined || value === null ? value : `${t.value as string}${value}`;
+    case 'lookup': {
+      // A join: the element of the list at `in` whose `key` equals the value; its `value` path.
+      if (value === undefined || value === null) return undefined;
+      const list = readPath(pathOf(t.in as string), scope);
+      if (!Array.isArray(list)) return undefined;
+      const key = pathOf(t.key as string);
+      const hit = list.find((e) => {
+        const k = readPath(key, { value: e, root: e });
+        return k !== undefined && k !== null && String(k) === String(value);
+      });
+      return hit === undefined
+        ? undefined
+        : readPath(pathOf(t.value as string), { value: hit, root: hit });
+    }
     case 'hash':
       return value === undefined || value === null
         ? value

@@ -11,6 +11,7 @@ import {
 } from '@fulfil/http';
 import { type AuthProvider, createAuth } from './auth';
 import { fillTemplate } from './mapping';
+import { checkHeaders, fillPath } from './request-guard';
 import type { RateLimit, ResolvedConfig } from './schema';
 import { createSlidingWindowLimiter } from './sliding-window';
 
@@ -30,6 +31,12 @@ export interface Generic3plRuntime {
   onUnmatched?: (unmatched: { reason: string; details: Record<string, unknown> }[]) => void;
 }
 
+/** Where a next page is: a path under `baseUrl` (already encoded) and its query. */
+export interface PageRef {
+  path: string;
+  query: Record<string, string>;
+}
+
 /** The operation names of a configuration. */
 export type OperationName = keyof ResolvedConfig['operations'];
 
@@ -40,6 +47,8 @@ export interface Transport {
     vars: Record<string, string | undefined>,
     body: unknown,
     extraHeaders?: Record<string, string>,
+    /** Another page of the same operation: a path under `baseUrl` (already encoded) and its query. */
+    at?: PageRef,
   ): Promise<HttpResponse>;
   readonly auth: AuthProvider;
   readonly limiter: RateLimiter | undefined;
@@ -102,19 +111,26 @@ export function createTransport(config: ResolvedConfig, runtime: Generic3plRunti
     vars: Record<string, string | undefined>,
     body: unknown,
     extra: Record<string, string>,
+    at: PageRef | undefined,
   ): Promise<{ response?: HttpResponse; error?: unknown; credential?: string }> {
     const op = config.operations[name]!;
     const fill = (rec: Record<string, string> | undefined) =>
       Object.fromEntries(
         Object.entries(rec ?? {}).map(([k, t]) => [k, fillTemplate(t, vars, false)]),
       );
+    // Bad values are refused before anything is sent (non-retryable INVALID_INPUT).
+    const path = at?.path
+      ? at.path
+      : fillPath(op.path, vars, `${config.name}: operations.${name}.path`);
+    const sent = { ...fill(op.headers), ...extra };
+    checkHeaders(sent, `${config.name}: operations.${name}.headers`);
     const { headers, credential } = await auth.headers();
     try {
       const response = await http.request({
         method: op.method,
-        path: fillTemplate(op.path, vars, true),
-        query: fill(op.query),
-        headers: { ...headers, ...fill(op.headers), ...extra },
+        path,
+        query: { ...fill(op.query), ...at?.query },
+        headers: { ...headers, ...sent },
         body,
         // Submits carry the idempotency reference, cancels are idempotent: safe to repeat.
         idempotent: true,
@@ -135,13 +151,13 @@ export function createTransport(config: ResolvedConfig, runtime: Generic3plRunti
   return {
     auth,
     limiter,
-    async call(name, vars, body, extra = {}) {
-      const first = await once(name, vars, body, extra);
+    async call(name, vars, body, extra = {}, at) {
+      const first = await once(name, vars, body, extra, at);
       if (first.response) return first.response;
       const err = first.error;
       if (!isUpstreamError(err) || err.status !== 401) throw err;
       if (!auth.rejected(first.credential)) throw authFailed(err, false);
-      const second = await once(name, vars, body, extra);
+      const second = await once(name, vars, body, extra, at);
       if (second.response) return second.response;
       if (isUpstreamError(second.error) && second.error.status === 401)
         throw authFailed(second.error, true);

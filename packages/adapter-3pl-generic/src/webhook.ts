@@ -1,8 +1,13 @@
-import type { WarehouseWebhookRequest, WarehouseWebhookResult } from '@fulfil/core';
+import {
+  isFulfilError,
+  type WarehouseWebhookRequest,
+  type WarehouseWebhookResult,
+} from '@fulfil/core';
+import type { VendorOrder } from './adapter';
 import { readShipmentRecords } from './inbound';
 import { path, rootScope } from './mapping';
 import { readPath } from './paths';
-import type { ResolvedConfig } from './schema';
+import type { ResolvedConfig, ShipmentsMapping } from './schema';
 import { header, verifySignature } from './signature';
 
 /**
@@ -30,11 +35,66 @@ export async function handleVendorWebhook(
   }
   if (hook.topic) {
     const topic = hook.topic.header
-      ? header(request.headers, hook.topic.header)
+      ? [hook.topic.header]
+          .flat()
+          .map((name) => header(request.headers, name))
+          .find((v) => v !== undefined)
       : readPath(path(hook.topic.path!), rootScope(body));
     if (!hook.topic.accept.includes(String(topic)))
       return { status: 200, reason: `topic "${String(topic)}" ignored`, events: [] };
   }
   const { events, unmatched } = readShipmentRecords(hook.shipments, body, ctx);
   return { status: 200, events, ...(unmatched.length > 0 ? { unmatched } : {}) };
+}
+
+/**
+ * Shipments of a webhook that carry none of our ids (a vendor that sends a
+ * shipment without its order's tags) are read again from their order, looked
+ * up by the reference the shipment carries, with the `listShipments` mapping.
+ * A shipment still not attributable stays unmatched, with the more precise
+ * reason when its order was found.
+ */
+export async function resolveThroughOrder(
+  out: WarehouseWebhookResult,
+  listing: ShipmentsMapping,
+  ctx: { name: string; now: number },
+  lookup: (reference: string) => Promise<VendorOrder | undefined>,
+): Promise<WarehouseWebhookResult> {
+  const events = [...out.events];
+  const unmatched: NonNullable<WarehouseWebhookResult['unmatched']> = [];
+  for (const u of out.unmatched ?? []) {
+    const { reference, orderId, trackingNumber, vendorShipmentId } = u.details;
+    const order =
+      orderId === undefined && typeof reference === 'string'
+        ? await lookup(reference).catch((err: unknown) => {
+            // A lookup that can never work (a bad value, a 4xx) leaves the shipment unmatched;
+            // a passing fault fails the delivery, and the vendor delivers it again.
+            if (permanent(err)) return undefined;
+            throw err;
+          })
+        : undefined;
+    const again = order
+      ? readShipmentRecords(listing, [order.raw], ctx)
+      : { events: [], unmatched: [] };
+    const same = (number: unknown, id: unknown) =>
+      (number !== undefined && number === trackingNumber) ||
+      (vendorShipmentId !== undefined && id === vendorShipmentId);
+    const found = again.events.filter((e) =>
+      same(e.tracking.number, e.idempotencyKey.split(':').at(-1)),
+    );
+    for (const e of found)
+      if (!events.some((x) => x.idempotencyKey === e.idempotencyKey)) events.push(e);
+    if (found.length > 0) continue;
+    const why = again.unmatched.filter((x) =>
+      same(x.details.trackingNumber, x.details.vendorShipmentId),
+    );
+    unmatched.push(...(why.length > 0 ? why : [u]));
+  }
+  const { unmatched: _before, ...rest } = out;
+  return { ...rest, events, ...(unmatched.length > 0 ? { unmatched } : {}) };
+}
+
+function permanent(err: unknown): boolean {
+  if (isFulfilError(err)) return err.details.retryable === false;
+  return (err as { retryable?: unknown } | null)?.retryable === false;
 }

@@ -53,7 +53,21 @@ const packages = (each: string) => ({
   carrier: { from: ['carrier', '^.routingInfo.carrier'], transform: 'first' as const },
   trackingNumber: 'trackingNumber',
   shippedAt: 'createDate',
-  lines: { each: 'packageContents', sku: 'itemIdentifier.sku', quantity: 'qty' },
+  // Package contents name the order item, not the SKU: join on the order's
+  // `orderItems[].readOnly.orderItemId` to read its `itemIdentifier.sku`.
+  lines: {
+    each: 'packageContents',
+    sku: {
+      from: 'orderItemId',
+      transform: {
+        fn: 'lookup' as const,
+        in: '^.^.orderItems',
+        key: 'readOnly.orderItemId',
+        value: 'itemIdentifier.sku',
+      },
+    },
+    quantity: 'qty',
+  },
 });
 
 /**
@@ -146,7 +160,7 @@ export function extensivPreset(options: ExtensivPresetOptions): Generic3plConfig
       getOrder: {
         method: 'GET',
         path: '/orders',
-        query: { rql: 'referenceNum=={reference}' },
+        query: { rql: 'referenceNum=={reference}', detail: 'All' },
         response: {
           each: `_embedded["${EXTENSIV_ORDERS_REL}"]`,
           warehouseOrderId: { from: 'readOnly.orderId', transform: 'string' },
@@ -174,7 +188,7 @@ export function extensivPreset(options: ExtensivPresetOptions): Generic3plConfig
       listShipments: {
         method: 'GET',
         path: '/orders',
-        query: { rql: 'readOnly.processDate=gt={since}', pgsiz: '100' },
+        query: { rql: 'readOnly.processDate=gt={since}', pgsiz: '100', detail: 'All' },
         response: packages(`_embedded["${EXTENSIV_ORDERS_REL}"][*].packages[*]`),
       },
     },

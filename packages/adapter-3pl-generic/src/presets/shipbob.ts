@@ -33,20 +33,38 @@ export const SHIPBOB_TAGS = {
   lines: 'fulfil_lines',
 } as const;
 
-/** Reads ShipBob's shipments (each under an order) into core shipments. */
-const shipments = (each: string) => ({
+/**
+ * Reads ShipBob's 2025-07 shipments (`ShipmentViewModel`) into core shipments.
+ * `each` lists where the shipments are: under an order (`shipments[*]`, with
+ * our tags on the order: `^.tags`), or the body itself (a shipment without its
+ * order; the adapter then reads the order back by the shipment's
+ * `reference_id`). Shipped units are in `products[].inventory_items[].quantity`
+ * (a product may ship from several lots); the product's `reference_id` is the
+ * SKU we sent.
+ */
+const shipments = (each: string[]) => ({
   each,
   orderId: `^.tags[name=${SHIPBOB_TAGS.orderId}].value`,
   shipmentId: `^.tags[name=${SHIPBOB_TAGS.shipmentId}].value`,
   lineMap: `^.tags[name=${SHIPBOB_TAGS.lines}].value`,
-  warehouseOrderId: '^.id',
-  reference: '^.reference_id',
-  vendorShipmentId: 'id',
+  warehouseOrderId: {
+    from: ['order_id', '^.id'],
+    transform: ['first' as const, 'string' as const],
+  },
+  reference: { from: ['reference_id', '^.reference_id'], transform: 'first' as const },
+  vendorShipmentId: { from: 'id', transform: 'string' as const },
   carrier: 'tracking.carrier',
   trackingNumber: 'tracking.tracking_number',
   trackingUrl: 'tracking.tracking_url',
-  shippedAt: 'actual_fulfillment_date',
-  lines: { each: 'products', sku: 'reference_id', quantity: 'quantity' },
+  shippedAt: {
+    from: ['actual_fulfillment_date', 'tracking.shipping_date'],
+    transform: 'first' as const,
+  },
+  lines: {
+    each: 'products[*].inventory_items[*]',
+    sku: { from: ['^.reference_id', '^.sku'], transform: 'first' as const },
+    quantity: 'quantity',
+  },
 });
 
 /**
@@ -78,7 +96,7 @@ export function shipbobPreset(options: ShipbobPresetOptions): Generic3plConfig {
       reference: { from: 'shipmentId' },
       conflict: { statuses: [409, 422], contains: 'already exists' },
     },
-    rejection: { statuses: [400, 422], reasonPaths: ['errors', 'message', 'title'] },
+    rejection: { statuses: [400, 422], reasonPaths: ['errors', 'message', 'title', '$'] },
     rateLimit: options.rateLimit ?? { kind: 'sliding-window', limit: 150, windowMs: 60_000 },
     retryAfterHeader: 'x-retry-after',
     ...(options.retry ? { retry: options.retry } : {}),
@@ -139,26 +157,31 @@ export function shipbobPreset(options: ShipbobPresetOptions): Generic3plConfig {
       },
       cancel: {
         method: 'POST',
-        path: '/order/{warehouseOrderId}/cancel',
+        path: '/order/{warehouseOrderId}:cancel',
         notFound: [404],
+        cancelledStatuses: ['Cancelled'],
         alreadyShipped: { statuses: [409, 422], contains: 'shipped' },
       },
       inventory: {
+        // Stock per fulfillment center: `GET /inventory-level/locations`, paged
+        // (`{first, items: [{inventory_id, locations: [...], name, sku}], last, next, prev}`).
         method: 'GET',
-        path: '/inventory',
-        query: { sku: '{skus}' },
+        path: '/inventory-level/locations',
+        query: { PageSize: '250' },
         response: {
-          each: '[*].fulfillable_quantity_by_fulfillment_center[*]',
+          // `locations` (2025-07); the 1.0 item shape `fulfillable_quantity_by_fulfillment_center` is read too.
+          each: ['items[*].locations[*]', 'items[*].fulfillable_quantity_by_fulfillment_center[*]'],
           sku: '^.sku',
-          locationId: { from: 'id', transform: 'string' },
+          locationId: { from: ['location_id', 'id'], transform: ['first', 'string'] },
           units: 'fulfillable_quantity',
         },
+        paging: { next: 'next', cursorParam: 'Cursor', maxPages: 200 },
       },
       listShipments: {
         method: 'GET',
         path: '/order',
         query: { HasTracking: 'true', LastUpdateStartDate: '{since}', Limit: '250' },
-        response: shipments('[*].shipments[*]'),
+        response: shipments(['[*].shipments[*]']),
       },
     },
     ...(secrets.length === 0
@@ -180,8 +203,11 @@ export function shipbobPreset(options: ShipbobPresetOptions): Generic3plConfig {
                 unit: 'seconds',
               },
             },
-            topic: { header: 'x-webhook-topic', accept: ['order.shipped', 'order_shipped'] },
-            shipments: shipments('shipments'),
+            topic: {
+              header: ['x-webhook-topic', 'shipbob-topic'],
+              accept: ['order.shipped', 'order_shipped'],
+            },
+            shipments: shipments(['shipments[*]', '$']),
           },
         }),
   };

@@ -21,12 +21,23 @@ export interface FakeExtensivOptions {
   faultRetryAfterSeconds?: number;
 }
 
+/**
+ * A package as Extensiv documents it on an order (`detail=Packages`/`All`):
+ * its contents name the order item (`orderItemId`) and `qty`, not a SKU (see the
+ * order and package schemas/samples of singer-io/tap-3plcentral,
+ * tap_3plcentral/schemas/orders.json and samples/order_packages.json). The
+ * carrier is the order's `routingInfo.carrier`.
+ */
 interface ExPackage {
   packageId: number;
   trackingNumber: string;
-  carrier: string;
   createDate: string;
-  packageContents: { itemIdentifier: { sku: string }; qty: number; orderItemId: number }[];
+  packageContents: {
+    packageContentId: number;
+    packageId: number;
+    orderItemId: number;
+    qty: number;
+  }[];
 }
 
 interface ExOrder {
@@ -254,15 +265,17 @@ export async function startFakeExtensiv(options: FakeExtensivOptions = {}) {
     const pkg: ExPackage = {
       packageId: o.readOnly.orderId * 10 + o.packages.length + 1,
       trackingNumber: `1Z999AA1${String(o.readOnly.orderId).padStart(6, '0')}${o.packages.length + 1}`,
-      carrier: o.routingInfo.carrier ?? 'UPS',
       createDate: nowIso(),
-      packageContents: items.map((i) => ({
-        itemIdentifier: { sku: i.sku },
-        qty: i.quantity,
-        orderItemId:
-          o.orderItems.find((x) => x.itemIdentifier.sku === i.sku)?.readOnly.orderItemId ?? 0,
-      })),
+      packageContents: [],
     };
+    pkg.packageContents = items.map((i, n) => ({
+      packageContentId: pkg.packageId * 10 + n,
+      packageId: pkg.packageId,
+      // A SKU the order does not have ships as an order item id of no line (a pick exception).
+      orderItemId:
+        o.orderItems.find((x) => x.itemIdentifier.sku === i.sku)?.readOnly.orderItemId ?? -1,
+      qty: i.quantity,
+    }));
     o.packages.push(pkg);
     o.readOnly.processDate = pkg.createDate;
     o.readOnly.lastModifiedDate = pkg.createDate;
@@ -276,7 +289,7 @@ export async function startFakeExtensiv(options: FakeExtensivOptions = {}) {
           it.qty -
           o.packages
             .flatMap((p) => p.packageContents)
-            .filter((c) => c.itemIdentifier.sku === it.itemIdentifier.sku)
+            .filter((c) => c.orderItemId === it.readOnly.orderItemId)
             .reduce((s, c) => s + c.qty, 0),
       }))
       .filter((x) => x.quantity > 0);

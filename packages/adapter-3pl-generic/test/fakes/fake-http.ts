@@ -1,8 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** Faults a fake can answer the next requests with. */
-export type Fault = 'rate_limited' | 'server_error' | 'bad_request';
+/**
+ * Faults a fake can answer the next requests with. `garbled` answers 200 with a
+ * truncated JSON body without running the route; `garbled_after` runs the route
+ * (the vendor really acts) and then sends its 2xx status with a truncated body.
+ */
+export type Fault = 'rate_limited' | 'server_error' | 'bad_request' | 'garbled' | 'garbled_after';
+
+const GARBLED = '{"id": 1';
 
 /** A parsed request as a fake route sees it. */
 export interface FakeRequest {
@@ -135,6 +141,12 @@ export async function startFakeHttp(options: {
       }
       const exempt = options.exempt?.(fr) ?? false;
       const fault = exempt ? undefined : faults.shift();
+      if (fault === 'garbled' || fault === 'garbled_after') {
+        const status = fault === 'garbled' ? 200 : (await options.route(fr)).status;
+        log(status);
+        res.writeHead(status, { 'content-type': 'application/json' });
+        return res.end(status < 300 ? GARBLED : '');
+      }
       if (fault) {
         const reply = options.fault(fault, fr);
         log(reply.status);

@@ -1,6 +1,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { WarehouseWebhookRequest } from '@fulfil/core';
 import { type FakeReply, type FakeRequest, type Fault, h, startFakeHttp } from './fake-http';
+import {
+  canceledView,
+  orderView,
+  page,
+  type SbOrder,
+  type SbShipment,
+  shipmentView,
+} from './fake-shipbob-shapes';
 
 /** Options of {@link startFakeShipbob}. */
 export interface FakeShipbobOptions {
@@ -15,44 +23,20 @@ export interface FakeShipbobOptions {
   webhookSecret?: string;
   /** `x-retry-after` of an injected `rate_limited` fault, seconds. Default 0.05. */
   faultRetryAfterSeconds?: number;
-}
-
-interface SbShipment {
-  id: number;
-  order_id: number;
-  reference_id: string;
-  status: string;
-  location: { id: number; name: string };
-  tracking: { carrier: string; tracking_number: string; tracking_url: string };
-  products: { reference_id: string; quantity: number }[];
-  actual_fulfillment_date: string;
-}
-
-interface SbOrder {
-  id: number;
-  created_date: string;
-  last_updated_date: string;
-  reference_id: string;
-  order_number?: string;
-  status: string;
-  type: string;
-  shipping_method: string;
-  location_id: number;
-  recipient: Record<string, unknown>;
-  products: { id: number; reference_id: string; name?: string; quantity: number }[];
-  tags: { name: string; value: string }[];
-  shipments: SbShipment[];
+  /** Ship 2+ units of a product from two lots (two `inventory_items`), as lot-tracked stock ships. */
+  splitLots?: boolean;
 }
 
 const API = '/2025-07';
 
 /**
- * A fake ShipBob API on 127.0.0.1: bearer auth, a 150/min sliding window (the
- * window can be compressed) answering 429 with `x-retry-after` (seconds) and
- * `x-remaining-calls`, `POST /order` with a unique `reference_id` (a duplicate
- * is a 422 "already exists"), validation errors as ASP.NET problem details,
- * order lookup, cancel, inventory per fulfillment center, shipping (whole or
- * part) with tracking, and `order.shipped` webhooks signed with Standard Webhooks.
+ * A fake ShipBob 2025-07 API on 127.0.0.1, answering the documented shapes
+ * (fake-shipbob-shapes.ts): bearer auth, a 150/min sliding window answering 429
+ * with `x-retry-after` (seconds), `POST /order` with a unique `reference_id`
+ * (a duplicate is a 422 "already exists"), `GET /order` (filters
+ * `ReferenceIds`, `HasTracking`, `LastUpdateStartDate`, `Limit`),
+ * `POST /order/{id}:cancel`, `GET /shipment/{id}`, paged `GET /inventory` and
+ * `GET /inventory-level/locations`, and signed webhooks (Standard Webhooks).
  */
 export async function startFakeShipbob(options: FakeShipbobOptions = {}) {
   const token = options.token ?? 'sb_pat_test';
@@ -63,16 +47,9 @@ export async function startFakeShipbob(options: FakeShipbobOptions = {}) {
   let seq = 100_000_000;
   let msg = 0;
   const nowIso = () => new Date().toISOString();
-  const problem = (status: number, errors: Record<string, string[]>): FakeReply => ({
-    status,
-    body: {
-      type: 'https://tools.ietf.org/html/rfc7231#section-6.5.1',
-      title: 'One or more validation errors occurred.',
-      status,
-      errors,
-    },
-  });
+  const fcName = (id: number) => `FC ${id}`;
   const known = (sku: string) => centers.some((c) => stock[c]![sku] !== undefined);
+  const skus = () => [...new Set(centers.flatMap((c) => Object.keys(stock[c]!)))].sort();
 
   function create(req: FakeRequest): FakeReply {
     const b = (req.json ?? {}) as Record<string, unknown>;
@@ -84,8 +61,6 @@ export async function startFakeShipbob(options: FakeShipbobOptions = {}) {
     if (!recipient.name) errors['Recipient.Name'] = ['The Name field is required.'];
     for (const f of ['address1', 'city', 'country'])
       if (!address[f]) errors[`Recipient.Address.${f}`] = [`The ${f} field is required.`];
-    if (address.country && !/^[A-Z]{2}$/.test(String(address.country)))
-      errors['Recipient.Address.Country'] = ['Country must be an ISO alpha-2 code.'];
     const products = Array.isArray(b.products) ? (b.products as Record<string, unknown>[]) : [];
     if (products.length === 0) errors.Products = ['At least one product is required.'];
     products.forEach((p, i) => {
@@ -96,53 +71,58 @@ export async function startFakeShipbob(options: FakeShipbobOptions = {}) {
       if (!Number.isInteger(p.quantity) || Number(p.quantity) <= 0)
         errors[`Products[${i}].Quantity`] = ['Quantity must be a positive integer.'];
     });
-    if (Object.keys(errors).length > 0) return problem(400, errors);
+    // Documented 400 body: `{ [field]: string[] }`; 422: `{ errors: string[] }`.
+    if (Object.keys(errors).length > 0) return { status: 400, body: errors };
     if (orders.some((o) => o.reference_id === b.reference_id))
-      return problem(422, {
-        ReferenceId: [`Order with reference id '${String(b.reference_id)}' already exists.`],
-      });
-    const location = Number(b.location_id ?? centers[0]);
+      return {
+        status: 422,
+        body: { errors: [`Order with reference id '${String(b.reference_id)}' already exists.`] },
+      };
+    const id = ++seq;
     const order: SbOrder = {
-      id: ++seq,
+      channel: { id: Number(h(req, 'shipbob_channel_id') ?? 0), name: 'API' },
       created_date: nowIso(),
-      last_updated_date: nowIso(),
-      reference_id: String(b.reference_id),
-      order_number: b.order_number as string | undefined,
-      status: 'Processing',
-      type: String(b.type ?? 'DTC'),
-      shipping_method: String(b.shipping_method ?? 'Standard'),
-      location_id: location,
-      recipient,
+      ...(typeof b.gift_message === 'string' ? { gift_message: b.gift_message } : {}),
+      id,
+      ...(typeof b.order_number === 'string' ? { order_number: b.order_number } : {}),
       products: products.map((p, i) => ({
-        id: seq * 10 + i,
-        reference_id: String(p.reference_id),
-        name: p.name as string | undefined,
+        id: id * 10 + i,
         quantity: Number(p.quantity),
+        reference_id: String(p.reference_id),
+        sku: String(p.reference_id),
+        ...(typeof p.unit_price === 'number' ? { unit_price: p.unit_price } : {}),
       })),
-      tags: Array.isArray(b.tags) ? (b.tags as SbOrder['tags']) : [],
+      recipient,
+      reference_id: String(b.reference_id),
       shipments: [],
+      shipping_method: String(b.shipping_method ?? 'Standard'),
+      status: 'Processing',
+      tags: Array.isArray(b.tags) ? (b.tags as SbOrder['tags']) : [],
+      type: String(b.type ?? 'DTC'),
+      _location: Number(b.location_id ?? centers[0]),
+      _updated: Date.now(),
     };
-    const fc = stock[String(location)] ?? stock[centers[0]!]!;
+    const fc = stock[String(order._location)] ?? stock[centers[0]!]!;
     for (const p of order.products) fc[p.reference_id] = (fc[p.reference_id] ?? 0) - p.quantity;
     orders.push(order);
-    return { status: 201, body: order };
+    return { status: 201, body: orderView(order) };
   }
 
   function cancel(id: number): FakeReply {
     const order = orders.find((o) => o.id === id);
-    if (!order) return { status: 404, body: { message: `Order ${id} not found.` } };
+    if (!order) return { status: 404 };
     if (order.shipments.length > 0)
       return {
         status: 422,
-        body: { message: `Order ${id} cannot be cancelled: it has already shipped.` },
+        body: { Order: [`Order ${id} cannot be cancelled: it has already shipped.`] },
       };
     if (order.status !== 'Cancelled') {
       order.status = 'Cancelled';
-      order.last_updated_date = nowIso();
-      const fc = stock[String(order.location_id)] ?? stock[centers[0]!]!;
+      order._updated = Date.now();
+      const fc = stock[String(order._location)] ?? stock[centers[0]!]!;
       for (const p of order.products) fc[p.reference_id] = (fc[p.reference_id] ?? 0) + p.quantity;
     }
-    return { status: 200, body: { order_id: id, status: 'Success' } };
+    return { status: 200, body: canceledView(order, []) };
   }
 
   function list(q: URLSearchParams): FakeReply {
@@ -151,34 +131,26 @@ export async function startFakeShipbob(options: FakeShipbobOptions = {}) {
     if (refs) out = out.filter((o) => refs.split(',').includes(o.reference_id));
     if (q.get('HasTracking') === 'true') out = out.filter((o) => o.shipments.length > 0);
     const since = q.get('LastUpdateStartDate');
-    if (since) out = out.filter((o) => Date.parse(o.last_updated_date) >= Date.parse(since));
-    return { status: 200, body: out.slice(0, Number(q.get('Limit') ?? 50)) };
+    if (since) out = out.filter((o) => o._updated >= Date.parse(since));
+    return { status: 200, body: out.slice(0, Number(q.get('Limit') ?? 50)).map(orderView) };
   }
 
-  function inventory(q: URLSearchParams): FakeReply {
-    const skus = new Set(centers.flatMap((c) => Object.keys(stock[c]!)));
-    const wanted = q.get('sku')?.split(',').filter(Boolean);
-    const items = [...skus]
-      .filter((s) => !wanted || wanted.includes(s))
-      .map((sku, i) => {
-        const per = centers.map((c) => ({
-          id: Number(c),
-          name: `FC ${c}`,
-          fulfillable_quantity: Math.max(0, stock[c]![sku] ?? 0),
-          onhand_quantity: Math.max(0, stock[c]![sku] ?? 0),
-          committed_quantity: 0,
-        }));
-        return {
-          id: 5000 + i,
-          name: sku,
-          sku,
-          is_active: true,
-          total_fulfillable_quantity: per.reduce((s, p) => s + p.fulfillable_quantity, 0),
-          fulfillable_quantity_by_fulfillment_center: per,
-        };
-      });
-    return { status: 200, body: items };
-  }
+  /** `Inventory.InventoryQuantityFcResponse` per SKU, one location per fulfillment center. */
+  const levels = () =>
+    skus().map((sku, i) => ({
+      inventory_id: 5000 + i,
+      locations: centers.map((c) => ({
+        awaiting_quantity: 0,
+        committed_quantity: 0,
+        fulfillable_quantity: Math.max(0, stock[c]![sku] ?? 0),
+        internal_transfer_quantity: 0,
+        location_id: Number(c),
+        name: fcName(Number(c)),
+        on_hand_quantity: Math.max(0, stock[c]![sku] ?? 0),
+      })),
+      name: sku,
+      sku,
+    }));
 
   const http = await startFakeHttp({
     limit: {
@@ -187,25 +159,23 @@ export async function startFakeShipbob(options: FakeShipbobOptions = {}) {
       windowMs: options.windowMs ?? 60_000,
       retryHeader: 'x-retry-after',
       remainingHeader: 'x-remaining-calls',
-      body: (s) => ({
-        statusCode: 429,
-        message: `Rate limit is exceeded. Try again in ${s} seconds.`,
-      }),
+      body: (s) => ({ message: `Rate limit is exceeded. Try again in ${s} seconds.` }),
     },
     authorize: (req) =>
-      h(req, 'authorization') === `Bearer ${token}`
-        ? undefined
-        : { status: 401, body: { message: 'Authorization has been denied for this request.' } },
+      h(req, 'authorization') === `Bearer ${token}` ? undefined : { status: 401 },
     fault: (fault: Fault) =>
       fault === 'rate_limited'
         ? {
             status: 429,
             headers: { 'x-retry-after': String(options.faultRetryAfterSeconds ?? 0.05) },
-            body: { statusCode: 429, message: 'Rate limit is exceeded. Try again in 1 seconds.' },
+            body: { message: 'Rate limit is exceeded. Try again in 1 seconds.' },
           }
         : fault === 'server_error'
-          ? { status: 500, body: { message: 'An error has occurred.' } }
-          : problem(400, { 'Recipient.Address.Address1': ['The Address1 field is required.'] }),
+          ? { status: 500 }
+          : {
+              status: 400,
+              body: { 'Recipient.Address.Address1': ['The Address1 field is required.'] },
+            },
     route(req) {
       const p = req.path.startsWith(API) ? req.path.slice(API.length) : req.path;
       if (req.method === 'POST' && p === '/order') return create(req);
@@ -213,12 +183,22 @@ export async function startFakeShipbob(options: FakeShipbobOptions = {}) {
       let m = /^\/order\/(\d+)$/.exec(p);
       if (req.method === 'GET' && m) {
         const o = orders.find((x) => x.id === Number(m![1]));
-        return o ? { status: 200, body: o } : { status: 404, body: { message: 'Not found' } };
+        return o ? { status: 200, body: orderView(o) } : { status: 404 };
       }
-      m = /^\/order\/(\d+)\/cancel$/.exec(p);
+      m = /^\/order\/(\d+):cancel$/.exec(p);
       if (req.method === 'POST' && m) return cancel(Number(m[1]));
-      if (req.method === 'GET' && p === '/inventory') return inventory(req.query);
-      return { status: 404, body: { message: `No route ${req.method} ${req.path}` } };
+      m = /^\/shipment\/(\d+)$/.exec(p);
+      if (req.method === 'GET' && m) {
+        const s = orders.flatMap((o) => o.shipments).find((x) => x.id === Number(m![1]));
+        return s ? { status: 200, body: structuredClone(s) } : { status: 404 };
+      }
+      if (req.method === 'GET' && p === '/inventory-level/locations')
+        return { status: 200, body: page(levels(), `${API}${p}`, req.query) };
+      if (req.method === 'GET' && p === '/inventory') {
+        const items = levels().map(({ inventory_id, name, sku }) => ({ inventory_id, name, sku }));
+        return { status: 200, body: page(items, `${API}${p}`, req.query) };
+      }
+      return { status: 404 };
     },
   });
 
@@ -229,30 +209,21 @@ export async function startFakeShipbob(options: FakeShipbobOptions = {}) {
     );
 
   function ship(order: SbOrder, items: { sku: string; quantity: number }[]): SbShipment {
-    const id = order.id * 10 + order.shipments.length + 1;
-    const number = `9400${String(id).padStart(18, '0')}`;
-    const shipment: SbShipment = {
-      id,
-      order_id: order.id,
-      reference_id: order.reference_id,
-      status: 'Completed',
-      location: { id: order.location_id, name: `FC ${order.location_id}` },
-      tracking: {
-        carrier: 'USPS',
-        tracking_number: number,
-        tracking_url: `https://tools.usps.com/go/TrackConfirmAction?tLabels=${number}`,
-      },
-      products: items.map((i) => ({ reference_id: i.sku, quantity: i.quantity })),
-      actual_fulfillment_date: nowIso(),
-    };
+    const shipment = shipmentView(order, items, {
+      id: order.id * 10 + order.shipments.length + 1,
+      location: { id: order._location, name: fcName(order._location) },
+      splitLots: options.splitLots ?? false,
+    });
     order.shipments.push(shipment);
     const shipped = (sku: string) =>
-      order.shipments.flatMap((s) => s.products).filter((p) => p.reference_id === sku);
-    const done = order.products.every(
-      (p) => shipped(p.reference_id).reduce((s, x) => s + x.quantity, 0) >= p.quantity,
-    );
-    order.status = done ? 'Completed' : 'PartiallyFulfilled';
-    order.last_updated_date = nowIso();
+      order.shipments
+        .flatMap((s) => s.products)
+        .filter((p) => p.reference_id === sku)
+        .flatMap((p) => p.inventory_items)
+        .reduce((s, x) => s + x.quantity, 0);
+    const done = order.products.every((p) => shipped(p.reference_id) >= p.quantity);
+    order.status = done ? 'Fulfilled' : 'PartiallyFulfilled';
+    order._updated = Date.now();
     return shipment;
   }
 
@@ -265,12 +236,17 @@ export async function startFakeShipbob(options: FakeShipbobOptions = {}) {
           o.shipments
             .flatMap((s) => s.products)
             .filter((x) => x.reference_id === p.reference_id)
+            .flatMap((x) => x.inventory_items)
             .reduce((s, x) => s + x.quantity, 0),
       }))
       .filter((x) => x.quantity > 0);
 
   /** Signs a body as ShipBob does (Standard Webhooks: base64 HMAC-SHA256 of `id.timestamp.body`). */
-  function signed(body: string, key = secret): WarehouseWebhookRequest {
+  function signed(
+    body: string,
+    topic: Record<string, string>,
+    key = secret,
+  ): WarehouseWebhookRequest {
     const id = `msg_${++msg}`;
     const ts = String(Math.floor(Date.now() / 1000));
     const raw = Buffer.from(key.replace(/^whsec_/, ''), 'base64');
@@ -283,11 +259,18 @@ export async function startFakeShipbob(options: FakeShipbobOptions = {}) {
         'webhook-id': id,
         'webhook-timestamp': ts,
         'webhook-signature': `v1,${sig}`,
-        'x-webhook-topic': 'order.shipped',
+        ...topic,
       },
       body,
     };
   }
+  const CURRENT = { 'x-webhook-topic': 'order.shipped' };
+  const LEGACY = { 'shipbob-topic': 'order_shipped' };
+  const must = (shipmentId: string) => {
+    const o = orderFor(shipmentId);
+    if (!o) throw new Error(`fake shipbob: no order for shipment ${shipmentId}`);
+    return o;
+  };
 
   return {
     ...http,
@@ -306,37 +289,39 @@ export async function startFakeShipbob(options: FakeShipbobOptions = {}) {
       }
     },
     /** Ships these units of the order made for `shipmentId`. */
-    shipPart(shipmentId: string, items: { sku: string; quantity: number }[]) {
-      const o = orderFor(shipmentId);
-      if (!o) throw new Error(`fake shipbob: no order for shipment ${shipmentId}`);
-      return ship(o, items);
-    },
+    shipPart: (shipmentId: string, items: { sku: string; quantity: number }[]) =>
+      ship(must(shipmentId), items),
     /** Ships an order entered by hand in ShipBob (no tags of ours) and returns its webhook. */
     foreignShipment(): WarehouseWebhookRequest {
+      const id = ++seq;
       const o: SbOrder = {
-        id: ++seq,
+        channel: { id: 0, name: 'ShipBob' },
         created_date: nowIso(),
-        last_updated_date: nowIso(),
-        reference_id: `manual-${seq}`,
-        status: 'Processing',
-        type: 'DTC',
-        shipping_method: 'Standard',
-        location_id: Number(centers[0]),
+        id,
+        products: [{ id: id * 10, quantity: 1, reference_id: 'TEE-M', sku: 'TEE-M' }],
         recipient: { name: 'Walk-in' },
-        products: [{ id: seq * 10, reference_id: 'TEE-M', quantity: 1 }],
-        tags: [],
+        reference_id: `manual-${id}`,
         shipments: [],
+        shipping_method: 'Standard',
+        status: 'Processing',
+        tags: [],
+        type: 'DTC',
+        _location: Number(centers[0]),
+        _updated: Date.now(),
       };
       orders.push(o);
-      ship(o, unshipped(o));
-      return signed(JSON.stringify(o));
+      return signed(JSON.stringify(ship(o, unshipped(o))), CURRENT);
     },
-    /** The `order.shipped` webhook ShipBob would send now for the order of `shipmentId`. */
-    webhookFor(shipmentId: string, key = secret): WarehouseWebhookRequest {
-      const o = orderFor(shipmentId);
-      if (!o) throw new Error(`fake shipbob: no order for shipment ${shipmentId}`);
-      return signed(JSON.stringify(o), key);
-    },
+    /**
+     * The `order.shipped` webhook for the latest shipment of the order of
+     * `shipmentId`: the shipment (`Orders.ShipmentViewModel`, which does not
+     * carry the order's tags), `x-webhook-topic: order.shipped`.
+     */
+    webhookFor: (shipmentId: string, key = secret) =>
+      signed(JSON.stringify(must(shipmentId).shipments.at(-1)), CURRENT, key),
+    /** A legacy (v1/v2 subscription) `order_shipped` webhook: the whole order, `shipbob-topic`. */
+    legacyWebhookFor: (shipmentId: string, key = secret) =>
+      signed(JSON.stringify(orderView(must(shipmentId))), LEGACY, key),
     /** Sends the webhook for `shipmentId` to `url` (a real POST). */
     async deliver(url: string, shipmentId: string) {
       const w = this.webhookFor(shipmentId);
@@ -347,8 +332,8 @@ export async function startFakeShipbob(options: FakeShipbobOptions = {}) {
       });
       return { status: res.status, text: await res.text() };
     },
-    /** Any body, signed as ShipBob signs webhooks. */
-    signedRaw: (body: string, key?: string) => signed(body, key),
+    /** Any body, signed as ShipBob signs webhooks (`order.shipped`). */
+    signedRaw: (body: string, key?: string) => signed(body, CURRENT, key),
     /** Accepted `POST /order` calls (2xx). */
     submissions: () =>
       http.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/order') && c.status < 300),
