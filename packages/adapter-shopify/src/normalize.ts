@@ -127,6 +127,7 @@ export function normalizeShopifyOrder(
   const shippingLine = payload.shipping_lines?.[0];
   const shipping =
     amount([
+      [shop(payload.current_shipping_price_set), 'current_shipping_price_set.shop_money.amount'],
       [shop(payload.total_shipping_price_set), 'total_shipping_price_set.shop_money.amount'],
     ]) ??
     (payload.shipping_lines ?? []).reduce(

@@ -127,6 +127,7 @@ export const ShopifyOrderPayload = z
     total_discounts_set: MoneySet('total_discounts_set'),
     current_total_discounts: Money('current_total_discounts'),
     current_total_discounts_set: MoneySet('current_total_discounts_set'),
+    current_shipping_price_set: MoneySet('current_shipping_price_set'),
     total_shipping_price_set: MoneySet('total_shipping_price_set'),
     customer: lenient(
       z

@@ -123,3 +123,15 @@ describe('money in a payload: a numeric amount is major units everywhere', () =>
     expect(parsed.notes?.join('\n')).toMatch(/current_total_price: ignored unreadable amount/);
   });
 });
+
+describe('shipping follows the current totals', () => {
+  it('current_shipping_price_set wins over total_shipping_price_set (as current_total_price does)', () => {
+    const order = orderOf(
+      withRaw({
+        current_shipping_price_set: '{"shop_money": {"amount": 0, "currency_code": "USD"}}',
+        'total_shipping_price_set.shop_money.amount': '10',
+      }),
+    );
+    expect(order.totals.shipping).toBe(0);
+  });
+});

@@ -190,3 +190,34 @@ describe("Shopify's own order fixtures through the webhook handler", () => {
     });
   }
 });
+
+describe("Shopify's own fulfillment fixture as fulfillments/create", () => {
+  it('python-fulfillment.json: wrapped and bare, the shipped line and its tracking', async () => {
+    const text = read('python-fulfillment.json');
+    const bodies = [
+      text,
+      JSON.stringify((JSON.parse(text) as { fulfillment: unknown }).fulfillment),
+    ];
+    for (const [i, body] of bodies.entries()) {
+      const { response, events } = await deliver(body, 'fulfillments/create', 100 + i, i === 0);
+      expect(response.status, response.body).toBe(200);
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        type: 'store.fulfillment_changed',
+        orderId: 'shopify:bob-norman:450789469',
+        change: {
+          kind: 'fulfilled',
+          fulfillmentId: 'gid://shopify/Fulfillment/255858046',
+          lines: [{ lineId: '466157049', quantity: 1 }],
+          tracking: [
+            {
+              carrier: 'null-company',
+              number: '1Z2345',
+              url: 'http://www.google.com/search?q=1Z2345',
+            },
+          ],
+        },
+      });
+    }
+  });
+});

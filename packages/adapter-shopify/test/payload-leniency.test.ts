@@ -208,3 +208,43 @@ describe('what routing needs still rejects, naming the path', () => {
     expect(parsed.order?.lines[0]).toMatchObject({ id: LINE_1, unitPrice: 1250 });
   });
 });
+
+describe('fulfillment payloads: descriptive fields are lenient too', () => {
+  const fulfillment = (extra: Record<string, unknown>) =>
+    JSON.stringify({
+      id: 255858046,
+      order_id: 450789469,
+      status: 'success',
+      line_items: [{ id: 466157049, quantity: 1 }],
+      ...extra,
+    });
+  const parseTopic = (body: string) => parseShopifyWebhook(body, headers('fulfillments/create'));
+
+  it('odd tracking, status, location and gid values do not reject the fulfillment', () => {
+    const { events } = parseTopic(
+      fulfillment({
+        admin_graphql_api_id: 'not-a-gid',
+        tracking_company: 42,
+        tracking_numbers: ['1Z2345', null, { n: 1 }],
+        tracking_urls: 'https://example.com/track',
+        location_id: 'warehouse',
+        created_at: 17,
+      }),
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      change: {
+        kind: 'fulfilled',
+        fulfillmentId: 'gid://shopify/Fulfillment/255858046',
+        tracking: [{ carrier: '42', number: '1Z2345' }],
+      },
+    });
+  });
+
+  it('the order id and the lines still reject, naming the path', () => {
+    expect(() => parseTopic(fulfillment({ order_id: 'abc' }))).toThrow(/body\.order_id/);
+    expect(() => parseTopic(fulfillment({ line_items: [{ id: 1, quantity: 'one' }] }))).toThrow(
+      /body\.line_items\[0\]\.quantity/,
+    );
+  });
+});
