@@ -38,47 +38,58 @@ const bobAddress = {
   lon: -75.6868,
 };
 
+function pythonCheck(order: Order) {
+  expect(order.id).toBe('shopify:bob-norman:450789469');
+  expect(order.source.externalId).toBe('gid://shopify/Order/450789469');
+  expect(order.source.name).toBe('#1001');
+  expect(order.lines.map((l) => [l.id, l.sku, l.quantity, l.unitPrice])).toEqual([
+    ['466157049', 'IPOD2008GREEN', 1, 19900],
+    ['518995019', 'IPOD2008RED', 1, 19900],
+    ['703073504', 'IPOD2008BLACK', 1, 19900],
+  ]);
+  expect(order.lines[0]?.properties).toEqual([
+    { name: 'Custom Engraving', value: 'Happy Birthday' },
+  ]);
+  expect(order.currency).toBe('USD');
+  expect(order.totals).toEqual({
+    subtotal: 39800,
+    shipping: 0,
+    tax: 1194,
+    discounts: 0,
+    total: 40994,
+  });
+  expect(order.paymentStatus).toBe('authorized');
+  expect(order.shippingAddress).toMatchObject(bobAddress);
+  expect(order.billingAddress).toMatchObject(bobAddress);
+  expect(order.customer).toMatchObject({
+    id: '207119551',
+    email: 'bob.norman@hostmail.com',
+    ordersCount: 0,
+    tags: [],
+  });
+  expect(order.noteAttributes).toEqual([
+    { name: 'custom engraving', value: 'Happy Birthday' },
+    { name: 'colour', value: 'green' },
+  ]);
+  expect(order.clientIp).toBe('0.0.0.0');
+  expect(order.shipping.method).toBe('Free Shipping');
+  expect(order.createdAt).toBe('2008-01-10T11:00:00-05:00');
+  expect(order.updatedAt).toBe('2008-01-10T11:00:00-05:00');
+}
+
 const FIXTURES: Expected[] = [
   {
     file: 'python-order.json',
     bodies: () => [read('python-order.json'), bare(read('python-order.json'), 'order')],
+    check: pythonCheck,
+  },
+  {
+    file: 'ruby-order.json',
+    bodies: () => [read('ruby-order.json'), bare(read('ruby-order.json'), 'order')],
     check: (order) => {
-      expect(order.id).toBe('shopify:bob-norman:450789469');
-      expect(order.source.externalId).toBe('gid://shopify/Order/450789469');
-      expect(order.source.name).toBe('#1001');
-      expect(order.lines.map((l) => [l.id, l.sku, l.quantity, l.unitPrice])).toEqual([
-        ['466157049', 'IPOD2008GREEN', 1, 19900],
-        ['518995019', 'IPOD2008RED', 1, 19900],
-        ['703073504', 'IPOD2008BLACK', 1, 19900],
-      ]);
-      expect(order.lines[0]?.properties).toEqual([
-        { name: 'Custom Engraving', value: 'Happy Birthday' },
-      ]);
-      expect(order.currency).toBe('USD');
-      expect(order.totals).toEqual({
-        subtotal: 39800,
-        shipping: 0,
-        tax: 1194,
-        discounts: 0,
-        total: 40994,
-      });
-      expect(order.paymentStatus).toBe('authorized');
-      expect(order.shippingAddress).toMatchObject(bobAddress);
-      expect(order.billingAddress).toMatchObject(bobAddress);
-      expect(order.customer).toMatchObject({
-        id: '207119551',
-        email: 'bob.norman@hostmail.com',
-        ordersCount: 0,
-        tags: [],
-      });
-      expect(order.noteAttributes).toEqual([
-        { name: 'custom engraving', value: 'Happy Birthday' },
-        { name: 'colour', value: 'green' },
-      ]);
-      expect(order.clientIp).toBe('0.0.0.0');
-      expect(order.shipping.method).toBe('Free Shipping');
-      expect(order.createdAt).toBe('2008-01-10T11:00:00-05:00');
-      expect(order.updatedAt).toBe('2008-01-10T11:00:00-05:00');
+      // the same order as the Python fixture, with a note
+      pythonCheck(order);
+      expect(order.note).toBe('Test note');
     },
   },
   {
