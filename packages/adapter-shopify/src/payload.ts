@@ -25,6 +25,8 @@ import {
 
 const Str = (label: string) => lenient(Text, label);
 const Money = (label: string) => lenient(Amount, label);
+/** Timestamps are text only: `cancelled_at: false` must not read as a cancellation. */
+const Time = (label: string) => lenient(z.string(), label);
 const MoneySet = (label: string) =>
   lenient(
     z
@@ -96,9 +98,9 @@ export const ShopifyOrderPayload = z
     phone: Str('phone'),
     currency: Str('currency'),
     presentment_currency: Str('presentment_currency'),
-    created_at: Str('created_at'),
-    updated_at: Str('updated_at'),
-    cancelled_at: Str('cancelled_at'),
+    created_at: Time('created_at'),
+    updated_at: Time('updated_at'),
+    cancelled_at: Time('cancelled_at'),
     cancel_reason: Str('cancel_reason'),
     financial_status: Str('financial_status'),
     fulfillment_status: Str('fulfillment_status'),

@@ -248,3 +248,13 @@ describe('fulfillment payloads: descriptive fields are lenient too', () => {
     );
   });
 });
+
+describe('timestamps are never coerced from other types', () => {
+  it('cancelled_at: false is no cancellation; a date string is', () => {
+    const notCancelled = parse(edited((o) => (o.cancelled_at = false)));
+    expect(notCancelled.events.map((e) => e.type)).toEqual(['order.received']);
+    expect(notCancelled.notes.join('\n')).toMatch(/cancelled_at: dropped false/);
+    const cancelled = parse(edited((o) => (o.cancelled_at = '2026-11-27T10:00:00-05:00')));
+    expect(cancelled.events.map((e) => e.type)).toEqual(['order.received', 'order.cancelled']);
+  });
+});
