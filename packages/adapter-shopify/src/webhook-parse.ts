@@ -101,7 +101,7 @@ export function parseShopifyWebhook(
   headers: HeadersLike,
   options: ParseWebhookOptions = {},
 ): ParsedShopifyWebhook {
-  const topic = shopifyHeaderOf(headers, 'topic');
+  const topic = canonicalTopic(shopifyHeaderOf(headers, 'topic'));
   if (!topic) {
     throw invalid('headers.x-shopify-topic', 'missing shopify-topic (or X-Shopify-Topic) header');
   }
@@ -184,6 +184,19 @@ export function parseShopifyWebhook(
     notes,
     events: events.map((e, i) => parseOrThrow(OrderEventSchema, e, `events[${i}]`)),
   };
+}
+
+const KNOWN_TOPICS = new Map(
+  [...ORDER_TOPICS, ...STORE_TOPICS].map((t) => [t.replace(/\//g, '_'), t] as const),
+);
+
+/**
+ * A handled topic in Shopify's header form (`orders/create`), whatever its case or
+ * separator (`ORDERS_CREATE`, as Shopify's libraries store topics); others as given.
+ */
+function canonicalTopic(topic: string | undefined): string | undefined {
+  if (!topic) return topic;
+  return KNOWN_TOPICS.get(topic.toLowerCase().replace(/\//g, '_')) ?? topic;
 }
 
 function validIso(s: string | null | undefined): string | undefined {

@@ -196,3 +196,17 @@ describe('webhook handler: a delivery with unprefixed headers only', () => {
     expect(events[0]?.idempotencyKey).toBe(`shopify:${SHOP}:orders/create:ev-1`);
   });
 });
+
+describe('topic spelling', () => {
+  it('a handled topic in another case or in enum form is read as the header form', () => {
+    for (const topic of ['ORDERS_CREATE', 'Orders/Create', 'orders_create']) {
+      const parsed = parseShopifyWebhook(orderText(), unprefixed(topic));
+      expect(parsed.topic).toBe('orders/create');
+      expect(parsed.events[0]?.idempotencyKey).toBe(`shopify:${SHOP}:orders/create:ev-1`);
+    }
+    expect(parseShopifyWebhook('{}', unprefixed('products/update'))).toMatchObject({
+      topic: 'products/update',
+      events: [],
+    });
+  });
+});
