@@ -126,6 +126,37 @@ const FIXTURES: Expected[] = [
     },
   },
   {
+    file: 'python-orders.json',
+    bodies: () => [read('python-orders.json'), bare(read('python-orders.json'), 'orders')],
+    check: (order) => {
+      expect(order.id).toBe('shopify:bob-norman:450789469');
+      expect(order.source.externalId).toBe('gid://shopify/Order/450789469');
+      expect(order.lines.map((l) => [l.id, l.sku, l.quantity, l.unitPrice])).toEqual([
+        ['466157049', 'IPOD2008GREEN', 1, 19900],
+        ['518995019', 'IPOD2008RED', 1, 19900],
+        ['703073504', 'IPOD2008BLACK', 1, 19900],
+      ]);
+      expect(order.lines[0]?.properties).toEqual([
+        { name: 'Custom Engraving Front', value: 'Happy Birthday' },
+        { name: 'Custom Engraving Back', value: 'Merry Christmas' },
+      ]);
+      expect(order.totals).toEqual({
+        subtotal: 59700,
+        shipping: 0,
+        tax: 1194,
+        discounts: 1000,
+        total: 59894,
+      });
+      expect(order.paymentStatus).toBe('partially_refunded');
+      expect(order.customer).toMatchObject({
+        id: '207119551',
+        ordersCount: 1,
+        phone: '+16136120707',
+      });
+      expect(order.shippingAddress).toMatchObject(bobAddress);
+    },
+  },
+  {
     file: 'js-2025-07-orders.json',
     bodies: () => [read('js-2025-07-orders.json'), bare(read('js-2025-07-orders.json'), 'orders')],
     check: (order) => {
