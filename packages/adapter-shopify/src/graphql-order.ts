@@ -1,4 +1,4 @@
-import type { ShopifyOrderPayload } from './payload';
+import type { ShopifyOrderPayloadInput } from './payload';
 
 type Money = { shopMoney?: { amount?: string | null } | null } | null | undefined;
 type KV = { key: string; value: string | null }[] | null | undefined;
@@ -58,7 +58,7 @@ const pairs = (kv: KV) => (kv ?? []).map((p) => ({ name: p.key, value: p.value ?
  * Maps a GraphQL order to the REST/webhook payload shape, so one normalizer
  * (`normalizeShopifyOrder`) serves webhooks, fetches and reconciliation alike.
  */
-export function graphqlOrderToPayload(o: GraphqlOrder): ShopifyOrderPayload {
+export function graphqlOrderToPayload(o: GraphqlOrder): ShopifyOrderPayloadInput {
   const a = o.shippingAddress;
   const str = (v: string | number | null | undefined) =>
     v === null || v === undefined ? null : String(v);

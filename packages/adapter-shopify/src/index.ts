@@ -10,7 +10,13 @@ export {
   type UserError,
 } from './admin-client';
 export { type GraphqlOrder, graphqlOrderToPayload } from './graphql-order';
-export { type HeadersLike, headerOf } from './headers';
+export {
+  type HeadersLike,
+  headerOf,
+  SHOPIFY_WEBHOOK_HEADERS,
+  type ShopifyWebhookHeader,
+  shopifyHeaderOf,
+} from './headers';
 export { parseLosslessJson } from './lossless-json';
 export { currencyDigits, toMinorUnits } from './money';
 export {
@@ -22,7 +28,11 @@ export {
   shopifyAdminUrl,
   splitTags,
 } from './normalize';
-export { ShopifyOrderPayload } from './payload';
+export {
+  parseShopifyOrderPayload,
+  ShopifyOrderPayload,
+  type ShopifyOrderPayloadInput,
+} from './payload';
 export {
   createShopifyStore,
   HOLD_HANDLE_PREFIX,
@@ -53,6 +63,7 @@ export {
 } from './store-webhooks';
 export {
   SHOPIFY_HMAC_HEADER,
+  SHOPIFY_HMAC_HEADER_UNPREFIXED,
   signShopifyWebhook,
   verifyShopifyWebhook,
   type WebhookRejection,

@@ -192,7 +192,9 @@ export function parseStoreTopic(
     }
     case 'fulfillments/create':
     case 'fulfillments/update':
-      return { events: fulfillmentEvents(ctx, parseOrThrow(FulfillmentPayload, json, 'body')) };
+      return {
+        events: fulfillmentEvents(ctx, parseOrThrow(FulfillmentPayload, unwrapped(json), 'body')),
+      };
     default:
       return { events: [] };
   }
@@ -272,6 +274,13 @@ export async function resolvePendingChanges(
         `events[${i}]`,
       ),
     );
+}
+
+/** A REST-wrapped fulfillment (`{"fulfillment": {...}}`) is read as the bare one. */
+function unwrapped(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null || 'id' in json) return json;
+  const inner = (json as { fulfillment?: unknown }).fulfillment;
+  return typeof inner === 'object' && inner !== null ? inner : json;
 }
 
 function locationOf(ctx: StoreTopicContext, storeLocation: string): string | undefined {

@@ -5,10 +5,10 @@ import {
   OrderEvent as OrderEventSchema,
   parseOrThrow,
 } from '@fulfil/core';
-import { type HeadersLike, headerOf } from './headers';
+import { type HeadersLike, shopifyHeaderOf } from './headers';
 import { parseLosslessJson } from './lossless-json';
 import { defaultOrderId, normalizeShopifyOrder, type OrderNaming } from './normalize';
-import { ShopifyOrderPayload } from './payload';
+import { parseShopifyOrderPayload } from './payload';
 import { type PendingStoreChanges, parseStoreTopic, STORE_TOPICS } from './store-webhooks';
 
 /** Topics turned into events. Other topics parse to no events (acknowledge and drop). */
@@ -21,7 +21,7 @@ export const ORDER_TOPICS = [
 
 /** Options of {@link parseShopifyWebhook}. */
 export interface ParseWebhookOptions {
-  /** The shop when the request has no `X-Shopify-Shop-Domain` header. */
+  /** The shop when the request has no `shopify-shop-domain` / `X-Shopify-Shop-Domain` header. */
   shop?: string;
   /** Engine order id from shop and numeric id. Default `shopify:{handle}:{numericId}`. */
   orderId?: OrderNaming['orderId'];
@@ -37,13 +37,21 @@ export interface ParseWebhookOptions {
 export interface ParsedShopifyWebhook {
   topic: string;
   shop: string;
-  /** `X-Shopify-Webhook-Id`: unique per delivery (retries of one delivery share it). */
+  /** `shopify-webhook-id` / `X-Shopify-Webhook-Id`: unique per delivery (retries share it). */
   webhookId: string | undefined;
-  /** `X-Shopify-Event-Id`: shared by all deliveries of one merchant action. */
+  /** `shopify-event-id` / `X-Shopify-Event-Id`: shared by all deliveries of one merchant action. */
   eventId: string | undefined;
-  /** `X-Shopify-Triggered-At`. */
+  /** `shopify-triggered-at` / `X-Shopify-Triggered-At`. */
   triggeredAt: string | undefined;
+  /** `shopify-api-version` / `X-Shopify-API-Version`. */
   apiVersion: string | undefined;
+  /** `shopify-name` / `X-Shopify-Name`: the subscription's name, when it has one. */
+  name?: string | undefined;
+  /**
+   * What lenient parsing coerced or dropped in an order payload (a latitude written
+   * as a string, an unreadable optional amount, ...). Empty when nothing was.
+   */
+  notes: string[];
   /** The normalized order (order topics). */
   order: import('@fulfil/core').Order | undefined;
   /** Events to ingest, in order. Empty for topics this adapter does not handle. */
@@ -72,10 +80,15 @@ export interface ParsedShopifyWebhook {
  *   → `store.fulfillment_changed`; holds this app placed are left out (they echo
  *   back). Fulfillment-order topics come back as `pending` (their order is looked up).
  *
- * Idempotency keys: `shopify:{shop}:{topic}:{X-Shopify-Event-Id}` (all deliveries
- * of one action), else `…:webhook:{X-Shopify-Webhook-Id}`, else the order's
- * gid and `updated_at`. Throws `INVALID_INPUT` (message names the path) on invalid
- * JSON or an invalid payload.
+ * Headers are read under both names Shopify uses, `shopify-topic` and
+ * `X-Shopify-Topic` (and so on, case-insensitively); when both are present the
+ * unprefixed one wins, as in Shopify's own libraries.
+ *
+ * Idempotency keys: `shopify:{shop}:{topic}:{event id}` (all deliveries of one
+ * action), else `…:webhook:{webhook id}`, else the order's gid and `updated_at` —
+ * the same whichever header names carried them. Throws `INVALID_INPUT` (message
+ * names the path) on invalid JSON or when what routing needs is invalid; optional
+ * fields of the wrong type are coerced or dropped (see `notes`).
  *
  * @example
  * ```ts
@@ -88,17 +101,25 @@ export function parseShopifyWebhook(
   headers: HeadersLike,
   options: ParseWebhookOptions = {},
 ): ParsedShopifyWebhook {
-  const topic = headerOf(headers, 'X-Shopify-Topic')?.trim();
-  if (!topic) throw invalid('headers.x-shopify-topic', 'missing X-Shopify-Topic header');
-  const shop = headerOf(headers, 'X-Shopify-Shop-Domain')?.trim() || options.shop;
-  if (!shop) throw invalid('headers.x-shopify-shop-domain', 'missing X-Shopify-Shop-Domain header');
+  const topic = canonicalTopic(shopifyHeaderOf(headers, 'topic'));
+  if (!topic) {
+    throw invalid('headers.x-shopify-topic', 'missing shopify-topic (or X-Shopify-Topic) header');
+  }
+  const shop = shopifyHeaderOf(headers, 'shopDomain') || options.shop;
+  if (!shop) {
+    throw invalid(
+      'headers.x-shopify-shop-domain',
+      'missing shopify-shop-domain (or X-Shopify-Shop-Domain) header',
+    );
+  }
   const meta = {
     topic,
     shop,
-    webhookId: headerOf(headers, 'X-Shopify-Webhook-Id')?.trim() || undefined,
-    eventId: headerOf(headers, 'X-Shopify-Event-Id')?.trim() || undefined,
-    triggeredAt: headerOf(headers, 'X-Shopify-Triggered-At')?.trim() || undefined,
-    apiVersion: headerOf(headers, 'X-Shopify-API-Version')?.trim() || undefined,
+    webhookId: shopifyHeaderOf(headers, 'webhookId'),
+    eventId: shopifyHeaderOf(headers, 'eventId'),
+    triggeredAt: shopifyHeaderOf(headers, 'triggeredAt'),
+    apiVersion: shopifyHeaderOf(headers, 'apiVersion'),
+    name: shopifyHeaderOf(headers, 'name'),
   };
   const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
   if (text.trim() === '') throw invalid('body', 'empty body');
@@ -127,13 +148,13 @@ export function parseShopifyWebhook(
       },
       json,
     );
-    return { ...meta, order: undefined, ...store };
+    return { ...meta, order: undefined, notes: [], ...store };
   }
   if (!(ORDER_TOPICS as readonly string[]).includes(topic)) {
-    return { ...meta, order: undefined, events: [] };
+    return { ...meta, order: undefined, notes: [], events: [] };
   }
-  const payload = parseOrThrow(ShopifyOrderPayload, json, 'body');
-  const order = normalizeShopifyOrder(payload, { shop, orderId: options.orderId });
+  const { payload, notes } = parseShopifyOrderPayload(json, 'body');
+  const order = normalizeShopifyOrder(payload, { shop, orderId: options.orderId }, notes);
   const key = deliveryKey ?? `${base}:${order.source.externalId}:${order.updatedAt}`;
   const occurredAt = validIso(meta.triggeredAt) ?? order.updatedAt;
   const events: unknown[] = [];
@@ -160,8 +181,22 @@ export function parseShopifyWebhook(
   return {
     ...meta,
     order,
+    notes,
     events: events.map((e, i) => parseOrThrow(OrderEventSchema, e, `events[${i}]`)),
   };
+}
+
+const KNOWN_TOPICS = new Map(
+  [...ORDER_TOPICS, ...STORE_TOPICS].map((t) => [t.replace(/\//g, '_'), t] as const),
+);
+
+/**
+ * A handled topic in Shopify's header form (`orders/create`), whatever its case or
+ * separator (`ORDERS_CREATE`, as Shopify's libraries store topics); others as given.
+ */
+function canonicalTopic(topic: string | undefined): string | undefined {
+  if (!topic) return topic;
+  return KNOWN_TOPICS.get(topic.toLowerCase().replace(/\//g, '_')) ?? topic;
 }
 
 function validIso(s: string | null | undefined): string | undefined {
