@@ -30,7 +30,10 @@ export type FaultKind =
   | 'reset'
   /** Sends the answer a few bytes at a time (`after` only: it is the vendor's real answer). */
   | 'slow_body'
-  /** A 2xx whose body is not JSON (`before`: a proxy's HTML page; `after`: the vendor's body cut short). */
+  /**
+   * A 2xx whose body is not JSON (`before`: a proxy's HTML page; `after`: the vendor's 2xx body
+   * cut short; a vendor's non-2xx answer passes unchanged and counts as `pass`).
+   */
   | 'invalid_json';
 
 /** One fault to inject. */
@@ -209,10 +212,16 @@ export async function startFaultProxy(options: FaultProxyOptions) {
       case 'slow_body':
         return trickle(res, upstream.status, headers, upstream.body, fault.delayMs ?? 10);
       case 'invalid_json': {
+        if (upstream.status < 200 || upstream.status >= 300) {
+          // only a success is garbled (the vendor did it); a refusal passes as it is
+          counts[action]--;
+          counts.pass = (counts.pass ?? 0) + 1;
+          entry.action = 'pass';
+          return send(res, upstream.status, headers, upstream.body);
+        }
         // the vendor's own answer, cut short: what a dropped connection behind a gateway looks like
         const cut = upstream.body.subarray(0, Math.max(1, Math.floor(upstream.body.length / 2)));
-        const status = upstream.status >= 200 && upstream.status < 300 ? upstream.status : 200;
-        return send(res, status, { ...headers, 'content-type': 'application/json' }, cut);
+        return send(res, upstream.status, { ...headers, 'content-type': 'application/json' }, cut);
       }
       default:
         return answerInstead({ ...fault, status: fault.status ?? 502 }, res, options.rateHeaders);
@@ -247,7 +256,7 @@ export async function startFaultProxy(options: FaultProxyOptions) {
       enabled = on;
     },
     /** Requests handled per action (`kind:when`, or `pass`). */
-    counts: () => ({ ...counts }),
+    counts: () => Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)),
     /** Total faults injected. */
     faults: () => Object.entries(counts).reduce((s, [k, n]) => (k === 'pass' ? s : s + n), 0),
     /** Every request handled, in order. */

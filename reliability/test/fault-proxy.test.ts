@@ -120,6 +120,29 @@ describe('fault proxy', () => {
       ]);
     }));
 
+  it('invalid JSON after forwarding garbles only a success: a refusal passes unchanged', async () => {
+    const refusing = createServer((_req, res) => {
+      res.writeHead(422, { 'content-type': 'application/json' });
+      res.end('{"message":"already exists"}');
+    });
+    refusing.listen(0, '127.0.0.1');
+    await new Promise<void>((r) => refusing.once('listening', () => r()));
+    const proxy = await startFaultProxy({
+      target: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`,
+    });
+    try {
+      proxy.inject({ fault: { kind: 'invalid_json', when: 'after' } });
+      const res = await post(proxy);
+      expect(res.status).toBe(422);
+      expect(await res.json()).toEqual({ message: 'already exists' });
+      expect(proxy.counts()).toEqual({ pass: 1 });
+    } finally {
+      await proxy.close();
+      refusing.closeAllConnections();
+      await new Promise<void>((r) => refusing.close(() => r()));
+    }
+  });
+
   it('hang: before never reaches the target, after does; both leave the client to time out', () =>
     withProxy(async (proxy) => {
       const before = received;
