@@ -4,7 +4,7 @@
  * shipped (one vendor order), in review WITH an alert, or cancelled (nothing open at the vendor,
  * or an alert) — never stuck without an alert, never lost, never two vendor orders.
  */
-import type { Engine, MemoryAlerts } from '@fulfil/core';
+import type { Engine, MemoryAlerts, MemoryStorage, Order } from '@fulfil/core';
 import { makeOrder } from '@fulfil/core/testing';
 import type { FaultProxy } from '../src/fault-proxy';
 
@@ -33,6 +33,10 @@ export interface ScenarioOptions {
   faultRounds: number;
   /** Pause between rounds (lets backoffs come due on the real clock). */
   pauseMs: number;
+  /** The engine's storage: quiet also means no outbox row pending or claimed. */
+  storage: MemoryStorage;
+  /** The order for an id. Default: one T-shirt (`TEE-M`), from `makeOrder`. */
+  order?: (id: string) => Order;
   /** Rounds with faults off before giving up on quiet. Default 40. */
   quietRounds?: number;
 }
@@ -57,6 +61,8 @@ export interface Outcome {
   hostErrors: number;
   /** Faults the proxy injected. */
   faults: number;
+  /** Requests per proxy action (`kind:when`, `pass`). */
+  byKind: Record<string, number>;
   /** Rounds of the quiet phase it took to settle. */
   quietRounds: number;
   /** Order ids that were ever in review (an alert about them). */
@@ -78,10 +84,14 @@ export async function runScenario(s: ScenarioOptions): Promise<Outcome> {
     }
   };
   for (const id of ids) {
-    const order = makeOrder({
-      id,
-      lines: [{ id: `${id}-l1`, sku: 'TEE-M', title: 'T-shirt (M)', quantity: 1, unitPrice: 2500 }],
-    });
+    const order =
+      s.order?.(id) ??
+      makeOrder({
+        id,
+        lines: [
+          { id: `${id}-l1`, sku: 'TEE-M', title: 'T-shirt (M)', quantity: 1, unitPrice: 2500 },
+        ],
+      });
     await s.engine.ingest({
       type: 'order.received',
       idempotencyKey: `recv-${id}`,
@@ -112,6 +122,7 @@ export async function runScenario(s: ScenarioOptions): Promise<Outcome> {
   }
   s.proxy.setEnabled(false);
   const faults = s.proxy.faults();
+  const byKind = s.proxy.counts();
   let quiet = 0;
   const limit = s.quietRounds ?? 40;
   for (; quiet < limit; quiet++) {
@@ -122,10 +133,12 @@ export async function runScenario(s: ScenarioOptions): Promise<Outcome> {
     if (await settled(s, ids)) break;
     await sleep(s.pauseMs);
   }
-  return { ...(await judge(s, ids)), hostErrors, faults, quietRounds: quiet };
+  return { ...(await judge(s, ids)), hostErrors, faults, byKind, quietRounds: quiet };
 }
 
 async function settled(s: ScenarioOptions, ids: string[]): Promise<boolean> {
+  const busy = s.storage.outbox().some((r) => r.status === 'pending' || r.status === 'claimed');
+  if (busy) return false;
   const alerted = alertedIds(s.alerts);
   for (const id of ids) {
     const status = (await s.engine.get(id))?.status;
@@ -142,7 +155,7 @@ function alertedIds(alerts: MemoryAlerts): Set<string> {
 async function judge(
   s: ScenarioOptions,
   ids: string[],
-): Promise<Omit<Outcome, 'hostErrors' | 'faults' | 'quietRounds'>> {
+): Promise<Omit<Outcome, 'hostErrors' | 'faults' | 'byKind' | 'quietRounds'>> {
   const alerted = alertedIds(s.alerts);
   const out = {
     orders: ids.length,
@@ -203,6 +216,15 @@ export function describeOutcome(o: Outcome): string {
   );
 }
 
+/** The injected faults by kind, e.g. `reset:after 4, hang:before 2`. */
+export function describeFaults(o: Outcome): string {
+  return Object.entries(o.byKind)
+    .filter(([k]) => k !== 'pass')
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+}
+
 /** True when every invariant held. */
 export function outcomeOk(o: Outcome): boolean {
   return (
@@ -212,4 +234,29 @@ export function outcomeOk(o: Outcome): boolean {
     o.duplicates.length === 0 &&
     o.cancelledOpenWithoutAlert.length === 0
   );
+}
+
+/** Several runs' outcomes as one (counts summed, id lists joined), for one table row. */
+export function sumOutcomes(outcomes: Outcome[]): Outcome {
+  const sum = (f: (o: Outcome) => number) => outcomes.reduce((s, o) => s + f(o), 0);
+  const all = (f: (o: Outcome) => string[]) => outcomes.flatMap(f);
+  return {
+    orders: sum((o) => o.orders),
+    shipped: sum((o) => o.shipped),
+    review: sum((o) => o.review),
+    cancelled: sum((o) => o.cancelled),
+    lost: all((o) => o.lost),
+    stuck: all((o) => o.stuck),
+    reviewWithoutAlert: all((o) => o.reviewWithoutAlert),
+    duplicates: all((o) => o.duplicates),
+    cancelledOpenWithoutAlert: all((o) => o.cancelledOpenWithoutAlert),
+    hostErrors: sum((o) => o.hostErrors),
+    faults: sum((o) => o.faults),
+    byKind: outcomes.reduce<Record<string, number>>((acc, o) => {
+      for (const [k, n] of Object.entries(o.byKind)) acc[k] = (acc[k] ?? 0) + n;
+      return acc;
+    }, {}),
+    quietRounds: Math.max(0, ...outcomes.map((o) => o.quietRounds)),
+    alerted: sum((o) => o.alerted),
+  };
 }
