@@ -19,7 +19,11 @@ import {
   startFakeShipbob,
 } from '../../packages/adapter-3pl-generic/test/fakes/fake-shipbob';
 import { type Fault, startFaultProxy } from '../src/fault-proxy';
-import { recordTrial, trials } from './report';
+import { recordTrial, soak, trials } from './report';
+
+/** Long enough for the soak form; the short form takes a few seconds. */
+const TIMEOUT = soak ? 900_000 : 60_000;
+
 import {
   describeFaults,
   describeOutcome,
@@ -117,7 +121,9 @@ function vendorView(
 }
 
 describe('ShipBob (generic 3PL preset) behind a fault proxy', () => {
-  it('every fault kind at random (seeded), before and after forwarding: no order stranded, lost or doubled', async () => {
+  it('every fault kind at random (seeded), before and after forwarding: no order stranded, lost or doubled', {
+    timeout: TIMEOUT,
+  }, async () => {
     const runs = trials(2, 12);
     const orders = trials(15, 60);
     const outcomes: Outcome[] = [];
@@ -156,7 +162,9 @@ describe('ShipBob (generic 3PL preset) behind a fault proxy', () => {
     expect(faults).toBeGreaterThan(runs * 10);
   });
 
-  it('a 2xx with an unreadable body AFTER ShipBob created the order: the order is accepted (one ShipBob order), not sent to review', async () => {
+  it('a 2xx with an unreadable body AFTER ShipBob created the order: the order is accepted (one ShipBob order), not sent to review', {
+    timeout: TIMEOUT,
+  }, async () => {
     const w = await world(0, 0);
     w.proxy.inject({
       fault: { kind: 'invalid_json', when: 'after' },

@@ -15,7 +15,11 @@ import {
 } from '@fulfil/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Fault, startFaultProxy } from '../src/fault-proxy';
-import { recordTrial, trials } from './report';
+import { recordTrial, soak, trials } from './report';
+
+/** Long enough for the soak form; the short form takes a few seconds. */
+const TIMEOUT = soak ? 900_000 : 60_000;
+
 import {
   describeFaults,
   describeOutcome,
@@ -108,7 +112,9 @@ function vendorView(fake: FakeShipStation): VendorView {
 }
 
 describe('ShipStation behind a fault proxy', () => {
-  it('every fault kind at random (seeded), before and after forwarding: no order stranded, lost or doubled', async () => {
+  it('every fault kind at random (seeded), before and after forwarding: no order stranded, lost or doubled', {
+    timeout: TIMEOUT,
+  }, async () => {
     const runs = trials(2, 12);
     const orders = trials(15, 60);
     const outcomes: Outcome[] = [];
@@ -147,7 +153,9 @@ describe('ShipStation behind a fault proxy', () => {
     expect(faults).toBeGreaterThan(runs * 10);
   });
 
-  it('submits that fail every time (5xx, hang, reset before or after forwarding) end in review WITH an alert; the rest ship', async () => {
+  it('submits that fail every time (5xx, hang, reset before or after forwarding) end in review WITH an alert; the rest ship', {
+    timeout: TIMEOUT,
+  }, async () => {
     const w = await world(0, 0);
     const orders = trials(12, 48);
     const persistent: Fault[] = [
@@ -193,7 +201,9 @@ describe('ShipStation behind a fault proxy', () => {
     expect(outcome.review).toBeGreaterThanOrEqual((doomed.size * 3) / 4 - 1);
   });
 
-  it('a 2xx with an unreadable body AFTER ShipStation created the order: the order is accepted (re-checked by key), not sent to review', async () => {
+  it('a 2xx with an unreadable body AFTER ShipStation created the order: the order is accepted (re-checked by key), not sent to review', {
+    timeout: TIMEOUT,
+  }, async () => {
     const w = await world(0, 0);
     w.proxy.inject({
       fault: { kind: 'invalid_json', when: 'after' },
