@@ -52,7 +52,8 @@ afterEach(async () => {
 });
 
 /** A fake ShipStation, a fault proxy in front of it, and an engine on the real adapter. */
-async function world(seed: number, rate: number) {
+/** `wireAlerts: false` leaves the engine without the alert sink (to show the judge catches it). */
+async function world(seed: number, rate: number, wireAlerts = true) {
   const fake = await startFakeShipStation({
     limit: 100_000,
     windowMs: 60_000,
@@ -85,7 +86,7 @@ async function world(seed: number, rate: number) {
     inventory: createMemoryInventory({ stock: { east: { 'TEE-M': 100_000 } } }),
     warehouses: { shipstation: adapter },
     locations: [{ id: 'east', warehouse: 'shipstation' }],
-    alerts,
+    ...(wireAlerts ? { alerts } : {}),
     autoDispatch: false,
     dispatch: { maxAttempts: 3, backoffMs: 10, leaseMs: 5_000 },
   });
@@ -199,6 +200,28 @@ describe('ShipStation behind a fault proxy', () => {
     // the reset-after ones reached ShipStation and shipped once faults stopped; the others stay in review
     expect(outcome.shipped + outcome.review).toBe(orders);
     expect(outcome.review).toBeGreaterThanOrEqual((doomed.size * 3) / 4 - 1);
+  });
+
+  it('the judge is not blind: with no alert sink wired, orders in review are reported as unalerted', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const w = await world(0, 0, false);
+    w.proxy.inject({
+      fault: { kind: 'server_error' },
+      match: (r) => r.url.includes('/orders/createorder') && r.body.includes('"ss-blind-0"'),
+      times: Number.POSITIVE_INFINITY,
+    });
+    const outcome = await runScenario({
+      ...w,
+      prefix: 'ss-blind',
+      orders: 3,
+      faultRounds: 5,
+      pauseMs: 30,
+      quietRounds: 3,
+    });
+    expect(outcome.reviewWithoutAlert).toEqual(['ss-blind-0']);
+    expect(outcomeOk(outcome)).toBe(false);
+    expect(describeOutcome(outcome)).toMatch(/FAILED$/);
   });
 
   it('a 2xx with an unreadable body AFTER ShipStation created the order: the order is accepted (re-checked by key), not sent to review', {
