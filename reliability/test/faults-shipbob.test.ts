@@ -184,7 +184,7 @@ describe('ShipBob (generic 3PL preset) behind a fault proxy', () => {
       area: 'adapter-3pl-generic (ShipBob)',
       fault: 'every POST /order answer garbled (2xx, invalid JSON) after ShipBob stored the order',
       trials: orders,
-      result: `${describeOutcome(outcome)}; ${reviewed.length} sent to review while ShipBob held them`,
+      result: `${describeOutcome(outcome)}; ${reviewed.length} sent to review (alerted) while ShipBob already held them (shipped once ShipBob shipped)`,
       ok: outcomeOk(outcome) && reviewed.length === 0 && outcome.shipped === orders,
     });
     expect(outcome).toMatchObject({ lost: [], stuck: [], duplicates: [] });

@@ -248,7 +248,7 @@ describe('ShipStation behind a fault proxy', () => {
       fault:
         'every createorder answer garbled (2xx, invalid JSON) after ShipStation stored the order',
       trials: orders,
-      result: `${describeOutcome(outcome)}; ${reviewed.length} sent to review while ShipStation held them`,
+      result: `${describeOutcome(outcome)}; ${reviewed.length} sent to review (alerted) while ShipStation already held them (shipped once ShipStation shipped)`,
       ok,
     });
     expect(outcome).toMatchObject({ lost: [], stuck: [], duplicates: [] });

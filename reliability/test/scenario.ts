@@ -210,7 +210,7 @@ export function describeOutcome(o: Outcome): string {
     o.duplicates.length +
     o.cancelledOpenWithoutAlert.length;
   return (
-    `${o.orders} orders, ${o.faults} faults: ${o.shipped} shipped, ${o.review} in review (all alerted: ${o.reviewWithoutAlert.length === 0}), ` +
+    `${o.orders} orders, ${o.faults} faults: ${o.shipped} shipped, ${o.review} in review (${o.review - o.reviewWithoutAlert.length} with an alert), ` +
     `${o.cancelled} cancelled; ${o.lost.length} lost, ${o.duplicates.length} duplicate vendor orders, ${o.stuck.length} stuck` +
     (bad > 0 ? ` — FAILED` : '')
   );
