@@ -15,6 +15,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { answerInstead, passHeaders, send, trickle } from './fault-replies';
 
 /** What the proxy can do to one request. */
 export type FaultKind =
@@ -272,65 +273,3 @@ export async function startFaultProxy(options: FaultProxyOptions) {
 
 /** A running {@link startFaultProxy}. */
 export type FaultProxy = Awaited<ReturnType<typeof startFaultProxy>>;
-
-function answerInstead(fault: Fault, res: ServerResponse, rateHeaders?: Record<string, string>) {
-  switch (fault.kind) {
-    case 'rate_limited':
-      return send(
-        res,
-        429,
-        { 'content-type': 'application/json', ...(rateHeaders ?? { 'Retry-After': '1' }) },
-        Buffer.from(JSON.stringify({ message: 'Too Many Requests' })),
-      );
-    case 'server_error': {
-      const status = fault.status ?? (fault.when === 'after' ? 502 : 503);
-      return send(res, status, { 'content-type': 'text/html' }, Buffer.from(`<h1>${status}</h1>`));
-    }
-    case 'hang':
-      return; // the socket stays open until the client gives up or the proxy closes
-    case 'reset':
-      return void res.socket?.destroy();
-    case 'invalid_json':
-      return send(
-        res,
-        200,
-        { 'content-type': 'application/json' },
-        Buffer.from('<html><body>Service temporarily unavailable</body></html>'),
-      );
-    default:
-      return send(res, 502, { 'content-type': 'text/plain' }, Buffer.from('bad fault'));
-  }
-}
-
-/** Hop-by-hop and length headers are recomputed for the answer actually sent. */
-function passHeaders(headers: IncomingMessage['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    if (['connection', 'content-length', 'transfer-encoding', 'keep-alive'].includes(name))
-      continue;
-    out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer) {
-  res.writeHead(status, { ...headers, 'content-length': String(body.length) });
-  res.end(body);
-}
-
-async function trickle(
-  res: ServerResponse,
-  status: number,
-  headers: Record<string, string>,
-  body: Buffer,
-  pauseMs: number,
-) {
-  res.writeHead(status, { ...headers, 'content-length': String(body.length) });
-  const step = Math.max(1, Math.ceil(body.length / 8));
-  for (let i = 0; i < body.length && !res.destroyed; i += step) {
-    res.write(body.subarray(i, i + step));
-    await sleep(pauseMs);
-  }
-  res.end();
-}
