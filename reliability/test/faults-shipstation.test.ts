@@ -1,0 +1,258 @@
+/**
+ * The engine with the real ShipStation adapter, pointed at a fault proxy in front of the
+ * package's fake: 429 (ShipStation's rate headers), 5xx, hangs, resets, slow bodies and 2xx
+ * with invalid JSON, before and after the fake did the work. Every order ends shipped, in
+ * review with an alert, or cancelled; none lost; never two ShipStation orders for one order.
+ */
+
+import { createShipStationWarehouse } from '@fulfil/adapter-shipstation';
+import { type FakeShipStation, startFakeShipStation } from '@fulfil/adapter-shipstation/testing';
+import {
+  createEngine,
+  createMemoryAlerts,
+  createMemoryInventory,
+  createMemoryStorage,
+} from '@fulfil/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Fault, startFaultProxy } from '../src/fault-proxy';
+import { recordTrial, soak, trials } from './report';
+
+/** Long enough for the soak form; the short form takes a few seconds. */
+const TIMEOUT = soak ? 900_000 : 60_000;
+
+import {
+  describeFaults,
+  describeOutcome,
+  type Outcome,
+  outcomeOk,
+  runScenario,
+  sumOutcomes,
+  type VendorView,
+} from './scenario';
+
+const WAREHOUSE = 401;
+const ALL_FAULTS: Fault[] = [
+  { kind: 'rate_limited' },
+  { kind: 'server_error' },
+  { kind: 'server_error', when: 'after' },
+  { kind: 'hang' },
+  { kind: 'hang', when: 'after' },
+  { kind: 'delay', delayMs: 30 },
+  { kind: 'reset' },
+  { kind: 'reset', when: 'after' },
+  { kind: 'slow_body', delayMs: 5 },
+  { kind: 'invalid_json' },
+  { kind: 'invalid_json', when: 'after' },
+];
+
+let cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.reverse()) await fn();
+  cleanup = [];
+});
+
+/** A fake ShipStation, a fault proxy in front of it, and an engine on the real adapter. */
+/** `wireAlerts: false` leaves the engine without the alert sink (to show the judge catches it). */
+async function world(seed: number, rate: number, wireAlerts = true) {
+  const fake = await startFakeShipStation({
+    limit: 100_000,
+    windowMs: 60_000,
+    resetPrecision: 'milliseconds',
+    warehouses: [WAREHOUSE],
+  });
+  const proxy = await startFaultProxy({
+    target: fake.url,
+    schedule: { seed, rate, faults: ALL_FAULTS },
+    // ShipStation's own 429: no Retry-After, the window's reset in X-Rate-Limit-Reset
+    rateHeaders: {
+      'X-Rate-Limit-Limit': '40',
+      'X-Rate-Limit-Remaining': '0',
+      'X-Rate-Limit-Reset': '0.02',
+    },
+  });
+  const adapter = createShipStationWarehouse({
+    baseUrl: proxy.url,
+    apiKey: fake.apiKey,
+    apiSecret: fake.apiSecret,
+    warehouseIds: { east: WAREHOUSE },
+    rateLimit: { windowMs: 60_000, limit: 100_000 },
+    retry: { retries: 1, minDelayMs: 5, maxDelayMs: 20 },
+    timeoutMs: 250,
+  });
+  const alerts = createMemoryAlerts();
+  const storage = createMemoryStorage();
+  const engine = createEngine({
+    storage,
+    inventory: createMemoryInventory({ stock: { east: { 'TEE-M': 100_000 } } }),
+    warehouses: { shipstation: adapter },
+    locations: [{ id: 'east', warehouse: 'shipstation' }],
+    ...(wireAlerts ? { alerts } : {}),
+    autoDispatch: false,
+    dispatch: { maxAttempts: 3, backoffMs: 10, leaseMs: 5_000 },
+  });
+  cleanup.push(
+    () => fake.close(),
+    () => proxy.close(),
+    () => adapter.close(),
+  );
+  return { fake, proxy, adapter, alerts, engine, storage, vendor: vendorView(fake) };
+}
+
+function vendorView(fake: FakeShipStation): VendorView {
+  return {
+    ordersOf: (orderId) =>
+      fake
+        .findOrders((o) => o.advancedOptions.customField1 === orderId)
+        .map((o) => ({
+          key: String(o.orderKey),
+          open: o.orderStatus === 'awaiting_shipment' || o.orderStatus === 'on_hold',
+        })),
+    shipAll: async () => void (await fake.shipAll()),
+    collect: async (engine) => void (await engine.pollWarehouses()),
+  };
+}
+
+describe('ShipStation behind a fault proxy', () => {
+  it('every fault kind at random (seeded), before and after forwarding: no order stranded, lost or doubled', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const runs = trials(2, 12);
+    const orders = trials(15, 60);
+    const outcomes: Outcome[] = [];
+    for (let seed = 1; seed <= runs; seed++) {
+      const rate = seed % 2 === 1 ? 0.3 : 0.6;
+      const w = await world(seed, rate);
+      const outcome = await runScenario({
+        ...w,
+        prefix: `ss${seed}`,
+        orders,
+        cancelEvery: 5,
+        faultRounds: 6,
+        pauseMs: 20,
+      });
+      outcomes.push(outcome);
+      for (const fn of cleanup.splice(0).reverse()) await fn();
+      if (!outcomeOk(outcome) || seed === runs) {
+        const total = sumOutcomes(outcomes);
+        recordTrial({
+          area: 'adapter-shipstation',
+          fault: `seeded mix of 429/5xx/hang/delay/reset/slow body/invalid JSON, before and after forwarding, on 30% or 60% of requests (${outcomes.length} seeds × ${orders} orders, a fifth cancelled by the store)`,
+          trials: total.orders,
+          result: `${describeOutcome(total)}; ${total.hostErrors} host-visible errors retried; faults: ${describeFaults(total)}`,
+          ok: outcomeOk(total),
+        });
+      }
+      expect(outcome, `seed ${seed}: ${describeOutcome(outcome)}`).toMatchObject({
+        lost: [],
+        stuck: [],
+        reviewWithoutAlert: [],
+        duplicates: [],
+        cancelledOpenWithoutAlert: [],
+      });
+    }
+    const faults = sumOutcomes(outcomes).faults;
+    expect(faults).toBeGreaterThan(runs * 10);
+  });
+
+  it('submits that fail every time (5xx, hang, reset before or after forwarding) end in review WITH an alert; the rest ship', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const w = await world(0, 0);
+    const orders = trials(12, 48);
+    const persistent: Fault[] = [
+      { kind: 'server_error' },
+      { kind: 'hang' },
+      { kind: 'reset' },
+      { kind: 'reset', when: 'after' },
+    ];
+    const doomed = new Map<string, Fault>();
+    for (let i = 0; i < orders; i += 3) doomed.set(`ss-doomed-${i}`, persistent[(i / 3) % 4]!);
+    for (const [id, fault] of doomed) {
+      w.proxy.inject({
+        fault,
+        match: (r) => r.url.includes('/orders/createorder') && r.body.includes(`"${id}"`),
+        times: Number.POSITIVE_INFINITY,
+      });
+    }
+    const outcome = await runScenario({
+      ...w,
+      prefix: 'ss-doomed',
+      orders,
+      faultRounds: 5,
+      pauseMs: 30,
+    });
+    const alerted = new Set(w.alerts.alerts().map((a) => a.orderId));
+    recordTrial({
+      area: 'adapter-shipstation',
+      fault:
+        'every submit of some orders fails for good (5xx, hang, reset before or after forwarding)',
+      trials: orders,
+      result: `${describeOutcome(outcome)}; ${[...doomed.keys()].filter((id) => alerted.has(id)).length}/${doomed.size} doomed orders alerted`,
+      ok: outcomeOk(outcome) && [...doomed.keys()].every((id) => alerted.has(id)),
+    });
+    expect(outcome).toMatchObject({
+      lost: [],
+      stuck: [],
+      reviewWithoutAlert: [],
+      duplicates: [],
+    });
+    for (const id of doomed.keys()) expect(alerted.has(id), id).toBe(true);
+    // the reset-after ones reached ShipStation and shipped once faults stopped; the others stay in review
+    expect(outcome.shipped + outcome.review).toBe(orders);
+    expect(outcome.review).toBeGreaterThanOrEqual((doomed.size * 3) / 4 - 1);
+  });
+
+  it('the judge is not blind: with no alert sink wired, orders in review are reported as unalerted', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const w = await world(0, 0, false);
+    w.proxy.inject({
+      fault: { kind: 'server_error' },
+      match: (r) => r.url.includes('/orders/createorder') && r.body.includes('"ss-blind-0"'),
+      times: Number.POSITIVE_INFINITY,
+    });
+    const outcome = await runScenario({
+      ...w,
+      prefix: 'ss-blind',
+      orders: 3,
+      faultRounds: 5,
+      pauseMs: 30,
+      quietRounds: 3,
+    });
+    expect(outcome.reviewWithoutAlert).toEqual(['ss-blind-0']);
+    expect(outcomeOk(outcome)).toBe(false);
+    expect(describeOutcome(outcome)).toMatch(/FAILED$/);
+  });
+
+  it('a 2xx with an unreadable body AFTER ShipStation created the order: the order is accepted (re-checked by key), not sent to review', {
+    timeout: TIMEOUT,
+  }, async () => {
+    const w = await world(0, 0);
+    w.proxy.inject({
+      fault: { kind: 'invalid_json', when: 'after' },
+      match: (r) => r.method === 'POST' && r.url.includes('/orders/createorder'),
+      times: Number.POSITIVE_INFINITY,
+    });
+    const orders = trials(8, 40);
+    const outcome = await runScenario({
+      ...w,
+      prefix: 'ss-garbled',
+      orders,
+      faultRounds: 4,
+      pauseMs: 20,
+    });
+    const reviewed = w.alerts.alerts().filter((a) => /needs review/.test(a.title));
+    const ok = outcomeOk(outcome) && reviewed.length === 0 && outcome.shipped === orders;
+    recordTrial({
+      area: 'adapter-shipstation',
+      fault:
+        'every createorder answer garbled (2xx, invalid JSON) after ShipStation stored the order',
+      trials: orders,
+      result: `${describeOutcome(outcome)}; ${reviewed.length} sent to review (alerted) while ShipStation already held them (shipped once ShipStation shipped)`,
+      ok,
+    });
+    expect(outcome).toMatchObject({ lost: [], stuck: [], duplicates: [] });
+    expect(reviewed.map((a) => a.orderId)).toEqual([]);
+    expect(outcome.shipped).toBe(orders);
+  });
+});
