@@ -1,5 +1,7 @@
 import { FulfilError } from '@fulfil/core';
 import Bottleneck from 'bottleneck';
+import type { RedisFallback, RedisUnavailableEvent } from './redis-guard';
+import { type BottleneckConnection, createSharedLimit, type SharedLimit } from './redis-shared';
 
 /**
  * Share one limit between processes through Redis (bottleneck's clustering).
@@ -17,6 +19,26 @@ export interface RedisClustering {
   clearDatastore?: boolean;
   /** Expire the id's Redis keys after this long without activity. Default 1 hour. */
   ttlMs?: number;
+  /**
+   * The longest a call waits on Redis: to connect, or for one answer (a call queued for
+   * the budget is checked with a PING this often, so it settles within about twice this
+   * after Redis goes away). Then the call takes the `whenUnavailable` fallback. Default 2000.
+   */
+  timeoutMs?: number;
+  /**
+   * What a call does when Redis does not answer within `timeoutMs`:
+   * - `'fail'` (default): it rejects with a retryable `ADAPTER_FAILED` (`details.reason:
+   *   'limiter_unavailable'`, see `isLimiterUnavailable`) and nothing is sent upstream; the
+   *   engine's dispatcher retries the command later with backoff, so the shared limit is
+   *   never overshot.
+   * - `'local'`: it runs on a per-process limiter with the same limits. Calls keep flowing,
+   *   but N processes together may send up to N times the shared limit (expect 429s).
+   *
+   * `report` never fails on Redis (it is advice); it skips Redis and calls `onUnavailable`.
+   */
+  whenUnavailable?: RedisFallback;
+  /** Called each time a call meets an unreachable Redis (count it as a metric; alert on it). */
+  onUnavailable?: (event: RedisUnavailableEvent) => void;
 }
 
 /** Per-window limits, e.g. "60 requests per minute" (the window resets at once). */
@@ -120,11 +142,21 @@ export interface RateLimiter {
   adjust(units: number): Promise<number | null>;
   /** Units available now (null when unlimited). */
   available(): Promise<number | null>;
+  /** Units of the calls running now (in every process when shared through Redis). */
+  running(): Promise<number>;
   /** The learned (or configured) bucket: size and units per second. */
   budget(): { maximum: number; restoreRate: number; learned: boolean };
-  /** The underlying bottleneck instance. */
+  /**
+   * The underlying bottleneck instance. Its own methods are not bounded: with Redis
+   * they wait as long as Redis does (use the methods above).
+   */
   readonly bottleneck: Bottleneck;
-  /** Stops the limiter and closes its Redis connection (not the client you passed). */
+  /**
+   * Stops the limiter and closes its Redis connection (not the client you passed).
+   * Calls already waiting run first while Redis answers; in an outage they settle
+   * with the `whenUnavailable` fallback (`'fail'` here) and this resolves within
+   * about twice `redis.timeoutMs`. It never throws and never leaves an unhandled rejection.
+   */
   disconnect(): Promise<void>;
 }
 
@@ -170,21 +202,36 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
   const limiter = new Bottleneck(base);
   limiter.on('error', () => {});
+  const shared: SharedLimit<RateLimiter> | undefined =
+    options.redis && connection
+      ? createSharedLimit({
+          id: options.redis.id,
+          limiter,
+          connection: connection as unknown as BottleneckConnection,
+          timeoutMs: checkTimeout(options.redis.timeoutMs),
+          whenUnavailable: checkFallback(options.redis.whenUnavailable),
+          onUnavailable: options.redis.onUnavailable,
+          makeLocal: () => createRateLimiter({ ...options, redis: undefined }),
+        })
+      : undefined;
+  const run = <T>(fn: () => Promise<T>, w: number) =>
+    shared ? shared.schedule(fn, w) : limiter.schedule({ weight: w }, fn);
   let disconnected = false;
+  let settingsStale = false;
   let serial: Promise<void> = Promise.resolve();
 
   return {
     bottleneck: limiter,
     schedule(fn, weight = 1) {
       const w = Math.max(0, Math.min(weight, bucket.maximum));
-      if (learned) return limiter.schedule({ weight: w }, fn);
+      if (learned) return run(fn, w);
       // Until the server reported its budget, run cost calls one at a time.
-      const run = serial.then(() => limiter.schedule({ weight: w }, fn));
-      serial = run.then(
+      const next = serial.then(() => run(fn, w));
+      serial = next.then(
         () => undefined,
         () => undefined,
       );
-      return run;
+      return next;
     },
     async report(r) {
       if (options.kind !== 'cost') return;
@@ -192,57 +239,122 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       const changed = r.maximum !== bucket.maximum || r.restoreRate !== bucket.restoreRate;
       bucket.maximum = r.maximum;
       bucket.restoreRate = r.restoreRate;
-      if (!learned || changed) {
+      if (!learned || changed || settingsStale) {
         if (!clustered) restartHeartbeat(limiter);
-        limiter.updateSettings(increase(bucket, clustered));
         learned = true;
+        // With Redis this is a round trip that fails in an outage: tried again on the next report.
+        settingsStale = clustered;
+        // (bottleneck's typings say it returns the limiter; it returns a promise of it)
+        Promise.resolve(
+          limiter.updateSettings(increase(bucket, clustered)) as unknown as Promise<unknown>,
+        ).then(
+          () => {
+            settingsStale = false;
+          },
+          () => {},
+        );
       }
-      const refund = (r.reserved ?? 0) - (r.actual ?? r.reserved ?? 0);
-      if (refund > 0) await limiter.incrementReservoir(refund);
-      // The server's figure is a little old: add what it restored since, so that
-      // work in flight elsewhere is not mistaken for budget the server lacks.
-      const elapsed = Math.max(0, Date.now() - (r.observedAt ?? Date.now()));
-      const serverNow = Math.min(r.maximum, r.available + (elapsed / 1000) * r.restoreRate);
-      const local = await limiter.currentReservoir();
-      if (local !== null && local > serverNow + 1) {
-        await limiter.incrementReservoir(Math.floor(serverNow) - local);
-      }
+      if (!shared) return applyReport(limiter, r);
+      // Advice, never a failure: in an outage Redis is skipped (and the fallback learns).
+      await shared.local()?.report(r);
+      await shared
+        .step(
+          'report',
+          () => applyReport(limiter, r),
+          async () => undefined,
+        )
+        .catch(() => undefined);
     },
     async tryTake(weight = 1) {
       const w = wholeIf(clustered, checkUnits(weight, 'tryTake(weight)', 0), Math.ceil);
       if (w === 0) return true;
       if (w > bucket.maximum || limiter.counts().QUEUED > 0) return false;
-      // Take (one atomic step, one round trip with Redis), and give back when that went below
-      // zero: the units were not there, or someone else took them first.
-      const after = await limiter.incrementReservoir(-w);
-      if (after === null || after >= 0) return true;
-      await limiter.incrementReservoir(w);
-      return false;
+      if (!shared) return take(limiter, w);
+      return shared.step(
+        'tryTake',
+        () => take(limiter, w),
+        (local) => local.tryTake(weight),
+        // Taken after the caller was answered: give the units back.
+        (taken) => {
+          if (taken) limiter.incrementReservoir(w).catch(() => {});
+        },
+      );
     },
     async adjust(units) {
       const u = wholeIf(clustered, checkUnits(units, 'adjust(units)'), Math.round);
-      if (u > 0) {
-        // A refund never lifts the budget above the bucket (the window may have refilled meanwhile).
-        const now = await limiter.currentReservoir();
-        if (now === null) return null;
-        const room = Math.min(u, wholeIf(clustered, bucket.maximum, Math.floor) - now);
-        return room > 0 ? limiter.incrementReservoir(room) : now;
-      }
-      if (u === 0) return limiter.currentReservoir();
-      // A charge takes at most what is left: bottleneck cannot stop() a limiter below zero.
-      const after = await limiter.incrementReservoir(u);
-      return after !== null && after < 0 ? limiter.incrementReservoir(-after) : after;
+      const maximum = wholeIf(clustered, bucket.maximum, Math.floor);
+      if (!shared) return adjustBy(limiter, u, maximum);
+      return shared.step(
+        'adjust',
+        () => adjustBy(limiter, u, maximum),
+        (local) => local.adjust(units),
+      );
     },
-    available: () => limiter.currentReservoir(),
+    available: () =>
+      shared
+        ? shared.step(
+            'available',
+            () => limiter.currentReservoir(),
+            (local) => local.available(),
+          )
+        : limiter.currentReservoir(),
+    running: () =>
+      shared
+        ? shared.step(
+            'running',
+            () => limiter.running(),
+            (local) => local.running(),
+          )
+        : limiter.running(),
     budget: () => ({ ...bucket, learned }),
     async disconnect() {
       if (disconnected) return;
       disconnected = true;
+      if (shared) return shared.close(() => limiter.stop({ dropWaitingJobs: false }));
       await quietly(() => limiter.stop({ dropWaitingJobs: false }));
       await quietly(() => limiter.disconnect(false));
-      if (connection) await quietly(() => connection.disconnect(false));
     },
   };
+}
+
+/**
+ * Takes `w` units now (one atomic step, one round trip with Redis), and gives them back
+ * when that went below zero: the units were not there, or someone else took them first.
+ */
+async function take(limiter: Bottleneck, w: number): Promise<boolean> {
+  const after = await limiter.incrementReservoir(-w);
+  if (after === null || after >= 0) return true;
+  await limiter.incrementReservoir(w);
+  return false;
+}
+
+/** Gives back (`u > 0`, never above `maximum`) or charges (`u < 0`, never below zero). */
+async function adjustBy(limiter: Bottleneck, u: number, maximum: number): Promise<number | null> {
+  if (u > 0) {
+    // A refund never lifts the budget above the bucket (the window may have refilled meanwhile).
+    const now = await limiter.currentReservoir();
+    if (now === null) return null;
+    const room = Math.min(u, maximum - now);
+    return room > 0 ? limiter.incrementReservoir(room) : now;
+  }
+  if (u === 0) return limiter.currentReservoir();
+  // A charge takes at most what is left: bottleneck cannot stop() a limiter below zero.
+  const after = await limiter.incrementReservoir(u);
+  return after !== null && after < 0 ? limiter.incrementReservoir(-after) : after;
+}
+
+/** Refunds `reserved - actual` and lowers the estimate to what the server has. */
+async function applyReport(limiter: Bottleneck, r: BudgetReport): Promise<void> {
+  const refund = (r.reserved ?? 0) - (r.actual ?? r.reserved ?? 0);
+  if (refund > 0) await limiter.incrementReservoir(refund);
+  // The server's figure is a little old: add what it restored since, so that
+  // work in flight elsewhere is not mistaken for budget the server lacks.
+  const elapsed = Math.max(0, Date.now() - (r.observedAt ?? Date.now()));
+  const serverNow = Math.min(r.maximum, r.available + (elapsed / 1000) * r.restoreRate);
+  const local = await limiter.currentReservoir();
+  if (local !== null && local > serverNow + 1) {
+    await limiter.incrementReservoir(Math.floor(serverNow) - local);
+  }
 }
 
 /**
@@ -270,6 +382,29 @@ function checkUnits(n: number, what: string, min?: number): number {
     );
   }
   return n;
+}
+
+function checkTimeout(ms: number | undefined): number {
+  if (ms === undefined) return 2_000;
+  if (!(Number.isFinite(ms) && ms > 0)) {
+    throw new FulfilError(
+      'CONFIG_INVALID',
+      `limiter.redis.timeoutMs: must be a number > 0, got ${ms}`,
+      {
+        details: { path: 'limiter.redis.timeoutMs' },
+      },
+    );
+  }
+  return ms;
+}
+
+function checkFallback(mode: RedisFallback | undefined): RedisFallback {
+  if (mode === undefined || mode === 'fail' || mode === 'local') return mode ?? 'fail';
+  throw new FulfilError(
+    'CONFIG_INVALID',
+    `limiter.redis.whenUnavailable: must be 'fail' or 'local', got ${String(mode)}`,
+    { details: { path: 'limiter.redis.whenUnavailable' } },
+  );
 }
 
 /** Redis keeps the reservoir with HINCRBY, which takes whole numbers only. */
@@ -346,14 +481,18 @@ function increase(bucket: { maximum: number; restoreRate: number }, clustered: b
 
 function redisOptions(redis: RedisClustering | undefined): Bottleneck.ConstructorOptions {
   if (redis === undefined) return {};
-  const given = redis.client as { duplicate?: () => object };
+  const given = redis.client as { duplicate?: (override?: object) => object };
   if (typeof given.duplicate !== 'function') {
     throw new FulfilError('CONFIG_INVALID', 'limiter.redis.client: must be an ioredis client', {
       details: { path: 'limiter.redis.client' },
     });
   }
-  // Our own duplicate, so disconnecting the limiter never closes the caller's client.
-  const client = given.duplicate();
+  // Our own duplicate, so disconnecting the limiter never closes the caller's client. It
+  // connects at once (a lazy client would never connect: bottleneck waits for 'ready'),
+  // and fails commands while disconnected instead of queueing them (the heartbeat alone
+  // would queue ten a second through an outage); calls wait for the reconnection
+  // themselves, at most `timeoutMs`.
+  const client = given.duplicate({ lazyConnect: false, enableOfflineQueue: false });
   const connection = new Bottleneck.IORedisConnection({ client, Redis: client.constructor });
   connection.on('error', () => {});
   return {
