@@ -1,7 +1,8 @@
 /**
  * A TCP proxy on 127.0.0.1 in front of a real server (e.g. Redis), that a test can cut:
  * `cut()` destroys every open connection and stops accepting (new connections are refused),
- * `restore()` listens again on the same port.
+ * `restore()` listens again on the same port. `stall()` keeps connections open but drops
+ * every byte both ways (a black hole: no error, no answer) until the next `cut()`.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
@@ -13,6 +14,8 @@ export interface TcpProxy {
   readonly connections: number;
   /** Destroys every open connection and closes the listener: the target is unreachable. */
   cut(): Promise<void>;
+  /** Drops every byte both ways on open and new connections, without closing them. */
+  stall(): void;
   /** Listens again on the same port. */
   restore(): Promise<void>;
   /** Cuts and stops for good. */
@@ -24,6 +27,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const sockets = new Set<Socket>();
   let connections = 0;
   let port = 0;
+  let stalled = false;
   const make = (): Server =>
     createServer((client) => {
       connections++;
@@ -37,8 +41,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
           upstream.destroy();
         });
       }
-      client.pipe(upstream);
-      upstream.pipe(client);
+      client.on('data', (d) => {
+        if (!stalled) upstream.write(d);
+      });
+      upstream.on('data', (d) => {
+        if (!stalled) client.write(d);
+      });
     });
   let server: Server | undefined;
   const listen = async () => {
@@ -51,6 +59,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     server = s;
   };
   const cut = async () => {
+    stalled = false;
     const s = server;
     server = undefined;
     for (const socket of sockets) socket.destroy();
@@ -66,6 +75,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       return connections;
     },
     cut,
+    stall: () => {
+      stalled = true;
+    },
     restore: listen,
     close: cut,
   };
