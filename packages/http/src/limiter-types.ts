@@ -9,8 +9,9 @@ export interface RedisClustering {
   /** The limit's name; processes sharing a limit MUST use the same id (e.g. `shopify:acme`). */
   id: string;
   /**
-   * A connected-or-connecting ioredis client. The limiter duplicates it for its
-   * subscriber and never closes it (close it yourself after `limiter.disconnect()`).
+   * An ioredis client. The limiter makes its own duplicates of it (connecting at once,
+   * with `enableOfflineQueue: false`: commands fail while disconnected instead of
+   * piling up) and never closes yours (close it yourself after `limiter.disconnect()`).
    */
   client: object;
   /** Wipe this id's state in Redis on start. Default false. */
