@@ -45,8 +45,9 @@ afterEach(() => {
 });
 
 /** A Redis client through a cuttable proxy, a shared limiter on it, and cleanup. */
-async function sharedLimiterBehindProxy(limit: number) {
+async function sharedLimiterBehindProxy(limit: number, startCut = false) {
   const proxy = await startTcpProxy(redisHost);
+  if (startCut) await proxy.cut();
   const via = new URL(REDIS_URL);
   via.hostname = '127.0.0.1';
   via.port = String(proxy.port);
@@ -59,7 +60,7 @@ async function sharedLimiterBehindProxy(limit: number) {
     windowMs: 60_000,
     redis: { id, client, clearDatastore: true, timeoutMs: TIMEOUT_MS, ttlMs: 120_000 },
   });
-  await limiter.bottleneck.ready();
+  if (!startCut) await limiter.bottleneck.ready();
   return {
     proxy,
     limiter,
@@ -172,6 +173,41 @@ describe('Redis cut mid-run under a shared limiter', () => {
       });
     },
     30_000,
+  );
+
+  it.skipIf(!redisUp)(
+    `Redis unreachable at start, then up: calls fail within the bound, then run shared${skip}`,
+    async () => {
+      const { proxy, limiter, close } = await sharedLimiterBehindProxy(3, true);
+      try {
+        const during = await Promise.all([
+          timed(limiter.schedule(async () => 'ran')),
+          timed(limiter.tryTake()),
+          timed(limiter.available()),
+          timed(limiter.adjust(-1)),
+        ]);
+        const worstMs = Math.max(...during.map((r) => r.ms));
+        expect(during.every((r) => !r.ok && isLimiterUnavailable(r.error))).toBe(true);
+        expect(worstMs).toBeLessThan(TIMEOUT_MS + 1_000);
+        await proxy.restore();
+        const recoveryMs = await recovered(limiter);
+        expect(await limiter.available()).toBe(3);
+        expect(await limiter.schedule(async () => 'ran')).toBe('ran');
+        expect(await limiter.tryTake(2)).toBe(true);
+        expect(await limiter.available()).toBe(0);
+        expect(unhandled).toEqual([]);
+        recordTrial({
+          area: 'http',
+          fault: 'Redis unreachable when a shared limiter starts, then reachable',
+          trials: during.length,
+          result: `${during.length}/${during.length} calls failed retryable within ${Math.round(worstMs)} ms; shared through Redis ${Math.round(recoveryMs)} ms after it came up`,
+          ok: true,
+        });
+      } finally {
+        await close();
+      }
+    },
+    20_000,
   );
 
   it.skipIf(!redisUp)(
