@@ -172,7 +172,7 @@ describe('Redis cut mid-run under a shared limiter', () => {
         ok: right === calls && unhandled.length === 0,
       });
     },
-    30_000,
+    trials(10_000, 60_000),
   );
 
   it.skipIf(!redisUp)(
@@ -207,7 +207,7 @@ describe('Redis cut mid-run under a shared limiter', () => {
         await close();
       }
     },
-    20_000,
+    10_000,
   );
 
   it.skipIf(!redisUp)(
@@ -260,7 +260,7 @@ describe('Redis cut mid-run under a shared limiter', () => {
         await fake.close();
       }
     },
-    20_000,
+    10_000,
   );
 
   it.skipIf(!redisUp)(
@@ -277,7 +277,7 @@ describe('Redis cut mid-run under a shared limiter', () => {
       let out = '';
       child.stdout.on('data', (d) => (out += d));
       child.stderr.on('data', (d) => (out += d));
-      const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+      const killer = setTimeout(() => child.kill('SIGKILL'), 12_000);
       const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
       clearTimeout(killer);
       recordTrial({
@@ -294,7 +294,7 @@ describe('Redis cut mid-run under a shared limiter', () => {
       expect(out).not.toMatch(/Connection is closed|Unhandled|uncaught/i);
       expect(code).toBe(0);
     },
-    30_000,
+    15_000,
   );
 });
 
