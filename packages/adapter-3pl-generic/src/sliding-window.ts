@@ -110,6 +110,8 @@ export function createSlidingWindowLimiter(options: {
       prune(now());
       return limit - slots.length;
     },
+    /** Calls in flight (slots taken and not yet answered). */
+    running: async () => slots.filter((x) => x === undefined).length,
     async disconnect() {
       if (stopped) return;
       stopped = true;

@@ -208,7 +208,8 @@ export function createShopifyAdminClient(options: ShopifyAdminClientOptions): Sh
 /** Units of the calls running through the limiter now (all processes when shared). */
 async function runningWeight(limiter: RateLimiter): Promise<number> {
   try {
-    const running = await limiter.bottleneck.running();
+    // (bounded when shared through Redis, unlike bottleneck's own running())
+    const running = await limiter.running();
     return Number.isFinite(running) && running > 0 ? running : 0;
   } catch {
     return 0; // a limiter that cannot say: the server's figure as is

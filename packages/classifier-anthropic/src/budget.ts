@@ -175,7 +175,8 @@ export function createBudget(options: BudgetOptions = {}): Budget {
         if (ok && late) void limiter.adjust(weight).catch(() => {});
         return ok;
       },
-      () => false,
+      // A limiter that failed (e.g. its Redis is unreachable) is unavailable, not spent.
+      (): 'late' => 'late',
     );
     const answer = await within(take, timeoutMs, () => {
       late = true;

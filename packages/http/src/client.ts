@@ -2,6 +2,7 @@ import { FulfilError } from '@fulfil/core';
 import pRetry, { AbortError } from 'p-retry';
 import { redact, redactUrl, UpstreamError } from './errors';
 import type { HttpHooks } from './hooks';
+import { isLimiterUnavailable, LIMITER_UNAVAILABLE } from './redis-guard';
 import {
   backoffDelay,
   DEFAULT_RETRY,
@@ -201,14 +202,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         err.attempts = attempts;
         throw err;
       }
-      throw new UpstreamError(err instanceof Error ? err.message : String(err), {
+      const aborted = req.signal?.aborted === true;
+      // The shared limiter could not reach Redis: nothing was sent, retry later (not here:
+      // an outage outlasts in-process retries, and the dispatcher backs off).
+      const unavailable = !aborted && isLimiterUnavailable(err);
+      const message = err instanceof Error ? err.message : String(err);
+      throw new UpstreamError(unavailable ? message.replace(/^[A-Z_]+: /, '') : message, {
         vendor,
         method,
         url: shownUrl,
-        retryable: !req.signal?.aborted,
-        vendorCode: req.signal?.aborted ? 'ABORTED' : undefined,
+        retryable: !aborted,
+        vendorCode: aborted ? 'ABORTED' : unavailable ? 'LIMITER_UNAVAILABLE' : undefined,
         attempts,
         cause: err,
+        extra: unavailable ? { neverSent: true, reason: LIMITER_UNAVAILABLE } : undefined,
       });
     }
   }

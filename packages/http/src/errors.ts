@@ -3,8 +3,16 @@ import { ErrorCodes, FulfilError } from '@fulfil/core';
 /** Longest body excerpt an {@link UpstreamError} keeps. */
 export const BODY_EXCERPT_CHARS = 500;
 
-/** Vendor codes the client itself assigns when there is no HTTP answer. */
-export type TransportCode = 'TIMEOUT' | 'NETWORK' | 'ABORTED' | 'INVALID_RESPONSE';
+/**
+ * Vendor codes the client itself assigns when there is no HTTP answer.
+ * `LIMITER_UNAVAILABLE`: the Redis-shared rate limiter could not admit the call (nothing was sent).
+ */
+export type TransportCode =
+  | 'TIMEOUT'
+  | 'NETWORK'
+  | 'ABORTED'
+  | 'INVALID_RESPONSE'
+  | 'LIMITER_UNAVAILABLE';
 
 /** What an {@link UpstreamError} carries besides its message. */
 export interface UpstreamErrorInit {

@@ -21,6 +21,12 @@ export {
   type TokenBucketLimit,
 } from './limiter';
 export {
+  isLimiterUnavailable,
+  type LimiterOperation,
+  type RedisFallback,
+  type RedisUnavailableEvent,
+} from './redis-guard';
+export {
   backoffDelay,
   DEFAULT_RETRY,
   IDEMPOTENT_METHODS,
