@@ -25,7 +25,7 @@ export interface AppOptions {
    * customer names, emails, phones and addresses. At least 16 characters; the server reads
    * it from `OPS_TOKEN`. Without it those routes answer 404, as if they did not exist.
    */
-  opsToken?: string;
+  opsToken?: string | undefined;
   /**
    * The Shopify store (`createShopifyStore`): fulfillment-order webhooks (holds,
    * releases, moves made in the Shopify admin) need it to find their order.

@@ -56,7 +56,7 @@ export interface LambdaHostOptions {
    * addresses): `Authorization: Bearer <token>`, at least 16 characters (`OPS_TOKEN`).
    * Without it the route answers 404, as if it did not exist; a wrong token is 401.
    */
-  opsToken?: string;
+  opsToken?: string | undefined;
   /** Largest webhook body accepted (413 above it, checked before decoding). Default 1 MiB. */
   maxBodyBytes?: number;
   /** Told about every unexpected failure (answered 500). Default `console.error` (CloudWatch). */
