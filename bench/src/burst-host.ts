@@ -65,6 +65,8 @@ export interface BurstHost {
   warehouse: ReturnType<typeof fakeWarehouse>;
   /** Dispatch passes that threw (each retried after 100 ms). */
   dispatchErrors: () => number;
+  /** The `engine.ingest` durations (ms) of the webhooks since the last call. */
+  takeIngestTimes(): number[];
   close(): Promise<void>;
 }
 
@@ -107,7 +109,25 @@ export async function startHost(options: {
       }
     }
   })();
-  const server = createApp({ engine, shopifySecrets: [options.secret] }).listen(0, '127.0.0.1');
+  // The app gets the engine with `ingest` timed: how much of an acknowledgement is the
+  // engine's (decide + commit) and how much the HTTP and webhook layers around it.
+  let ingestMs: number[] = [];
+  const ingest = engine.ingest as (...args: unknown[]) => Promise<unknown>;
+  const timed = {
+    ...engine,
+    async ingest(...args: unknown[]) {
+      const t0 = performance.now();
+      try {
+        return await ingest(...args);
+      } finally {
+        ingestMs.push(performance.now() - t0);
+      }
+    },
+  } as Engine;
+  const server = createApp({ engine: timed, shopifySecrets: [options.secret] }).listen(
+    0,
+    '127.0.0.1',
+  );
   const url = await listening(server);
   return {
     url: `${url}/webhooks/shopify`,
@@ -115,6 +135,11 @@ export async function startHost(options: {
     storage,
     warehouse,
     dispatchErrors: () => errors,
+    takeIngestTimes() {
+      const out = ingestMs;
+      ingestMs = [];
+      return out;
+    },
     async close() {
       stopped = true;
       await loop;

@@ -89,13 +89,16 @@ async function flashSale(
   loop.enable();
   const load0 = os.loadavg()[0] ?? 0;
   const cpu0 = process.cpuUsage();
+  host.takeIngestTimes();
   const { result, goAt } = await load(host.url, ORDERS, SECONDS, 0);
+  const ingest = quantiles(host.takeIngestTimes());
   loop.disable();
   const acked: string[] = [];
+  const unanswered: string[] = [];
   const statusCounts: Record<number, number> = {};
   result.statuses.forEach((status, i) => {
     statusCounts[status] = (statusCounts[status] ?? 0) + 1;
-    if (status === 200) acked.push(burstOrderId(i));
+    (status === 200 ? acked : unanswered).push(burstOrderId(i));
   });
   // Every acknowledged order must reach the warehouse.
   const until = performance.now() + DRAIN_TIMEOUT_MS;
@@ -123,15 +126,16 @@ async function flashSale(
     const s = stored.get(id) ?? 'missing';
     byStatus[s] = (byStatus[s] ?? 0) + 1;
   }
+  printTimeline(result);
   const answered = result.latenciesMs.filter((ms) => ms >= 0);
   const over5s = result.latenciesMs.filter((ms) => ms > 5_000 || ms < 0).length;
   const q = quantiles(answered);
   const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
   return {
-    'burst acks': `p50 ${ms(q.p50)}, p99 ${ms(q.p99)}, max ${ms(q.max)} (aim p99 ≤ 100 ms); ${over5s} over 5 s or unanswered (aim 0); statuses ${JSON.stringify(statusCounts)}${Object.keys(result.errors).length > 0 ? `, errors ${JSON.stringify(result.errors)}` : ''}`,
+    'burst acks': `p50 ${ms(q.p50)}, p99 ${ms(q.p99)}, max ${ms(q.max)} (aim p99 ≤ 100 ms; of which engine.ingest p50 ${ms(ingest.p50)}, p99 ${ms(ingest.p99)}); ${over5s} over 5 s or unanswered (aim 0); statuses ${JSON.stringify(statusCounts)}${Object.keys(result.errors).length > 0 ? `, errors ${JSON.stringify(result.errors)}` : ''}`,
     'burst sent': `${ORDERS} webhooks in ${result.sendSeconds.toFixed(1)} s from a separate process (generator lag max ${ms(result.maxStartLagMs)}); server event-loop delay p99 ${ms(loop.percentile(99) / 1e6)}, max ${ms(loop.max / 1e6)}; server CPU ${cpuMsPerOrder.toFixed(1)} ms per order (webhook + dispatch); machine load average ${load0.toFixed(1)} → ${load1.toFixed(1)} on ${os.cpus().length} cores`,
     'burst submitted': `every acknowledged order at the warehouse ${((lastSubmit - goAt) / 1000).toFixed(1)} s after the first webhook (sending took ${result.sendSeconds.toFixed(1)} s); ${missing.length} still missing after ${DRAIN_TIMEOUT_MS / 1000} s`,
-    'burst lost': `${lost.length} lost (acknowledged 200, not stored or not submitted; aim 0), ${host.warehouse.duplicates()} duplicate submits at the warehouse (aim 0); stored statuses ${JSON.stringify(byStatus)}; dispatch errors ${host.dispatchErrors()}`,
+    'burst lost': `${lost.length} lost (acknowledged 200, not stored or not submitted; aim 0), ${host.warehouse.duplicates()} duplicate submits at the warehouse (aim 0); stored statuses ${JSON.stringify(byStatus)}; ${unanswered.filter((id) => stored.has(id)).length} of the ${unanswered.length} not answered 200 deliveries stored all the same (Shopify would redeliver them; the inbox drops repeats); dispatch errors ${host.dispatchErrors()}`,
   };
 }
 
@@ -144,6 +148,7 @@ async function ratioRounds(host: BurstHost, offset: number) {
     `ratio: ${ROUNDS} alternating rounds of ${perRound} webhooks at ${RATE}/s into bare Express, then the host`,
   );
   const samples = { host: [] as number[], bare: [] as number[] };
+  const ingestTimes: number[] = [];
   const failed = { host: 0, bare: 0 };
   try {
     await load(bare.url, Math.min(perRound, 200), 1, offset); // warm the baseline too
@@ -153,7 +158,9 @@ async function ratioRounds(host: BurstHost, offset: number) {
         ['host', host.url],
       ] as const) {
         offset += perRound;
+        host.takeIngestTimes();
         const { result } = await load(url, perRound, seconds, offset);
+        if (name === 'host') ingestTimes.push(...host.takeIngestTimes());
         for (const [i, latency] of result.latenciesMs.entries()) {
           if (result.statuses[i] === 200) samples[name].push(latency);
           else failed[name]++;
@@ -164,10 +171,11 @@ async function ratioRounds(host: BurstHost, offset: number) {
     await bare.close();
   }
   const h = quantiles(samples.host);
+  const e = quantiles(ingestTimes);
   const b = quantiles(samples.bare);
   const ms = (x: number) => `${x.toFixed(2)} ms`;
   return {
-    'ratio host': `p50 ${ms(h.p50)}, p99 ${ms(h.p99)} (${samples.host.length} webhooks at ${RATE}/s; ${failed.host} not 200)`,
+    'ratio host': `p50 ${ms(h.p50)}, p99 ${ms(h.p99)} (${samples.host.length} webhooks at ${RATE}/s; ${failed.host} not 200); of which engine.ingest p50 ${ms(e.p50)}, p99 ${ms(e.p99)}`,
     'ratio bare Express': `p50 ${ms(b.p50)}, p99 ${ms(b.p99)} (${samples.bare.length}; ${failed.bare} not 200)`,
     'handler/bare ratio': `p50 ${(h.p50 / b.p50).toFixed(2)}×, p99 ${(h.p99 / b.p99).toFixed(2)}× (aim ≤ 2×)`,
   };
@@ -199,6 +207,21 @@ async function load(target: string, count: number, seconds: number, offset: numb
   const last = await lines.next();
   if (last.done) throw new Error('burst load: the generator ended without a result');
   return { result: JSON.parse(last.value as string) as LoadResult, goAt };
+}
+
+/** Acknowledgement latency per 5 s of sending: where a slowdown started and how it went. */
+function printTimeline(result: LoadResult) {
+  const perWindow = Math.max(1, Math.round((ORDERS / SECONDS) * 5));
+  const rows: string[] = [];
+  for (let start = 0; start < result.latenciesMs.length; start += perWindow) {
+    const window = result.latenciesMs.slice(start, start + perWindow);
+    const ok = window.filter((ms) => ms >= 0);
+    const q = quantiles(ok);
+    rows.push(
+      `  ${String((start * SECONDS) / ORDERS).padStart(4)} s: p50 ${q.p50.toFixed(0)} ms, p99 ${q.p99.toFixed(0)} ms, max ${q.max.toFixed(0)} ms${window.length > ok.length ? `, ${window.length - ok.length} unanswered` : ''}`,
+    );
+  }
+  console.log(`acknowledgements by send time:\n${rows.join('\n')}`);
 }
 
 function quantiles(samples: number[]) {
