@@ -16,6 +16,12 @@ import express from 'express';
 import { createApp } from '../../examples/express-host/src/app';
 import { catalogStock } from './pg-catalog';
 
+/**
+ * Loopback, any port, and a deep accept queue (Node's default is 511): on a busy machine
+ * a burst of new connections overflowed it (`ListenOverflows` in `nstat`), and a dropped
+ * SYN costs the client 1 s, then 3 s, then more before it retries.
+ */
+const LISTEN = { port: 0, host: '127.0.0.1', backlog: 4096 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -124,10 +130,7 @@ export async function startHost(options: {
       }
     },
   } as Engine;
-  const server = createApp({ engine: timed, shopifySecrets: [options.secret] }).listen(
-    0,
-    '127.0.0.1',
-  );
+  const server = createApp({ engine: timed, shopifySecrets: [options.secret] }).listen(LISTEN);
   const url = await listening(server);
   return {
     url: `${url}/webhooks/shopify`,
@@ -155,7 +158,7 @@ export async function startBareExpress(): Promise<{ url: string; close(): Promis
   app.post('/webhooks/shopify', express.raw({ type: () => true, limit: '1mb' }), (_req, res) => {
     res.status(200).json({ ok: true });
   });
-  const server = app.listen(0, '127.0.0.1');
+  const server = app.listen(LISTEN);
   const url = await listening(server);
   return { url: `${url}/webhooks/shopify`, close: () => closeServer(server) };
 }
