@@ -61,6 +61,7 @@ const suites: Suite[] = [
       'shopify',
       'shipstation',
       'threepl',
+      'burst',
     ] as const
   ).map(
     (name): Suite => ({

@@ -31,6 +31,9 @@ export function countingPool(connectionString: string, max = 10) {
           return client.query(config, params);
         },
         release: (err) => client.release(err),
+        // The storage listens for a dropped connection while it holds the client.
+        on: (event, listener) => client.on?.(event, listener),
+        removeListener: (event, listener) => client.removeListener?.(event, listener),
       };
     },
     end: () => pool.end(),

@@ -1,6 +1,13 @@
-import { createShopifyWebhookHandler, type FulfillmentOrderSource } from '@fulfil/adapter-shopify';
+import {
+  createShopifyWebhookHandler,
+  DEFAULT_MAX_WEBHOOK_BYTES,
+  type FulfillmentOrderSource,
+} from '@fulfil/adapter-shopify';
 import { type Engine, isFulfilError } from '@fulfil/core';
 import express, { type Express } from 'express';
+import { jsonErrors, notFound } from './json-errors';
+import { requireOpsToken } from './ops-auth';
+import { readRawBody } from './raw-body';
 
 /** Options of {@link createApp}. */
 export interface AppOptions {
@@ -8,8 +15,17 @@ export interface AppOptions {
   engine: Engine;
   /** The Shopify app's client secrets (new and old during a rotation). */
   shopifySecrets: readonly string[];
-  /** Largest webhook body accepted. Default 1 MiB. */
+  /**
+   * Largest webhook body accepted. Default 1 MiB. A declared `Content-Length` above it is
+   * answered 413 before a byte is read; a chunked body is stopped as soon as it passes it.
+   */
   maxBodyBytes?: number;
+  /**
+   * Bearer token for the operations routes (`GET /orders/:id`, `GET /metrics`), which serve
+   * customer names, emails, phones and addresses. At least 16 characters; the server reads
+   * it from `OPS_TOKEN`. Without it those routes answer 404, as if they did not exist.
+   */
+  opsToken?: string | undefined;
   /**
    * The Shopify store (`createShopifyStore`): fulfillment-order webhooks (holds,
    * releases, moves made in the Shopify admin) need it to find their order.
@@ -19,54 +35,70 @@ export interface AppOptions {
   shopifyLocations?: Readonly<Record<string, string>>;
   /** Told about rejected or failed webhooks (for logs and metrics). */
   onWebhookError?: (error: unknown, status: number) => void;
+  /** Told about every unexpected error of any route (answered 500 with no details). */
+  onError?: (error: unknown) => void;
 }
 
 /**
  * The HTTP surface of a host: `POST /webhooks/shopify` (signed webhooks into the
  * engine: orders, and store-side holds, moves and fulfillments), `GET /orders/:id`
- * (the order and every decision, explained), `GET /metrics` (the engine's counters
- * and latency histograms), `GET /healthz`.
+ * (the order and every decision, explained) and `GET /metrics` (the engine's counters
+ * and latency histograms), both behind `opsToken`, and `GET /healthz`. Every error is a
+ * small JSON body; none shows a stack trace.
  *
  * @example
  * ```ts
- * const app = createApp({ engine, shopifySecrets: [process.env.SHOPIFY_SECRET!] });
+ * const app = createApp({
+ *   engine,
+ *   shopifySecrets: [process.env.SHOPIFY_SECRET!],
+ *   opsToken: process.env.OPS_TOKEN,
+ * });
  * app.listen(3000);
  * ```
  */
 export function createApp(options: AppOptions): Express {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BYTES;
   const handle = createShopifyWebhookHandler({
     engine: options.engine,
     secrets: options.shopifySecrets,
-    ...(options.maxBodyBytes ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    maxBodyBytes,
     ...(options.fulfillmentOrders ? { fulfillmentOrders: options.fulfillmentOrders } : {}),
     ...(options.shopifyLocations ? { locations: options.shopifyLocations } : {}),
     ...(options.onWebhookError ? { onError: options.onWebhookError } : {}),
   });
+  const ops = requireOpsToken(options.opsToken);
   const app = express();
+  app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  // The raw bytes, exactly as received: the HMAC is computed over them.
-  app.post(
-    '/webhooks/shopify',
-    express.raw({ type: () => true, limit: '32mb' }),
-    async (req, res) => {
-      const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const out = await handle({ method: req.method, headers: req.headers, rawBody });
-      res.status(out.status).set(out.headers).send(out.body);
-    },
-  );
-  app.get('/orders/:id', async (req, res) => {
+  // The raw bytes, exactly as received (the HMAC is computed over them), read with a limit.
+  app.post('/webhooks/shopify', async (req, res) => {
+    const read = await readRawBody(req, maxBodyBytes);
+    if (read === undefined) return; // the client went away
+    if (!read.ok) {
+      options.onWebhookError?.(read.reason, read.status);
+      res
+        .status(read.status)
+        .set('connection', 'close')
+        .json({ error: read.error, reason: read.reason });
+      return;
+    }
+    const out = await handle({ method: req.method, headers: req.headers, rawBody: read.body });
+    res.status(out.status).set(out.headers).send(out.body);
+  });
+  app.get('/orders/:id', ops, async (req, res) => {
     try {
-      res.json(await options.engine.explain(req.params.id));
+      res.json(await options.engine.explain(String(req.params.id)));
     } catch (err) {
-      if (isFulfilError(err, 'ORDER_NOT_FOUND'))
-        res.status(404).json({ error: err.code, message: err.message });
-      else res.status(500).json({ error: 'INTERNAL', message: (err as Error).message });
+      if (!isFulfilError(err, 'ORDER_NOT_FOUND')) throw err;
+      res.status(404).json({ error: err.code, message: 'no such order' });
     }
   });
-  app.get('/metrics', (_req, res) => {
+  app.get('/metrics', ops, (_req, res) => {
     res.json(options.engine.metrics());
   });
+  app.use(notFound);
+  app.use(jsonErrors(options.onError));
   return app;
 }

@@ -4,7 +4,9 @@
  * for production). Env: PORT (3000), SHOPIFY_SECRET (required); with SHOPIFY_SHOP
  * and SHOPIFY_TOKEN, store commands (holds, tags, fulfillments, notes) go to Shopify
  * and store-side holds and moves are understood; SHOPIFY_LOCATIONS maps Shopify
- * locations to engine locations as JSON, e.g. `{"gid://shopify/Location/1001":"main"}`.
+ * locations to engine locations as JSON, e.g. `{"gid://shopify/Location/1001":"main"}`;
+ * OPS_TOKEN (16+ characters, e.g. `openssl rand -hex 32`) enables `GET /orders/:id` and
+ * `GET /metrics` for `Authorization: Bearer <OPS_TOKEN>` (without it they answer 404).
  */
 import { createShopifyStore } from '@fulfil/adapter-shopify';
 import {
@@ -26,6 +28,8 @@ if (!secret) {
 const { SHOPIFY_SHOP: shop, SHOPIFY_TOKEN: token } = process.env;
 const store = shop && token ? createShopifyStore({ shop, accessToken: token }) : undefined;
 const shopifyLocations = parseLocations(process.env.SHOPIFY_LOCATIONS);
+const opsToken = process.env.OPS_TOKEN?.trim() || undefined;
+if (!opsToken) console.warn('OPS_TOKEN is unset: GET /orders/:id and GET /metrics answer 404');
 const stock = { main: { 'TEE-M': 100, MUG: 100 } };
 const engine = createEngine({
   storage: createMemoryStorage({ retainCompleted: false }),
@@ -43,17 +47,22 @@ const engine = createEngine({
   ...(store ? { store } : {}),
 });
 const port = Number(process.env.PORT ?? 3000);
-createApp({
+const server = createApp({
   engine,
   shopifySecrets: [secret],
   ...(store ? { fulfillmentOrders: store } : {}),
   ...(shopifyLocations ? { shopifyLocations } : {}),
+  ...(opsToken ? { opsToken } : {}),
   onWebhookError: (error, status) => console.error(`webhook answered ${status}:`, error),
+  onError: (error) => console.error('request failed:', error),
 }).listen(port, () => {
   console.log(
     `@fulfil host on http://localhost:${port} (POST /webhooks/shopify, GET /orders/:id, GET /metrics)`,
   );
 });
+// A slow client cannot hold a socket (and up to maxBodyBytes of memory) for Node's default 5 min.
+server.headersTimeout = 10_000;
+server.requestTimeout = 30_000;
 // Durable timers and retries: one loop per process (a cron Lambda works the same way).
 setInterval(() => {
   engine

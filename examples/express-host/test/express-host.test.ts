@@ -12,6 +12,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../src/app';
 
 const SECRET = 'test_secret_key';
+const OPS_TOKEN = 'ops_token_0123456789abcdef';
+const ops = { headers: { authorization: `Bearer ${OPS_TOKEN}` } };
 // One line, TEE-M × 2 at 25.00, no shipping or tax: a $50.00 order. The order id
 // (ORDER_ID) is above 2^53 and is written as a bare 19-digit literal: it must survive exactly.
 const ORDER = ORDER_ID;
@@ -36,7 +38,10 @@ beforeAll(async () => {
     locations: [{ id: 'main', warehouse: 'main' }],
     clock,
   });
-  const server = createApp({ engine, shopifySecrets: [SECRET] }).listen(0, '127.0.0.1');
+  const server = createApp({ engine, shopifySecrets: [SECRET], opsToken: OPS_TOKEN }).listen(
+    0,
+    '127.0.0.1',
+  );
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   close = () => server.close();
@@ -61,7 +66,7 @@ it('a signed orders/create webhook becomes a routed order, explained at GET /ord
   const res = await post(body, signShopifyWebhook(body, SECRET));
   expect(res.status).toBe(200);
   const id = `shopify:acme:${ORDER}`;
-  const explained = await fetch(`${url}/orders/${encodeURIComponent(id)}`);
+  const explained = await fetch(`${url}/orders/${encodeURIComponent(id)}`, ops);
   expect(explained.status).toBe(200);
   const { record, history } = (await explained.json()) as {
     record: { status: string; order: { source: { externalId: string } } };
@@ -70,7 +75,7 @@ it('a signed orders/create webhook becomes a routed order, explained at GET /ord
   expect(record.status).toBe('submitted');
   expect(record.order.source.externalId).toBe(`gid://shopify/Order/${ORDER}`);
   expect(history[0]?.summary).toContain('new → submitted');
-  const metrics = (await (await fetch(`${url}/metrics`)).json()) as {
+  const metrics = (await (await fetch(`${url}/metrics`, ops)).json()) as {
     counters: { name: string }[];
   };
   expect(metrics.counters.some((c) => c.name === 'orders_received')).toBe(true);
@@ -85,5 +90,5 @@ it('a webhook with a bad signature is refused and nothing is stored', async () =
   expect((await post(other, signShopifyWebhook(other, 'wrong'))).status).toBe(401);
   expect((await post(tampered, signShopifyWebhook(other, SECRET))).status).toBe(401);
   const id = `shopify:acme:${OTHER}`;
-  expect((await fetch(`${url}/orders/${encodeURIComponent(id)}`)).status).toBe(404);
+  expect((await fetch(`${url}/orders/${encodeURIComponent(id)}`, ops)).status).toBe(404);
 });

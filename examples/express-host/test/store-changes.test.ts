@@ -53,6 +53,7 @@ beforeAll(async () => {
     endpoint: fake.endpoint,
   });
   const server = createApp({
+    opsToken: 'ops_token_0123456789abcdef',
     engine,
     shopifySecrets: [SECRET],
     fulfillmentOrders: store,
@@ -100,7 +101,11 @@ describe('the example host understands what merchants do in the Shopify admin', 
     );
     expect((await post('fulfillments/create', byHand)).status).toBe(200);
     expect(await status()).toBe('shipped');
-    const explained = (await (await fetch(`${url}/orders/${encodeURIComponent(ID)}`)).json()) as {
+    const explained = (await (
+      await fetch(`${url}/orders/${encodeURIComponent(ID)}`, {
+        headers: { authorization: 'Bearer ops_token_0123456789abcdef' },
+      })
+    ).json()) as {
       history: { summary: string }[];
     };
     expect(explained.history.map((h) => h.summary.split(':')[0])).toEqual([

@@ -37,6 +37,8 @@ const Env = z.object({
     }
   }),
   FULFIL_SCHEMA: z.string().default('fulfil'),
+  /** Bearer token for `GET /orders/{id}` (16+ characters); unset: the route answers 404. */
+  OPS_TOKEN: z.string().min(16).optional(),
   TZ_STORE: z.string().default('UTC'),
 });
 
@@ -55,6 +57,8 @@ export interface HostParts {
   engine: Engine;
   shopifySecrets: string[];
   warehouses: Record<string, WarehouseAdapter>;
+  /** `OPS_TOKEN`: guards `GET /orders/{id}`. */
+  opsToken?: string;
 }
 
 /**
@@ -95,5 +99,10 @@ export function hostFromEnv(env: Record<string, string | undefined> = process.en
     // A Lambda is frozen once it answers: side effects run in the scheduled function.
     autoDispatch: false,
   });
-  return { engine, shopifySecrets: e.SHOPIFY_SECRETS, warehouses };
+  return {
+    engine,
+    shopifySecrets: e.SHOPIFY_SECRETS,
+    warehouses,
+    ...(e.OPS_TOKEN ? { opsToken: e.OPS_TOKEN } : {}),
+  };
 }

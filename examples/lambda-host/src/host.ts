@@ -1,4 +1,4 @@
-import { createShopifyWebhookHandler } from '@fulfil/adapter-shopify';
+import { createShopifyWebhookHandler, DEFAULT_MAX_WEBHOOK_BYTES } from '@fulfil/adapter-shopify';
 import {
   type AlertSink,
   type Engine,
@@ -6,6 +6,7 @@ import {
   isFulfilError,
   type WarehouseAdapter,
 } from '@fulfil/core';
+import { opsTokenCheck } from './ops-token';
 
 /**
  * The parts of an API Gateway HTTP API (payload 2.0) or Lambda Function URL
@@ -50,6 +51,14 @@ export interface LambdaHostOptions {
   warehouses?: Record<string, WarehouseAdapter>;
   /** Where unmatched warehouse shipments are alerted. */
   alerts?: AlertSink;
+  /**
+   * Bearer token for `GET /orders/{id}` (it serves customer names, emails, phones and
+   * addresses): `Authorization: Bearer <token>`, at least 16 characters (`OPS_TOKEN`).
+   * Without it the route answers 404, as if it did not exist; a wrong token is 401.
+   */
+  opsToken?: string | undefined;
+  /** Largest webhook body accepted (413 above it, checked before decoding). Default 1 MiB. */
+  maxBodyBytes?: number;
   /** Told about every unexpected failure (answered 500). Default `console.error` (CloudWatch). */
   onError?: (error: unknown) => void;
 }
@@ -60,7 +69,8 @@ export interface LambdaHostOptions {
  *   inbox and decided, answered well inside Shopify's 5 s),
  *   `POST /webhooks/warehouses/{key}` (shipment webhooks of a warehouse
  *   adapter that declares `webhooks`), `GET /orders/{id}` (the order and every
- *   decision, explained), `GET /healthz`;
+ *   decision, explained; needs `opsToken`), `GET /healthz`; bodies above
+ *   `maxBodyBytes` are 413, malformed paths 400, errors JSON without internals;
  * - `scheduled` (an EventBridge rule, e.g. every minute): due timers, the
  *   outbox (warehouse submissions, store holds, alerts), shipment polling.
  *
@@ -76,22 +86,38 @@ export interface LambdaHostOptions {
  */
 export function createLambdaHost(options: LambdaHostOptions) {
   let shopify: ReturnType<typeof createShopifyWebhookHandler> | undefined;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BYTES;
+  // Read on first use, like the other options: index.ts reads the environment lazily.
+  let opsAllowed: ReturnType<typeof opsTokenCheck> | null = null;
 
   async function http(event: HttpEvent): Promise<HttpResult> {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath;
     const headers = event.headers ?? {};
+    const size = bodySize(event);
+    if (size > maxBodyBytes) {
+      const reason = `body is ${size} bytes; the limit is ${maxBodyBytes}`;
+      return json(413, { error: 'payload_too_large', reason });
+    }
     const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
     try {
       const engine = await options.engine();
       if (path === '/webhooks/shopify') {
-        shopify ??= createShopifyWebhookHandler({ engine, secrets: options.shopifySecrets });
+        shopify ??= createShopifyWebhookHandler({
+          engine,
+          secrets: options.shopifySecrets,
+          maxBodyBytes,
+        });
         const out = await shopify({ method, headers, rawBody: body });
         return { statusCode: out.status, headers: out.headers, body: out.body };
       }
       const hook = path.match(/^\/webhooks\/warehouses\/([^/]+)$/);
       if (hook && method === 'POST') {
-        const adapter = options.warehouses?.[decodeURIComponent(hook[1]!)];
+        const key = decoded(hook[1]!);
+        if (key === undefined) return malformedPath();
+        const adapter = Object.hasOwn(options.warehouses ?? {}, key)
+          ? options.warehouses?.[key]
+          : undefined;
         if (!adapter) return json(404, { error: 'NOT_FOUND', message: 'no such warehouse' });
         const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
         const out = await handleWarehouseWebhook(
@@ -103,14 +129,27 @@ export function createLambdaHost(options: LambdaHostOptions) {
         return { statusCode: out.status, headers: JSON_HEADERS, body: out.body };
       }
       const order = path.match(/^\/orders\/([^/]+)$/);
-      if (order && method === 'GET') {
-        return json(200, await engine.explain(decodeURIComponent(order[1]!)));
+      if (opsAllowed === null) opsAllowed = opsTokenCheck(options.opsToken);
+      if (order && method === 'GET' && opsAllowed) {
+        if (!opsAllowed(headers.authorization)) {
+          return {
+            statusCode: 401,
+            headers: { ...JSON_HEADERS, 'www-authenticate': 'Bearer realm="fulfil-ops"' },
+            body: JSON.stringify({
+              error: 'UNAUTHORIZED',
+              message: 'send Authorization: Bearer <ops token>',
+            }),
+          };
+        }
+        const id = decoded(order[1]!);
+        if (id === undefined) return malformedPath();
+        return json(200, await engine.explain(id));
       }
       if (path === '/healthz') return json(200, { ok: true });
       return json(404, { error: 'NOT_FOUND', message: `no route for ${method} ${path}` });
     } catch (err) {
       if (isFulfilError(err, 'ORDER_NOT_FOUND'))
-        return json(404, { error: err.code, message: err.message });
+        return json(404, { error: err.code, message: 'no such order' });
       // Never echo internals to the caller; the function's logs keep the details.
       (options.onError ?? console.error)(err);
       return json(500, { error: 'INTERNAL', message: 'internal error; see the function logs' });
@@ -137,4 +176,25 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 
 function json(statusCode: number, body: unknown): HttpResult {
   return { statusCode, headers: JSON_HEADERS, body: JSON.stringify(body) };
+}
+
+/** The body's size in bytes, computed without decoding it. */
+function bodySize(event: HttpEvent): number {
+  const text = event.body ?? '';
+  if (!event.isBase64Encoded) return Buffer.byteLength(text);
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  return Math.floor((text.length * 3) / 4) - padding;
+}
+
+/** A path segment, percent-decoded; `undefined` when its encoding is malformed. */
+function decoded(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+function malformedPath(): HttpResult {
+  return json(400, { error: 'BAD_REQUEST', message: 'the path has malformed percent-encoding' });
 }

@@ -20,6 +20,9 @@ const host = createLambdaHost({
   get warehouses() {
     return partsOnce().warehouses;
   },
+  get opsToken() {
+    return partsOnce().opsToken;
+  },
 });
 
 /** The HTTP function. */

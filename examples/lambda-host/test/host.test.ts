@@ -62,7 +62,13 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => close());
 
-const host = createLambdaHost({ engine: () => engineOnce, shopifySecrets: [SECRET] });
+const OPS_TOKEN = 'ops_token_0123456789abcdef';
+const ops = { authorization: `Bearer ${OPS_TOKEN}` };
+const host = createLambdaHost({
+  engine: () => engineOnce,
+  shopifySecrets: [SECRET],
+  opsToken: OPS_TOKEN,
+});
 
 // One line, TEE-M × 2 at 25.00, no shipping or tax: a $50.00 order with a 19-digit id.
 const body = shopifyOrderText({
@@ -114,7 +120,7 @@ describe('Lambda host', () => {
   });
 
   it('GET /orders/{id} explains the order; an unknown order is 404', async () => {
-    const res = await host.http(event('GET', `/orders/${encodeURIComponent(id)}`));
+    const res = await host.http(event('GET', `/orders/${encodeURIComponent(id)}`, '', ops));
     expect(res.statusCode).toBe(200);
     const { record, history } = JSON.parse(res.body) as {
       record: { status: string };
@@ -122,7 +128,7 @@ describe('Lambda host', () => {
     };
     expect(record.status).toBe('shipped');
     expect(history.length).toBeGreaterThanOrEqual(2);
-    expect((await host.http(event('GET', '/orders/nope'))).statusCode).toBe(404);
+    expect((await host.http(event('GET', '/orders/nope', '', ops))).statusCode).toBe(404);
   });
 
   it('refuses a bad signature (401), unknown routes and warehouses (404)', async () => {

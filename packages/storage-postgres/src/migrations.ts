@@ -1,4 +1,4 @@
-import { FulfilError } from '@fulfil/core';
+import { FulfilError, isFulfilError } from '@fulfil/core';
 import { type ConnectionOptions, parseConnectionOptions, quoteIdent } from './options';
 import { createRunner, type Queryable, type Runner } from './runner';
 
@@ -244,10 +244,8 @@ export async function migrateWith(
     throw new FulfilError(
       'ADAPTER_FAILED',
       `migrating schema "${schema}" failed: ${message(cause)}`,
-      {
-        cause,
-        details: { schema },
-      },
+      // A connection loss keeps its `reason: 'connection_lost'` and `retryable`.
+      { cause, details: { ...(isFulfilError(cause) ? cause.details : {}), schema } },
     );
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { FulfilError, isFulfilError } from '@fulfil/core';
 import pg from 'pg';
 
 // One small query runner over `pg` (a Pool) and PGlite. Internal.
@@ -26,6 +27,9 @@ export interface PoolLike {
       params?: unknown[],
     ): Promise<{ rows: unknown[]; rowCount: number | null }>;
     release(err?: boolean | Error): void;
+    /** pg's `Client` is an EventEmitter: a checked-out client emits `error` when its connection drops. */
+    on?(event: 'error', listener: (err: Error) => void): unknown;
+    removeListener?(event: 'error', listener: (err: Error) => void): unknown;
   }>;
   end(): Promise<void>;
 }
@@ -95,25 +99,45 @@ function poolRunner(pool: PoolLike, owned: boolean): Runner {
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // pg-pool takes its own `error` listener off a client while it is checked out, and a
+      // pg `Client` emits `error` when its connection drops (a killed backend, a restart, a
+      // network cut): with no listener that event ends the process. Ours stays on for the
+      // whole checkout, and for good once the connection is lost.
+      let lost: Error | undefined;
+      const onError = (err: Error) => {
+        lost ??= err;
+      };
+      client.on?.('error', onError);
       let broken: Error | undefined;
+      let stage: 'begin' | 'statement' | 'commit' = 'begin';
       try {
         await client.query('BEGIN');
+        stage = 'statement';
         const tx: Queryable = {
           async query<R>(text: string, params?: unknown[]) {
             return wrap<R>(await client.query(prepared(text, params)));
           },
         };
         const result = await fn(tx);
+        stage = 'commit';
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        try {
-          await client.query('ROLLBACK');
-        } catch (rollbackError) {
-          broken = rollbackError as Error;
+        if (lost === undefined && !isConnectionLoss(err)) {
+          broken = await client.query('ROLLBACK').then(
+            () => undefined,
+            (rollbackError: Error) => rollbackError,
+          );
+          if (broken === undefined) throw err;
         }
-        throw err;
+        // The connection is gone (an `error` event, a connection-class error, or a failed
+        // ROLLBACK): a typed, retryable error instead of whatever the driver said last.
+        broken = lost ?? (isConnectionLoss(err) ? (err as Error) : broken);
+        throw connectionLost(err, broken, stage);
       } finally {
+        // A client whose connection failed goes back with the error: the pool discards it.
+        broken ??= lost;
+        if (broken === undefined) client.removeListener?.('error', onError);
         client.release(broken);
       }
     },
@@ -144,4 +168,44 @@ function pgliteRunner(db: PGliteLike): Runner {
     },
     async close() {},
   };
+}
+
+/** SQLSTATEs and driver messages that mean the connection itself is gone. */
+function isConnectionLoss(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') {
+    // 08xxx connection exception; 57P01-03 admin/crash shutdown, cannot connect now.
+    if (code.startsWith('08') || /^57P0[1-3]$/.test(code)) return true;
+    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT') return true;
+  }
+  const message = err instanceof Error ? err.message : '';
+  return /Connection terminated|not queryable|Client was closed/i.test(message);
+}
+
+/** The typed error a transaction fails with when its connection drops. */
+function connectionLost(
+  err: unknown,
+  first: Error | undefined = err as Error,
+  stage: 'begin' | 'statement' | 'commit',
+): FulfilError {
+  if (isFulfilError(err) && err.details.reason === 'connection_lost') return err;
+  const state = (first as { code?: unknown }).code;
+  const outcome =
+    stage === 'commit'
+      ? 'it was lost during COMMIT, so the transaction may or may not have committed'
+      : 'the server rolled the transaction back';
+  return new FulfilError(
+    'ADAPTER_FAILED',
+    `postgres connection lost during a transaction (${first.message}); ${outcome}. ` +
+      'Retry once the database is reachable.',
+    {
+      cause: err,
+      details: {
+        reason: 'connection_lost',
+        retryable: true,
+        stage,
+        ...(typeof state === 'string' ? { sqlState: state } : {}),
+      },
+    },
+  );
 }

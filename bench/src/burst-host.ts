@@ -1,0 +1,182 @@
+/**
+ * The server side of `pnpm bench burst`: the Express host app (`createApp` from
+ * examples/express-host) on @fulfil/storage-postgres with a fake warehouse, a dispatch
+ * loop, and the bare Express baseline. Internal to the bench.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  createEngine,
+  createMemoryInventory,
+  type Engine,
+  type WarehouseAdapter,
+} from '@fulfil/core';
+import { createPostgresStorage, type PostgresStorage } from '@fulfil/storage-postgres';
+import express from 'express';
+import { createApp } from '../../examples/express-host/src/app';
+import { catalogStock } from './pg-catalog';
+
+/**
+ * Loopback, any port, and a deep accept queue (Node's default is 511): on a busy machine
+ * a burst of new connections overflowed it (`ListenOverflows` in `nstat`), and a dropped
+ * SYN costs the client 1 s, then 3 s, then more before it retries.
+ */
+const LISTEN = { port: 0, host: '127.0.0.1', backlog: 4096 };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A warehouse that accepts every order after `latencyMs` (a remote API's round trip), is
+ * idempotent on the key as the port requires, and counts every call: a second call for a
+ * key, or a second key for an order, is a duplicate submit.
+ */
+export function fakeWarehouse(latencyMs: number) {
+  const calls = new Map<string, number>();
+  const keysByOrder = new Map<string, Set<string>>();
+  const firstSubmitAt = new Map<string, number>();
+  const adapter: WarehouseAdapter = {
+    name: 'wh',
+    capabilities: { cancel: false, holdUntil: false, inventory: false, shipmentEvents: false },
+    async submit(request, key) {
+      await sleep(latencyMs);
+      calls.set(key, (calls.get(key) ?? 0) + 1);
+      const keys = keysByOrder.get(request.orderId) ?? new Set<string>();
+      keys.add(key);
+      keysByOrder.set(request.orderId, keys);
+      if (!firstSubmitAt.has(request.orderId))
+        firstSubmitAt.set(request.orderId, performance.now());
+      return { status: 'accepted', warehouseOrderId: `WH-${key}` };
+    },
+  };
+  return {
+    adapter,
+    /** Orders the warehouse holds. */
+    orders: () => firstSubmitAt.size,
+    /** When the order first reached the warehouse (performance.now()), if it did. */
+    submittedAt: (orderId: string) => firstSubmitAt.get(orderId),
+    /** Submit calls beyond the first per order (repeated keys and extra keys alike). */
+    duplicates() {
+      let extra = 0;
+      for (const n of calls.values()) extra += n - 1;
+      for (const keys of keysByOrder.values()) extra += keys.size - 1;
+      return extra;
+    },
+  };
+}
+
+/** The host under test: engine, app on 127.0.0.1, and its dispatch loop. */
+export interface BurstHost {
+  url: string;
+  engine: Engine;
+  storage: PostgresStorage;
+  warehouse: ReturnType<typeof fakeWarehouse>;
+  /** Dispatch passes that threw (each retried after 100 ms). */
+  dispatchErrors: () => number;
+  /** The `engine.ingest` durations (ms) of the webhooks since the last call. */
+  takeIngestTimes(): number[];
+  close(): Promise<void>;
+}
+
+export async function startHost(options: {
+  connectionString: string;
+  schema: string;
+  secret: string;
+  warehouseMs: number;
+}): Promise<BurstHost> {
+  const storage = createPostgresStorage({
+    connectionString: options.connectionString,
+    schema: options.schema,
+    autoMigrate: false,
+  });
+  const warehouse = fakeWarehouse(options.warehouseMs);
+  const engine = createEngine({
+    storage,
+    warehouses: { wh: warehouse.adapter },
+    inventory: createMemoryInventory({ stock: { main: catalogStock(1_000_000) } }),
+    locations: [{ id: 'main', warehouse: 'wh' }],
+    dispatch: { concurrency: 32 },
+    // COORDINATOR: once `engine.ingest(event, { dispatch: 'background' })` and
+    // `engine.idle()` land, drop `autoDispatch: false` and the loop below: the Shopify
+    // webhook handler then answers on commit and the engine dispatches in the background
+    // (and `close()` awaits `engine.idle()` instead of `loop`).
+    autoDispatch: false,
+  });
+  // Until then: the webhook answers once the event is committed (autoDispatch off), and
+  // this loop runs the outbox in the same process, as a host's worker would.
+  let stopped = false;
+  let errors = 0;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const r = await engine.dispatch();
+        if (r.done + r.retried + r.failed === 0) await sleep(5);
+      } catch {
+        errors++;
+        await sleep(100);
+      }
+    }
+  })();
+  // The app gets the engine with `ingest` timed: how much of an acknowledgement is the
+  // engine's (decide + commit) and how much the HTTP and webhook layers around it.
+  let ingestMs: number[] = [];
+  const ingest = engine.ingest as (...args: unknown[]) => Promise<unknown>;
+  const timed = {
+    ...engine,
+    async ingest(...args: unknown[]) {
+      const t0 = performance.now();
+      try {
+        return await ingest(...args);
+      } finally {
+        ingestMs.push(performance.now() - t0);
+      }
+    },
+  } as Engine;
+  const server = createApp({ engine: timed, shopifySecrets: [options.secret] }).listen(LISTEN);
+  const url = await listening(server);
+  return {
+    url: `${url}/webhooks/shopify`,
+    engine,
+    storage,
+    warehouse,
+    dispatchErrors: () => errors,
+    takeIngestTimes() {
+      const out = ingestMs;
+      ingestMs = [];
+      return out;
+    },
+    async close() {
+      stopped = true;
+      await loop;
+      await closeServer(server);
+      await storage.close();
+    },
+  };
+}
+
+/** The baseline: Express with `express.raw` answering 200 at once, nothing else. */
+export async function startBareExpress(): Promise<{ url: string; close(): Promise<void> }> {
+  const app = express();
+  app.post('/webhooks/shopify', express.raw({ type: () => true, limit: '1mb' }), (_req, res) => {
+    res.status(200).json({ ok: true });
+  });
+  const server = app.listen(LISTEN);
+  const url = await listening(server);
+  return { url: `${url}/webhooks/shopify`, close: () => closeServer(server) };
+}
+
+async function listening(server: Server): Promise<string> {
+  // As behind a load balancer (AWS ALB's idle timeout is 60 s): the app keeps idle
+  // connections longer than its client does, so a reused connection is never closed under
+  // a request in flight (Node's default 5 s races the client's reuse of idle sockets).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', () => resolve());
+    server.once('error', reject);
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
