@@ -1,7 +1,7 @@
 /**
  * The server side of `pnpm bench burst`: the Express host app (`createApp` from
- * examples/express-host) on @fulfil/storage-postgres with a fake warehouse, a dispatch
- * loop, and the bare Express baseline. Internal to the bench.
+ * examples/express-host) on @fulfil/storage-postgres with a fake warehouse (the engine
+ * dispatches in the background after each webhook's commit), and the bare Express baseline. Internal to the bench.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -63,13 +63,13 @@ export function fakeWarehouse(latencyMs: number) {
   };
 }
 
-/** The host under test: engine, app on 127.0.0.1, and its dispatch loop. */
+/** The host under test: engine and app on 127.0.0.1. */
 export interface BurstHost {
   url: string;
   engine: Engine;
   storage: PostgresStorage;
   warehouse: ReturnType<typeof fakeWarehouse>;
-  /** Dispatch passes that threw (each retried after 100 ms). */
+  /** Background dispatch passes that failed (the engine's `onError`). */
   dispatchErrors: () => number;
   /** The `engine.ingest` durations (ms) of the webhooks since the last call. */
   takeIngestTimes(): number[];
@@ -88,33 +88,19 @@ export async function startHost(options: {
     autoMigrate: false,
   });
   const warehouse = fakeWarehouse(options.warehouseMs);
+  let errors = 0;
   const engine = createEngine({
     storage,
     warehouses: { wh: warehouse.adapter },
     inventory: createMemoryInventory({ stock: { main: catalogStock(1_000_000) } }),
     locations: [{ id: 'main', warehouse: 'wh' }],
     dispatch: { concurrency: 32 },
-    // COORDINATOR: once `engine.ingest(event, { dispatch: 'background' })` and
-    // `engine.idle()` land, drop `autoDispatch: false` and the loop below: the Shopify
-    // webhook handler then answers on commit and the engine dispatches in the background
-    // (and `close()` awaits `engine.idle()` instead of `loop`).
-    autoDispatch: false,
+    // The Shopify webhook handler ingests with `dispatch: 'background'`: it answers once
+    // the event is committed and the engine runs the outbox after the answer.
+    onError: () => {
+      errors++;
+    },
   });
-  // Until then: the webhook answers once the event is committed (autoDispatch off), and
-  // this loop runs the outbox in the same process, as a host's worker would.
-  let stopped = false;
-  let errors = 0;
-  const loop = (async () => {
-    while (!stopped) {
-      try {
-        const r = await engine.dispatch();
-        if (r.done + r.retried + r.failed === 0) await sleep(5);
-      } catch {
-        errors++;
-        await sleep(100);
-      }
-    }
-  })();
   // The app gets the engine with `ingest` timed: how much of an acknowledgement is the
   // engine's (decide + commit) and how much the HTTP and webhook layers around it.
   let ingestMs: number[] = [];
@@ -144,8 +130,7 @@ export async function startHost(options: {
       return out;
     },
     async close() {
-      stopped = true;
-      await loop;
+      await engine.idle();
       await closeServer(server);
       await storage.close();
     },
