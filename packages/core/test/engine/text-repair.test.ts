@@ -108,3 +108,32 @@ describe('customer text with NULs and lone surrogates', () => {
     expect(JSON.stringify(history)).not.toMatch(/\\u0000|\\ud800/);
   });
 });
+
+describe('text from ports that is stored on the record', () => {
+  it('repairs a classifier and a risk scorer answering with NULs and lone surrogates', async () => {
+    const w = createWorld(undefined, {
+      classifier: {
+        name: 'echo',
+        classify: async () => ({
+          tags: [{ tag: 'gift', confidence: 0.9, text: `wrap${NUL} it${HIGH}` }],
+          uncertain: false,
+          classifier: `echo${NUL}`,
+        }),
+      },
+      risk: {
+        name: 'odd',
+        assess: async () => ({
+          score: 10,
+          level: 'low',
+          reasons: [{ signal: `s${LOW}`, weight: 1, reason: `r${NUL}` }],
+          scorer: 'odd',
+        }),
+      },
+    });
+    await w.engine.ingest(w.received(w.order({ id: 'o-facts', note: 'please wrap it' })));
+    const record = await w.engine.get('o-facts');
+    expect(record?.facts.note?.tags[0]?.text).toBe('wrap it\ufffd');
+    expect(record?.facts.note?.classifier).toBe('echo');
+    expect(record?.facts.risk?.reasons[0]).toEqual({ signal: 's\ufffd', weight: 1, reason: 'r' });
+  });
+});
