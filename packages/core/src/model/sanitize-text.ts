@@ -238,3 +238,26 @@ export function repairEventText(input: unknown): unknown {
   const listed = [...(Array.isArray(prior) ? prior : []), ...repairs];
   return { ...value, sanitized: listed.slice(0, MAX_LISTED_REPAIRS + 1) };
 }
+
+/**
+ * Throws `CONFIG_INVALID` naming each path of `config` (e.g. `rules[3].actions[0].message`)
+ * whose text holds a NUL or a lone surrogate: configuration ends up in records and commands,
+ * which PostgreSQL could then never store. Configuration is refused rather than repaired, so
+ * that its owner fixes it.
+ */
+export function assertStorableConfig(config: Record<string, unknown>): void {
+  const { repairs } = sanitizeText(config);
+  if (repairs.length === 0) return;
+  const issues = repairs.map((r) => ({
+    path: r.path,
+    message: `${r.key ? 'key ' : ''}holds a NUL or a lone UTF-16 surrogate, which PostgreSQL cannot store`,
+  }));
+  throw new FulfilError(
+    'CONFIG_INVALID',
+    `${issues
+      .slice(0, 5)
+      .map((i) => i.path)
+      .join(', ')}: ${issues[0]?.message}`,
+    { details: { path: issues[0]?.path, issues } },
+  );
+}

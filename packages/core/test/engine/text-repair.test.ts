@@ -137,3 +137,29 @@ describe('text from ports that is stored on the record', () => {
     expect(record?.facts.risk?.reasons[0]).toEqual({ signal: 's\ufffd', weight: 1, reason: 'r' });
   });
 });
+
+describe('configuration text PostgreSQL could not store', () => {
+  it('is refused by createEngine with CONFIG_INVALID naming the path (found by fuzzing)', () => {
+    const rules = [
+      {
+        id: 'svc',
+        stage: 'received',
+        when: { fact: 'order.total', op: 'gte', value: 0 },
+        actions: [{ type: 'set_service', service: `express${NUL}` }],
+      },
+    ];
+    let err: unknown;
+    try {
+      createWorld(undefined, { rules: rules as never });
+    } catch (e) {
+      err = e;
+    }
+    expect(isFulfilError(err, 'CONFIG_INVALID')).toBe(true);
+    expect((err as Error).message).toContain('rules[0].actions[0].service');
+    expect(() =>
+      createWorld(undefined, {
+        locations: [{ id: `east${HIGH}`, warehouse: 'east-wh' }],
+      }),
+    ).toThrow(/locations\[0\]\.id/);
+  });
+});
