@@ -110,8 +110,9 @@ function apply(root: unknown, m: Mutation): unknown {
 /** Every path of a JSON value, the root first. */
 function pathsOf(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []) {
   out.push(at);
-  if (Array.isArray(v)) v.forEach((x, i) => pathsOf(x, [...at, i], out));
-  else if (v !== null && typeof v === 'object')
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) pathsOf(x, [...at, i], out);
+  } else if (v !== null && typeof v === 'object')
     for (const [k, x] of Object.entries(v)) pathsOf(x, [...at, k], out);
   return out;
 }
