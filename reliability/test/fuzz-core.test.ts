@@ -8,13 +8,6 @@ import {
   all,
   allowSplit,
   compileRules,
-  createEngine,
-  createMemoryAlerts,
-  createMemoryInventory,
-  createMemoryStorage,
-  createMemoryStore,
-  createSimulatedClock,
-  createSimulatedWarehouse,
   type EngineOptions,
   fact,
   hold,
@@ -30,31 +23,8 @@ import { makeOrder } from '@fulfil/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fuzz, hostileJson, hostileText, mutated, storable, typedOnly } from './fuzz-helpers';
+import { T0, world } from './fuzz-world';
 import { trials } from './report';
-
-const T0 = Date.parse('2026-11-27T09:00:00.000Z');
-const STOCK = { east: { 'TEE-M': 10, MUG: 5 }, west: { 'TEE-M': 3 } };
-
-function world(extra: Partial<EngineOptions> = {}) {
-  const clock = createSimulatedClock(T0);
-  const storage = createMemoryStorage();
-  const wh = (name: string, loc: string) =>
-    createSimulatedWarehouse({ name, clock, locations: [loc], stock: STOCK });
-  const engine = createEngine({
-    storage,
-    clock,
-    store: createMemoryStore(),
-    alerts: createMemoryAlerts(),
-    inventory: createMemoryInventory({ stock: STOCK }),
-    warehouses: { 'east-wh': wh('east-wh', 'east'), 'west-wh': wh('west-wh', 'west') },
-    locations: [
-      { id: 'east', warehouse: 'east-wh', priority: 1 },
-      { id: 'west', warehouse: 'west-wh', priority: 2 },
-    ],
-    ...extra,
-  });
-  return { clock, storage, engine };
-}
 
 const iso = (t: number) => new Date(t).toISOString();
 const order = (o: Partial<OrderInput> = {}) =>
