@@ -163,3 +163,19 @@ describe('configuration text PostgreSQL could not store', () => {
     ).toThrow(/locations\[0\]\.id/);
   });
 });
+
+describe('a hold duration past the end of time (found by fuzzing)', () => {
+  it('is refused by createEngine with CONFIG_INVALID instead of failing every decision', () => {
+    const rules = [
+      {
+        id: 'forever',
+        stage: 'received',
+        when: { fact: 'order.total', op: 'gte', value: 0 },
+        actions: [{ type: 'hold', reason: 'waiting', for: { hours: 2399501175 } }],
+      },
+    ];
+    expect(() => createWorld(undefined, { rules: rules as never })).toThrow(
+      /CONFIG_INVALID: .*rules\[0\]\.actions\[0\]\.for.*at most 3650 days/,
+    );
+  });
+});
