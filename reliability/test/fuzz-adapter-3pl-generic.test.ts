@@ -23,8 +23,9 @@ import {
   handleWarehouseWebhook,
 } from '@fulfil/core';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  FUZZ_TIMEOUT,
   fuzz,
   hostileBytes,
   hostileJson,
@@ -35,6 +36,9 @@ import {
   typedOnly,
   utf8,
 } from './fuzz-helpers';
+
+vi.setConfig({ testTimeout: FUZZ_TIMEOUT });
+
 import { trials } from './report';
 
 const SECRET = `whsec_${Buffer.from('fuzz-secret-0123456789').toString('base64')}`;

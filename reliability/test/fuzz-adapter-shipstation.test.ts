@@ -20,8 +20,9 @@ import {
 } from '@fulfil/core';
 import { makeOrder } from '@fulfil/core/testing';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  FUZZ_TIMEOUT,
   fuzz,
   hostileBytes,
   hostileJson,
@@ -32,6 +33,9 @@ import {
   typedOnly,
   utf8,
 } from './fuzz-helpers';
+
+vi.setConfig({ testTimeout: FUZZ_TIMEOUT });
+
 import { trials } from './report';
 
 const TOKEN = 'fuzz-token-0123456789';

@@ -16,8 +16,9 @@ import {
 } from '@fulfil/adapter-shopify';
 import { SHOP, shopifyOrderText } from '@fulfil/adapter-shopify/testing';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  FUZZ_TIMEOUT,
   fuzz,
   hostileBytes,
   hostileJson,
@@ -28,6 +29,9 @@ import {
   typedOnly,
   utf8,
 } from './fuzz-helpers';
+
+vi.setConfig({ testTimeout: FUZZ_TIMEOUT });
+
 import { world } from './fuzz-world';
 import { trials } from './report';
 

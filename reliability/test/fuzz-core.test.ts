@@ -21,8 +21,19 @@ import {
 } from '@fulfil/core';
 import { makeOrder } from '@fulfil/core/testing';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { fuzz, hostileJson, hostileText, mutated, storable, typedOnly } from './fuzz-helpers';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  FUZZ_TIMEOUT,
+  fuzz,
+  hostileJson,
+  hostileText,
+  mutated,
+  storable,
+  typedOnly,
+} from './fuzz-helpers';
+
+vi.setConfig({ testTimeout: FUZZ_TIMEOUT });
+
 import { T0, world } from './fuzz-world';
 import { trials } from './report';
 

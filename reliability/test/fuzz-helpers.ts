@@ -6,7 +6,7 @@
  */
 import { isFulfilError } from '@fulfil/core';
 import fc from 'fast-check';
-import { recordTrial } from './report';
+import { recordTrial, soak } from './report';
 
 /** One UTF-16 code unit of any value: lone surrogates, NUL and controls included. */
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
@@ -170,3 +170,6 @@ export async function fuzz<Ts extends [unknown, ...unknown[]]>(
   });
   if (!ok) throw new Error(fc.defaultReportMessage(details) ?? 'property failed');
 }
+
+/** Per-test timeout: the vitest default in a normal run, long enough for `pnpm soak`. */
+export const FUZZ_TIMEOUT = soak ? 15 * 60_000 : 30_000;

@@ -6,9 +6,12 @@
  */
 import { parseLosslessJson } from '@fulfil/adapter-shopify';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseLocations } from '../../examples/express-host/src/env';
-import { fuzz, hostileJson, hostileText, jsonText, typedOnly } from './fuzz-helpers';
+import { FUZZ_TIMEOUT, fuzz, hostileJson, hostileText, jsonText, typedOnly } from './fuzz-helpers';
+
+vi.setConfig({ testTimeout: FUZZ_TIMEOUT });
+
 import { trials } from './report';
 
 /**

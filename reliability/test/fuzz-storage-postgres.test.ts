@@ -12,9 +12,12 @@ import {
 } from '@fulfil/core';
 import { makeOrder } from '@fulfil/core/testing';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openTestDatabase } from '../../packages/storage-postgres/test/test-db';
-import { fuzz, hostileText, storable } from './fuzz-helpers';
+import { FUZZ_TIMEOUT, fuzz, hostileText, storable } from './fuzz-helpers';
+
+vi.setConfig({ testTimeout: FUZZ_TIMEOUT });
+
 import { trials } from './report';
 
 const db = await openTestDatabase();
