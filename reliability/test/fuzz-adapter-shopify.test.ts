@@ -32,6 +32,7 @@ import {
 
 vi.setConfig({ testTimeout: FUZZ_TIMEOUT });
 
+import { STORE_TOPIC_SEEDS } from './fuzz-shopify-seeds';
 import { world } from './fuzz-world';
 import { trials } from './report';
 
@@ -45,6 +46,14 @@ const body: fc.Arbitrary<Uint8Array> = fc.oneof(
   { weight: 2, arbitrary: hostileJson.map((v) => utf8(jsonText(v))) },
   { weight: 1, arbitrary: hostileText.map(utf8) },
   { weight: 1, arbitrary: hostileBytes },
+);
+
+/** A fulfillment topic with its own valid body mutated (and an order to apply it to). */
+const storeDelivery = fc.constantFrom(...Object.keys(STORE_TOPIC_SEEDS)).chain((topic) =>
+  fc.tuple(
+    fc.constant(topic),
+    mutated(STORE_TOPIC_SEEDS[topic]).map((v) => utf8(jsonText(v))),
+  ),
 );
 
 const headersFor = (topic: string, raw: Uint8Array, id: string) => ({
@@ -139,6 +148,49 @@ describe('fuzz: Shopify webhooks', () => {
         if (out.status < 300) {
           for (const r of await w.storage.listOrders({})) expect(storable(r)).toBe(true);
         }
+      }),
+      trials(300, 5_000),
+    );
+  });
+
+  it('fulfillment topics: their valid bodies mutated, through the handler onto a stored order', async () => {
+    const w = world();
+    let n = 0;
+    const handle = createShopifyWebhookHandler({
+      secrets: [SECRET],
+      engine: w.engine,
+      fulfillmentOrders: {
+        fulfillmentOrder: async (id) => ({
+          id,
+          status: 'open',
+          orderId: 'gid://shopify/Order/5813624569912345678',
+          holds: [],
+        }),
+      },
+    });
+    const order = utf8(shopifyOrderText());
+    const created = await handle({
+      method: 'POST',
+      headers: headersFor('orders/create', order, 'w-0'),
+      rawBody: order,
+    });
+    expect(created.status).toBe(200);
+    await fuzz(
+      {
+        area: 'adapter-shopify',
+        fault: 'fulfillment topics: valid bodies with 1-4 fields mutated, parsed and handled',
+        result: 'parser: events or INVALID_INPUT; handler: 2xx (storable) or 4xx, no 5xx',
+      },
+      fc.asyncProperty(storeDelivery, async ([topic, raw]) => {
+        const headers = headersFor(topic, raw, `w-${++n}`);
+        try {
+          parseShopifyWebhook(raw, headers);
+        } catch (err) {
+          typedOnly(err);
+        }
+        const out = await handle({ method: 'POST', headers, rawBody: raw });
+        expect(out.status < 500, `status ${out.status}: ${out.body}`).toBe(true);
+        for (const r of await w.storage.listOrders({})) expect(storable(r)).toBe(true);
       }),
       trials(300, 5_000),
     );
