@@ -6,6 +6,7 @@ import {
   type Command,
   FulfilError,
   parseOrThrow,
+  sanitizeText,
   type Timer,
 } from '@fulfil/core';
 import { z } from 'zod';
@@ -80,7 +81,11 @@ export async function completeCommand(
   if (rowCount !== 1) throw claimLost('command', commandId);
 }
 
-/** Records a failure: retry at `retryAt`, or dead without it. Throws `CLAIM_LOST` when fenced. */
+/**
+ * Records a failure: retry at `retryAt`, or dead without it. Throws `CLAIM_LOST` when fenced.
+ * The error text comes from vendors: NULs and lone surrogates, which PostgreSQL refuses (and
+ * a refused write would leave the command claimed and never dead), are repaired first.
+ */
 export async function failCommand(
   db: Queryable,
   t: Tables,
@@ -103,7 +108,7 @@ export async function failCommand(
          status = CASE WHEN status = 'pending' AND $4::float8 IS NULL THEN 'dead' ELSE status END,
          claimed_until = NULL
      WHERE id = $1 AND claim_token = $2`,
-    [commandId, claimToken, parsed.error, parsed.retryAt ?? null, Date.now()],
+    [commandId, claimToken, sanitizeText(parsed.error).value, parsed.retryAt ?? null, Date.now()],
   );
   if (rowCount !== 1) throw claimLost('command', commandId);
 }

@@ -7,7 +7,7 @@ import type { Address } from '../model/primitives';
 import type { OrderRecord } from '../model/record';
 import { inventoryFacts, outstandingDemand } from '../routing/demand';
 import { enterReview, gate, releaseHolds, runStage } from './actions';
-import { Draft, draftCopy } from './draft';
+import { Draft, draftCopy, explainRepairs } from './draft';
 
 /** One event handler: mutates the draft, or returns `'ignore'` when the event changes nothing. */
 type Step = (d: Draft) => unknown;
@@ -362,6 +362,7 @@ function ignored(event: OrderEvent, note: string): Decision {
     commands: [],
     notes: [note],
   };
+  explainRepairs(explanation, event);
   return { outcome: 'ignored', commands: [], timers: [], cancelTimerIds: [], explanation };
 }
 
@@ -372,6 +373,15 @@ function summarize(e: Explanation, from: string | null, to: string): string {
   const parts = [`${e.event.type}: ${move}`];
   if (matched.length > 0) parts.push(`rules ${matched.join(', ')}`);
   if (e.routing) parts.push(e.routing.reason);
+  if (e.sanitized) {
+    const more = e.sanitized.length > 3 ? ` (+${e.sanitized.length - 3} more)` : '';
+    parts.push(
+      `text repaired in ${e.sanitized
+        .slice(0, 3)
+        .map((r) => r.path)
+        .join(', ')}${more}`,
+    );
+  }
   return parts.join('; ');
 }
 

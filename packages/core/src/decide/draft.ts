@@ -43,6 +43,7 @@ export class Draft {
       commands: [],
       notes: [],
     };
+    explainRepairs(this.explanation, event);
   }
 
   get status(): string {
@@ -117,6 +118,25 @@ export class Draft {
   id(prefix: string): string {
     return `${prefix}${this.version}-${this.seq++}`;
   }
+}
+
+/**
+ * Copies the event's text repairs (`event.sanitized`) into the explanation, with a note that
+ * names the fields (never the text).
+ */
+export function explainRepairs(e: Explanation, event: OrderEvent): void {
+  const repairs = event.sanitized;
+  if (!repairs || repairs.length === 0) return;
+  e.sanitized = repairs.map((r) => ({ ...r }));
+  const said = repairs.slice(0, 5).map((r) => {
+    const what = [
+      r.nul > 0 ? `${r.nul} NUL removed` : '',
+      r.surrogates > 0 ? `${r.surrogates} lone surrogate(s) replaced with U+FFFD` : '',
+    ].filter((x) => x !== '');
+    return `${r.path}${r.key ? ' (key)' : ''}: ${what.join(', ')}`;
+  });
+  const more = repairs.length > 5 ? `; and ${repairs.length - 5} more` : '';
+  e.notes.push(`customer text repaired before storing: ${said.join('; ')}${more}`);
 }
 
 /**

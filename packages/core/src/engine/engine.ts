@@ -6,6 +6,7 @@ import { createMemoryMetrics, type MetricsSnapshot } from '../memory/memory-metr
 import type { Explanation, HistoryEntry } from '../model/commands';
 import { OrderEvent } from '../model/events';
 import type { OrderRecord } from '../model/record';
+import { repairEventText } from '../model/sanitize-text';
 import { systemClock } from '../ports/clock';
 import type { Metrics } from '../ports/services';
 import type { CommandCompletion, ReservedStock } from '../ports/storage';
@@ -266,7 +267,8 @@ export function createEngine(options: EngineOptions): Engine {
 
   async function ingestOne(input: unknown, outbox?: OutboxResult): Promise<IngestResult> {
     const started = performance.now();
-    const event = parseOrThrow(OrderEvent, input, 'event');
+    // NULs and lone surrogates (which PostgreSQL refuses) are repaired first, and listed.
+    const event = parseOrThrow(OrderEvent, repairEventText(input), 'event');
     const result = await process(event, outbox);
     metrics.observe('ingest_ms', performance.now() - started, { event: event.type });
     metrics.increment('events', { type: event.type, outcome: result.outcome });

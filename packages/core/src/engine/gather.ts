@@ -3,6 +3,7 @@ import type { OrderEvent } from '../model/events';
 import type { DecisionFacts, InventorySnapshot } from '../model/facts';
 import type { Order } from '../model/order';
 import type { OrderRecord } from '../model/record';
+import { sanitizeText } from '../model/sanitize-text';
 import type { ReservedStock } from '../ports/storage';
 import { skusOf } from '../routing/demand';
 import type { EngineOptions } from './options';
@@ -39,6 +40,8 @@ export const UNTRACKED_UNITS = 1_000_000;
  * (again only when the note or order changes) and cached on the record by decide;
  * inventory is read fresh for events that may route. A failing classifier, risk scorer or
  * forecast source degrades (uncertain note, no risk, no cover) instead of losing the event.
+ * Their text (an LLM's output is input too) is repaired like an event's (`sanitizeText`):
+ * the note and risk facts are stored on the record.
  *
  * With stock reservations (storage capability `reservations`), the reserved units are read
  * first, then the stock; `facts.inventory` is the stock minus every active reservation and
@@ -63,7 +66,9 @@ export async function gatherFacts(
     const note = order.note?.trim() ?? '';
     if (note !== '' && note !== (record?.order.note?.trim() ?? '')) {
       try {
-        facts.note = await ports.classifier.classify(note, { order, timeZone, now });
+        facts.note = sanitizeText(
+          await ports.classifier.classify(note, { order, timeZone, now }),
+        ).value;
       } catch (err) {
         onDegraded('classifier', err);
         facts.note = { tags: [], uncertain: true, classifier: `${ports.classifier.name} (failed)` };
@@ -72,7 +77,7 @@ export async function gatherFacts(
   }
   if (ports.risk && orderChanged && (record === undefined || record.facts.risk === undefined)) {
     try {
-      facts.risk = await ports.risk.assess(order, { now });
+      facts.risk = sanitizeText(await ports.risk.assess(order, { now })).value;
     } catch (err) {
       onDegraded('risk', err);
     }

@@ -6,6 +6,7 @@ import { assertValidMachine } from '../machine/check';
 import { defaultMachine } from '../machine/default-machine';
 import type { MachineDefinitionInput } from '../machine/schema';
 import { Location, type LocationInput } from '../model/facts';
+import { assertStorableConfig } from '../model/sanitize-text';
 import type { Clock } from '../ports/clock';
 import type {
   AlertSink,
@@ -156,6 +157,11 @@ const TimeZone = z.string().refine(
 
 /** Validates the options and compiles machine and rules once. Throws `CONFIG_INVALID`. */
 export function buildDecideConfig(options: EngineOptions): DecideConfig {
+  assertStorableConfig({
+    locations: options.locations,
+    machine: options.machine,
+    rules: options.rules,
+  });
   const locations = parseOrThrow(
     z.array(Location).min(1),
     options.locations,

@@ -1,6 +1,7 @@
 import type { Tracking } from './events';
 import type { Address, StoreHoldReason } from './primitives';
 import type { Shipment } from './record';
+import type { TextRepair } from './sanitize-text';
 
 /** What a warehouse needs to fulfil one shipment. */
 export interface ShipmentRequest {
@@ -123,5 +124,10 @@ export interface Explanation {
   };
   commands: { id: string; type: string; reason: string }[];
   invalid?: { state: string; event: string; message: string };
+  /**
+   * Customer text repaired before the event was stored, field by field (the event's
+   * `sanitized`): NUL characters removed, lone UTF-16 surrogates replaced with U+FFFD.
+   */
+  sanitized?: TextRepair[];
   notes: string[];
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MachineEvents } from '../machine/schema';
 import { Order } from './order';
 import { Id, Quantity, StoreHoldReason, Timestamp } from './primitives';
+import { MAX_LISTED_REPAIRS, TextRepair } from './sanitize-text';
 
 /** Machine events decide fires itself; a host signal may not fire them (they carry work). */
 const BUILT_IN_EVENTS: ReadonlySet<string> = new Set(Object.values(MachineEvents));
@@ -11,6 +12,15 @@ const base = {
   idempotencyKey: z.string().min(1).max(512),
   /** When the event happened upstream. */
   occurredAt: Timestamp,
+  /**
+   * Text the engine repaired in this event before validating it (NULs removed, lone UTF-16
+   * surrogates replaced with U+FFFD; see `sanitizeText`). Set by `engine.ingest`; a sender
+   * that repaired text itself may list its own repairs. Decide copies it into the explanation.
+   */
+  sanitized: z
+    .array(TextRepair)
+    .max(MAX_LISTED_REPAIRS + 1)
+    .optional(),
 };
 const forOrder = { ...base, orderId: Id };
 

@@ -4,3 +4,4 @@ export * from './facts';
 export * from './order';
 export * from './primitives';
 export * from './record';
+export * from './sanitize-text';

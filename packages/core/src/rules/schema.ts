@@ -57,7 +57,10 @@ export const Condition: z.ZodType<Condition> = z.lazy(() =>
   ]),
 );
 
-/** A hold's length: any mix of days, hours and minutes, longer than zero. */
+/** The longest hold a rule may ask for: ten years. */
+export const MAX_HOLD_DAYS = 3650;
+
+/** A hold's length: any mix of days, hours and minutes, longer than zero, at most ten years. */
 export const Duration = z
   .object({
     days: z.number().nonnegative().optional(),
@@ -67,7 +70,12 @@ export const Duration = z
   .strict()
   .refine((d) => (d.days ?? 0) + (d.hours ?? 0) + (d.minutes ?? 0) > 0, {
     message: 'a duration must be longer than zero',
-  });
+  })
+  .refine(
+    // Found by fuzzing: a duration past the end of time made every decision throw RangeError.
+    (d) => (d.days ?? 0) * 1440 + (d.hours ?? 0) * 60 + (d.minutes ?? 0) <= MAX_HOLD_DAYS * 1440,
+    { message: `a duration may be at most ${MAX_HOLD_DAYS} days` },
+  );
 export type Duration = z.infer<typeof Duration>;
 
 /** What a matching rule does. */
