@@ -112,6 +112,13 @@ export function parseShopifyWebhook(
       'missing shopify-shop-domain (or X-Shopify-Shop-Domain) header',
     );
   }
+  if (!SHOP_DOMAIN.test(shop)) {
+    // It names the order and builds the admin link: `..`, `/`, a lone surrogate must not.
+    throw invalid(
+      'headers.x-shopify-shop-domain',
+      'shop domain must be a host name such as acme.myshopify.com',
+    );
+  }
   const meta = {
     topic,
     shop,
@@ -204,6 +211,10 @@ function validIso(s: string | null | undefined): string | undefined {
   const t = Date.parse(s);
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
 }
+
+/** A DNS host name (`acme.myshopify.com`), as Shopify sends in the shop-domain header. */
+const SHOP_DOMAIN =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/i;
 
 function invalid(path: string, message: string, cause?: unknown): FulfilError {
   return new FulfilError('INVALID_INPUT', `${path}: ${message}`, { cause, details: { path } });

@@ -163,6 +163,21 @@ describe('parseShopifyWebhook: unprefixed header names', () => {
     });
   });
 
+  it('refuses a shop domain that is not a host name (found by fuzzing: a lone surrogate threw URIError)', () => {
+    for (const shop of ['\ud800', '..', 'acme.myshopify.com/../x', 'a b.myshopify.com', '']) {
+      const headers = { 'shopify-topic': 'orders/create', 'shopify-shop-domain': shop };
+      if (shop === '') continue; // an empty header is absent: "missing", tested below
+      expect(() => parseShopifyWebhook(orderText(), headers), shop).toThrow(
+        expect.objectContaining({ code: 'INVALID_INPUT' }),
+      );
+    }
+    const ok = {
+      'shopify-topic': 'orders/create',
+      'shopify-shop-domain': 'Acme-Outdoor.myshopify.com',
+    };
+    expect(parseShopifyWebhook(orderText(), ok).events).toHaveLength(1);
+  });
+
   it('names what is missing under both names', () => {
     expect(() => parseShopifyWebhook(orderText(), { 'shopify-shop-domain': SHOP })).toThrow(
       /shopify-topic \(or X-Shopify-Topic\)/,

@@ -2,6 +2,7 @@ import { FulfilError, isFulfilError } from '../errors';
 import type { Command } from '../model/commands';
 import type { OrderEvent } from '../model/events';
 import type { OrderRecord } from '../model/record';
+import { sanitizeText } from '../model/sanitize-text';
 import type { Clock } from '../ports/clock';
 import type { AlertSink, Metrics } from '../ports/services';
 import type { ClaimedCommand, CommandCompletion, Storage } from '../ports/storage';
@@ -130,7 +131,7 @@ async function runOne(
       const step = Math.min(attempts, deps.maxAttempts) - 1;
       const retryAt = deps.clock.now() + deps.backoffMs * 2 ** step;
       await settle(() =>
-        deps.storage.failCommand(command.id, row.claimToken, { error: message, retryAt }),
+        deps.storage.failCommand(command.id, row.claimToken, { error: storable(message), retryAt }),
       );
       report.retried++;
       return;
@@ -177,13 +178,15 @@ async function giveUp(deps: DispatcherDeps, row: ClaimedCommand, message: string
       // Not raised: keep the row for another run (if this write fails too, its lease ends).
       const retryAt = deps.clock.now() + deps.backoffMs;
       await settle(() =>
-        deps.storage.failCommand(command.id, row.claimToken, { error: message, retryAt }),
+        deps.storage.failCommand(command.id, row.claimToken, { error: storable(message), retryAt }),
       ).catch(() => undefined);
       throw feedError;
     }
   }
   deps.metrics.increment('exceptions', { type: command.type });
-  await settle(() => deps.storage.failCommand(command.id, row.claimToken, { error: message }));
+  await settle(() =>
+    deps.storage.failCommand(command.id, row.claimToken, { error: storable(message) }),
+  );
 }
 
 /** The inbox key of a command's `command.failed` event. */
@@ -314,4 +317,13 @@ function warehouse(deps: DispatcherDeps, key: string): WarehouseAdapter {
 function isRetryable(err: unknown): boolean {
   if (isFulfilError(err)) return err.details.retryable !== false;
   return (err as { retryable?: unknown } | null)?.retryable !== false;
+}
+
+/**
+ * A vendor's error text as the outbox row keeps it: repaired like customer text (a NUL
+ * or a lone surrogate would make the write fail on PostgreSQL and strand the row). The
+ * `command.failed` event carries the raw text; `ingest` repairs it and records that.
+ */
+function storable(message: string): string {
+  return sanitizeText(message).value;
 }
