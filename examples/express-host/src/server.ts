@@ -45,6 +45,9 @@ const engine = createEngine({
   locations: [{ id: 'main', warehouse: 'main' }],
   alerts: createConsoleAlerts(),
   ...(store ? { store } : {}),
+  // Webhooks are answered once committed; the outbox runs after the answer. Its failures
+  // land here (the commands stay in the outbox and are retried by runDue below).
+  onError: (error, context) => console.error(`${context.stage} failed:`, error),
 });
 const port = Number(process.env.PORT ?? 3000);
 const server = createApp({
@@ -70,3 +73,8 @@ setInterval(() => {
     .then(() => engine.pollWarehouses())
     .catch((err: unknown) => console.error('runDue failed:', err));
 }, 5_000).unref();
+// On SIGTERM: stop taking requests, let the background dispatch finish, then exit.
+process.once('SIGTERM', () => {
+  server.close();
+  void engine.idle().finally(() => process.exit(0));
+});
