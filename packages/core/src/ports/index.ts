@@ -1,4 +1,5 @@
 export * from './clock';
+export * from './deliveries';
 export * from './services';
 export * from './storage';
 export * from './store';
