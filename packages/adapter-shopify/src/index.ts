@@ -84,3 +84,4 @@ export {
   type ParseWebhookOptions,
   parseShopifyWebhook,
 } from './webhook-parse';
+export type { DrainErrorInfo, DrainOptions, DrainResult } from './webhook-queue';

@@ -1,13 +1,16 @@
-import { FulfilError, isFulfilError, type OrderEvent } from '@fulfil/core';
+import { type DeliveryQueue, FulfilError, type OrderEvent, type RawDelivery } from '@fulfil/core';
 import { type HeadersLike, headerOf } from './headers';
-import { defaultOrderId } from './normalize';
-import { type FulfillmentOrderSource, resolvePendingChanges } from './store-webhooks';
+import type { FulfillmentOrderSource } from './store-webhooks';
 import { verifyShopifyWebhook } from './verify';
+import type { ParsedShopifyWebhook, ParseWebhookOptions } from './webhook-parse';
+import { createWebhookProcessor } from './webhook-process';
 import {
-  type ParsedShopifyWebhook,
-  type ParseWebhookOptions,
-  parseShopifyWebhook,
-} from './webhook-parse';
+  createDrain,
+  type DrainErrorInfo,
+  type DrainOptions,
+  type DrainResult,
+  shopifyDelivery,
+} from './webhook-queue';
 
 /** A request as any framework can hand it over. */
 export interface WebhookRequest {
@@ -26,7 +29,7 @@ export interface WebhookResponse {
 }
 
 /** Options of {@link createShopifyWebhookHandler}. */
-export interface ShopifyWebhookHandlerOptions extends ParseWebhookOptions {
+export interface ShopifyWebhookHandlerOptions extends ParseWebhookOptions, DrainOptions {
   /** The app's client secrets; during a rotation, the new and the old one. */
   secrets: readonly string[];
   /**
@@ -52,12 +55,35 @@ export interface ShopifyWebhookHandlerOptions extends ParseWebhookOptions {
   fulfillmentOrders?: FulfillmentOrderSource;
   /** Larger bodies get 413. Default 1 MiB (orders with hundreds of lines fit). */
   maxBodyBytes?: number;
-  /** Told about every rejected or failed delivery (for logs and metrics). */
-  onError?: (error: unknown, status: number) => void;
+  /**
+   * Acknowledge on receipt: a verified delivery is stored in this queue as received (one
+   * insert) and answered 200 at once; parsing and ingesting run after the answer, in
+   * `drain()` (started in the background after each delivery; call it on a schedule too,
+   * for retries and for deliveries a crashed process left claimed). Without it, the answer
+   * waits for the events to be stored (see {@link createShopifyWebhookHandler}).
+   */
+  queue?: DeliveryQueue;
+  /**
+   * Told about every rejected or failed delivery (for logs and metrics). In queue mode,
+   * failures found by the drain come with `info` (`status` 400: the payload is invalid and
+   * the delivery is dead; 500: it is retried at `info.retryAt`, or dead when out of attempts).
+   */
+  onError?: (error: unknown, status: number, info?: DrainErrorInfo) => void;
 }
 
 /** A webhook handler: a request in, the response to send out. Never throws. */
-export type ShopifyWebhookHandler = (request: WebhookRequest) => Promise<WebhookResponse>;
+export interface ShopifyWebhookHandler {
+  (request: WebhookRequest): Promise<WebhookResponse>;
+  /**
+   * Queue mode: processes the due deliveries (queued, failed and now due, or claimed by a
+   * process whose lease ran out), oldest first, in batches, until none is left. Joins a
+   * drain already running. Never rejects (failures go to `onError`). Without a queue it
+   * resolves zeros.
+   */
+  drain(): Promise<DrainResult>;
+  /** Resolves once the drains started in the background have settled. */
+  idle(): Promise<void>;
+}
 
 /** The default `maxBodyBytes`. */
 export const DEFAULT_MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -85,6 +111,14 @@ export const DEFAULT_MAX_WEBHOOK_BYTES = 1024 * 1024;
  * topics first look their order up through `fulfillmentOrders` (a failed lookup
  * answers 500, so Shopify retries).
  *
+ * With `queue` (acknowledge on receipt), after the method, size, HMAC and content-type
+ * checks the delivery is enqueued as received and answered 200 `{"ok":true,"queued":true}`
+ * (`"duplicate":true` for a delivery already enqueued), or 500 when the enqueue failed
+ * (Shopify retries). Parsing, lookups and ingesting then run in `drain()`: an invalid
+ * payload is kept dead (and `onError` told with 400), any other failure is retried with
+ * a backoff. Call `handle.drain()` on a schedule and await `handle.idle()` before shutting
+ * down.
+ *
  * @example
  * ```ts
  * const handle = createShopifyWebhookHandler({ secrets: [process.env.SHOPIFY_SECRET!], engine });
@@ -103,14 +137,11 @@ export function createShopifyWebhookHandler(
     });
   }
   const max = options.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BYTES;
-  const ingest =
-    options.ingest ??
-    (async (events: OrderEvent[]) => {
-      const results = [];
-      for (const event of events)
-        results.push(await options.engine!.ingest(event, { dispatch: 'background' }));
-      return results;
-    });
+  const processWebhook = createWebhookProcessor(options);
+  const { queue } = options;
+  const background = queue
+    ? createDrain(queue, (d: RawDelivery) => processWebhook(d.body, d.headers), options)
+    : undefined;
   const reply = (
     status: number,
     body: Record<string, unknown>,
@@ -120,7 +151,7 @@ export function createShopifyWebhookHandler(
     return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
   };
 
-  return async function handleShopifyWebhook(request) {
+  async function handleShopifyWebhook(request: WebhookRequest): Promise<WebhookResponse> {
     try {
       return await handleOne(request);
     } catch {
@@ -131,7 +162,11 @@ export function createShopifyWebhookHandler(
         body: JSON.stringify({ error: 'internal_error' }),
       };
     }
-  };
+  }
+  return Object.assign(handleShopifyWebhook, {
+    drain: async () => (background ? background.drain() : { processed: 0, failed: 0, dead: 0 }),
+    idle: async () => background?.idle(),
+  });
 
   async function handleOne(request: WebhookRequest): Promise<WebhookResponse> {
     if (String(request.method).toUpperCase() !== 'POST')
@@ -152,55 +187,31 @@ export function createShopifyWebhookHandler(
         reason: `content-type must be application/json, got "${type}"`,
       });
     }
-    let parsed: ParsedShopifyWebhook;
-    try {
-      parsed = parseShopifyWebhook(raw, request.headers, options);
-    } catch (err) {
-      return reply(
-        400,
-        { error: 'invalid_payload', reason: err instanceof Error ? err.message : String(err) },
-        err,
-      );
-    }
-    let events = parsed.events;
-    if (parsed.pending) {
-      if (!options.fulfillmentOrders) {
-        options.onError?.(
-          new FulfilError(
-            'CONFIG_INVALID',
-            `webhookHandler.fulfillmentOrders: ${parsed.topic} needs it to find the order; the webhook was acknowledged with no events`,
-            { details: { path: 'webhookHandler.fulfillmentOrders' } },
-          ),
-          200,
-        );
-        return reply(200, { ok: true, topic: parsed.topic, events: 0 });
-      }
+    if (queue && background) {
+      const delivery = shopifyDelivery(raw, request.headers, {
+        shop: options.shop,
+        now: (options.clock ?? Date).now(),
+      });
+      let stored: 'queued' | 'duplicate';
       try {
-        const naming = options.orderId ?? defaultOrderId;
-        events = await resolvePendingChanges(parsed.pending, options.fulfillmentOrders, (id) =>
-          naming(parsed.shop, id),
-        );
+        stored = await queue.enqueue(delivery);
       } catch (err) {
         return reply(
           500,
-          {
-            error: 'lookup_failed',
-            reason: 'the fulfillment order could not be read; Shopify will retry',
-          },
+          { error: 'enqueue_failed', reason: 'not stored; Shopify will retry' },
           err,
         );
       }
+      background.kick();
+      return reply(
+        200,
+        stored === 'duplicate' ? { ok: true, duplicate: true } : { ok: true, queued: true },
+      );
     }
-    if (events.length === 0) return reply(200, { ok: true, topic: parsed.topic, events: 0 });
-    try {
-      await ingest(events, parsed);
-    } catch (err) {
-      if (isFulfilError(err, 'INVALID_INPUT')) {
-        return reply(400, { error: 'invalid_payload', reason: err.message }, err);
-      }
-      return reply(500, { error: 'ingest_failed', reason: 'not stored; Shopify will retry' }, err);
-    }
-    return reply(200, { ok: true, topic: parsed.topic, events: events.length });
+    const outcome = await processWebhook(raw, request.headers);
+    if (!outcome.ok)
+      return reply(outcome.status, { error: outcome.error, reason: outcome.reason }, outcome.cause);
+    return reply(200, { ok: true, topic: outcome.topic, events: outcome.events });
   }
 }
 
