@@ -1,7 +1,9 @@
 export * from './console-alerts';
+export * from './delivery-checks';
 export type { FailNextOptions } from './faults';
 export * from './keyword-note-classifier';
 export * from './memory-alerts';
+export * from './memory-delivery-queue';
 export * from './memory-inventory';
 export * from './memory-metrics';
 export * from './memory-storage';

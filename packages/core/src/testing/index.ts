@@ -1,3 +1,4 @@
+export * from './delivery-queue-conformance';
 export * from './fixtures';
 export { AWKWARD_STRINGS, expectCode } from './helpers';
 export * from './storage-conformance';
