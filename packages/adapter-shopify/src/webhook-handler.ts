@@ -1,4 +1,10 @@
-import { type DeliveryQueue, FulfilError, type OrderEvent, type RawDelivery } from '@fulfil/core';
+import {
+  type DeliveryQueue,
+  FulfilError,
+  isFulfilError,
+  type OrderEvent,
+  type RawDelivery,
+} from '@fulfil/core';
 import { type HeadersLike, headerOf } from './headers';
 import type { FulfillmentOrderSource } from './store-webhooks';
 import { verifyShopifyWebhook } from './verify';
@@ -113,8 +119,8 @@ export const DEFAULT_MAX_WEBHOOK_BYTES = 1024 * 1024;
  *
  * With `queue` (acknowledge on receipt), after the method, size, HMAC and content-type
  * checks the delivery is enqueued as received and answered 200 `{"ok":true,"queued":true}`
- * (`"duplicate":true` for a delivery already enqueued), or 500 when the enqueue failed
- * (Shopify retries). Parsing, lookups and ingesting then run in `drain()`: an invalid
+ * (`"duplicate":true` for a delivery already enqueued), 400 when the queue refuses it as
+ * invalid, or 500 when the enqueue failed (Shopify retries). Parsing, lookups and ingesting then run in `drain()`: an invalid
  * payload is kept dead (and `onError` told with 400), any other failure is retried with
  * a backoff. Call `handle.drain()` on a schedule and await `handle.idle()` before shutting
  * down.
@@ -196,6 +202,9 @@ export function createShopifyWebhookHandler(
       try {
         stored = await queue.enqueue(delivery);
       } catch (err) {
+        if (isFulfilError(err, 'INVALID_INPUT')) {
+          return reply(400, { error: 'invalid_delivery', reason: err.message }, err);
+        }
         return reply(
           500,
           { error: 'enqueue_failed', reason: 'not stored; Shopify will retry' },

@@ -70,10 +70,11 @@ export function shopifyDelivery(
   const headers: Record<string, string> = {};
   for (const name of KEPT) {
     const value = shopifyHeaderOf(requestHeaders, name);
-    if (value !== undefined) headers[`shopify-${kebab(name)}`] = value;
+    // Headers are not signed: text a queue cannot store is repaired (the parser judges it).
+    if (value !== undefined) headers[`shopify-${kebab(name)}`] = storable(value);
   }
   const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
-  const shop = headers['shopify-shop-domain'] ?? options.shop ?? '';
+  const shop = headers['shopify-shop-domain'] ?? storable(options.shop ?? '');
   const id =
     headers['shopify-webhook-id'] ??
     `body:${createHash('sha256')
@@ -143,7 +144,7 @@ export function createDrain(
       const retryAt = dead
         ? undefined
         : clock.now() + Math.min(maxMs, baseMs * 2 ** claimed.attempts);
-      const error = clean(`${outcome.error}: ${text(outcome.cause ?? outcome.reason)}`);
+      const error = storable(`${outcome.error}: ${text(outcome.cause ?? outcome.reason)}`, 1000);
       await queue.fail(
         key,
         claimed.claimToken,
@@ -211,10 +212,10 @@ function text(value: unknown): string {
   return value instanceof Error ? value.message : String(value);
 }
 
-/** Storable text: no NUL, no lone surrogate, at most 1,000 characters. */
-function clean(value: string): string {
+/** Text PostgreSQL can store: no NUL, lone surrogates replaced, at most `max` characters. */
+function storable(value: string, max = 10_000): string {
   return value
-    .slice(0, 1000)
+    .slice(0, max)
     .replace(/\0/g, '')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }

@@ -31,10 +31,10 @@ describe('Shopify webhook handler with a delivery queue: acknowledged on receipt
     expect(out).toMatchObject({ status: 200, body: '{"ok":true,"queued":true}' });
     expect(performance.now() - t0).toBeLessThan(1000);
     // Stored as received under `shopify:{shop}:{webhook id}`, with only the parser's headers.
-    const row = rows.get(`shopify:${SHOP}:w-1`);
-    expect(row?.delivery.source).toBe('shopify');
-    expect(Buffer.from(row!.delivery.body).toString()).toBe(orderText());
-    expect(row?.delivery.headers).toEqual({
+    const row = rows().find((r) => r.key === `shopify:${SHOP}:w-1`);
+    expect(row?.delivery?.source).toBe('shopify');
+    expect(Buffer.from(row!.delivery!.body).toString()).toBe(orderText());
+    expect(row?.delivery?.headers).toEqual({
       'shopify-topic': 'orders/create',
       'shopify-shop-domain': SHOP,
       'shopify-webhook-id': 'w-1',
@@ -98,7 +98,7 @@ describe('Shopify webhook handler with a delivery queue: acknowledged on receipt
     expect(JSON.parse(failed.body)).toMatchObject({ error: 'enqueue_failed' });
     expect(errors).toEqual([{ error: expect.any(Error), status: 500, info: undefined }]);
     await handle.idle();
-    expect(double.rows.size).toBe(0);
+    expect(double.rows()).toEqual([]);
     expect(await world.engine.get(ORDER)).toBeUndefined();
     // Shopify's retry carries the same webhook id.
     expect((await handle(request)).body).toBe('{"ok":true,"queued":true}');
@@ -141,6 +141,30 @@ describe('Shopify webhook handler with a delivery queue: acknowledged on receipt
     await refusing(signed(orderText(), 'orders/create', { 'x-shopify-webhook-id': 'w-refused' }));
     await refusing.idle();
     expect(await queue.stats()).toEqual({ pending: 0, dead: 2 });
+  });
+
+  it('header text a queue cannot store (NUL, lone surrogate) is repaired; the parser then refuses the shop (dead), never a 500 loop', async () => {
+    const double = createQueueDouble();
+    const errors: Reported[] = [];
+    const handle = createShopifyWebhookHandler({
+      secrets: [SECRET],
+      ingest: recordingIngest().ingest,
+      queue: double.queue,
+      onError: (error, status, info) => errors.push({ error, status, info }),
+    });
+    const out = await handle(
+      signed(orderText(), 'orders/create', {
+        'x-shopify-shop-domain': 'acme\ud800.myshopify.com', // a Lambda's JSON headers can hold it
+        'x-shopify-webhook-id': 'w\u0000-7',
+      }),
+    );
+    expect(out.body).toBe('{"ok":true,"queued":true}');
+    await handle.idle();
+    const key = 'shopify:acme\ufffd.myshopify.com:w-7';
+    expect(double.rows().map((r) => [r.key, r.status])).toEqual([[key, 'dead']]);
+    expect(errorsOf(errors)).toEqual([
+      { code: 'INVALID_INPUT', status: 400, info: { key, attempts: 1, dead: true } },
+    ]);
   });
 
   it('a transient ingest failure is retried with a doubling, capped backoff, then completed', async () => {
