@@ -2,8 +2,9 @@ import {
   createShopifyWebhookHandler,
   DEFAULT_MAX_WEBHOOK_BYTES,
   type FulfillmentOrderSource,
+  type ShopifyWebhookHandler,
 } from '@fulfil/adapter-shopify';
-import { type Engine, isFulfilError } from '@fulfil/core';
+import { type DeliveryQueue, type Engine, isFulfilError } from '@fulfil/core';
 import express, { type Express } from 'express';
 import { jsonErrors, notFound } from './json-errors';
 import { requireOpsToken } from './ops-auth';
@@ -33,18 +34,35 @@ export interface AppOptions {
   fulfillmentOrders?: FulfillmentOrderSource;
   /** Shopify location (gid or numeric id) → engine location id, for moves and fulfillments. */
   shopifyLocations?: Readonly<Record<string, string>>;
-  /** Told about rejected or failed webhooks (for logs and metrics). */
-  onWebhookError?: (error: unknown, status: number) => void;
+  /**
+   * Acknowledge webhooks on receipt: each verified delivery is stored in this queue as
+   * received (`storage.deliveries` of @fulfil/storage-postgres: one insert) and answered
+   * 200 before it is parsed; `app.webhooks.drain()` ingests it (started after each
+   * delivery; call it on your schedule too, for retries and what a crash left). Without
+   * it, the answer waits for the engine's commit.
+   */
+  queue?: DeliveryQueue;
+  /**
+   * Told about rejected or failed webhooks (for logs and metrics); with `queue`, also about
+   * deliveries that failed in the drain (`info`: key, attempts, dead, retryAt).
+   */
+  onWebhookError?: Parameters<typeof createShopifyWebhookHandler>[0]['onError'];
   /** Told about every unexpected error of any route (answered 500 with no details). */
   onError?: (error: unknown) => void;
 }
+
+/** The Express app, with the webhook queue's drain (see {@link AppOptions.queue}). */
+export type HostApp = Express & {
+  webhooks: Pick<ShopifyWebhookHandler, 'drain' | 'idle'>;
+};
 
 /**
  * The HTTP surface of a host: `POST /webhooks/shopify` (signed webhooks into the
  * engine: orders, and store-side holds, moves and fulfillments), `GET /orders/:id`
  * (the order and every decision, explained) and `GET /metrics` (the engine's counters
  * and latency histograms), both behind `opsToken`, and `GET /healthz`. Every error is a
- * small JSON body; none shows a stack trace.
+ * small JSON body; none shows a stack trace. `app.webhooks.drain()` / `idle()` run and
+ * await the webhook queue (with `queue`; without, they have nothing to do).
  *
  * @example
  * ```ts
@@ -52,11 +70,13 @@ export interface AppOptions {
  *   engine,
  *   shopifySecrets: [process.env.SHOPIFY_SECRET!],
  *   opsToken: process.env.OPS_TOKEN,
+ *   queue: storage.deliveries, // acknowledge on receipt
  * });
  * app.listen(3000);
+ * setInterval(() => void app.webhooks.drain(), 5_000).unref();
  * ```
  */
-export function createApp(options: AppOptions): Express {
+export function createApp(options: AppOptions): HostApp {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BYTES;
   const handle = createShopifyWebhookHandler({
     engine: options.engine,
@@ -65,6 +85,7 @@ export function createApp(options: AppOptions): Express {
     ...(options.fulfillmentOrders ? { fulfillmentOrders: options.fulfillmentOrders } : {}),
     ...(options.shopifyLocations ? { locations: options.shopifyLocations } : {}),
     ...(options.onWebhookError ? { onError: options.onWebhookError } : {}),
+    ...(options.queue ? { queue: options.queue } : {}),
   });
   const ops = requireOpsToken(options.opsToken);
   const app = express();
@@ -100,5 +121,5 @@ export function createApp(options: AppOptions): Express {
   });
   app.use(notFound);
   app.use(jsonErrors(options.onError));
-  return app;
+  return Object.assign(app, { webhooks: { drain: handle.drain, idle: handle.idle } });
 }

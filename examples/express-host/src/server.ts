@@ -12,6 +12,7 @@ import { createShopifyStore } from '@fulfil/adapter-shopify';
 import {
   createConsoleAlerts,
   createEngine,
+  createMemoryDeliveryQueue,
   createMemoryInventory,
   createMemoryStorage,
   createSimulatedWarehouse,
@@ -50,15 +51,19 @@ const engine = createEngine({
   onError: (error, context) => console.error(`${context.stage} failed:`, error),
 });
 const port = Number(process.env.PORT ?? 3000);
-const server = createApp({
+const app = createApp({
   engine,
+  // Webhooks are answered once stored as received; the drain parses and ingests them. With
+  // @fulfil/storage-postgres, pass `storage.deliveries` (the same database, one insert).
+  queue: createMemoryDeliveryQueue(),
   shopifySecrets: [secret],
   ...(store ? { fulfillmentOrders: store } : {}),
   ...(shopifyLocations ? { shopifyLocations } : {}),
   ...(opsToken ? { opsToken } : {}),
   onWebhookError: (error, status) => console.error(`webhook answered ${status}:`, error),
   onError: (error) => console.error('request failed:', error),
-}).listen(port, () => {
+});
+const server = app.listen(port, () => {
   console.log(
     `@fulfil host on http://localhost:${port} (POST /webhooks/shopify, GET /orders/:id, GET /metrics)`,
   );
@@ -66,15 +71,21 @@ const server = createApp({
 // A slow client cannot hold a socket (and up to maxBodyBytes of memory) for Node's default 5 min.
 server.headersTimeout = 10_000;
 server.requestTimeout = 30_000;
-// Durable timers and retries: one loop per process (a cron Lambda works the same way).
+// Durable timers and retries: one loop per process (a cron Lambda works the same way). The
+// webhook drain first: deliveries due for a retry, or left claimed by a crashed process.
 setInterval(() => {
-  engine
-    .runDue()
+  app.webhooks
+    .drain()
+    .then(() => engine.runDue())
     .then(() => engine.pollWarehouses())
     .catch((err: unknown) => console.error('runDue failed:', err));
 }, 5_000).unref();
-// On SIGTERM: stop taking requests, let the background dispatch finish, then exit.
+// On SIGTERM: stop taking requests, let the webhook drain and the background dispatch
+// finish, then exit.
 process.once('SIGTERM', () => {
   server.close();
-  void engine.idle().finally(() => process.exit(0));
+  void app.webhooks
+    .idle()
+    .then(() => engine.idle())
+    .finally(() => process.exit(0));
 });
