@@ -1,13 +1,18 @@
 /**
  * The server side of `pnpm bench burst`: the Express host app (`createApp` from
  * examples/express-host) on @fulfil/storage-postgres with a fake warehouse (the engine
- * dispatches in the background after each webhook's commit), and the bare Express baseline. Internal to the bench.
+ * dispatches in the background after each webhook's commit), and the bare Express baseline.
+ * Two ways to acknowledge (`FULFIL_BURST_ACK`): `receipt` (the default once the storage has
+ * a delivery queue) stores each verified delivery in `storage.deliveries` and answers, and
+ * the webhook drain ingests after the answer; `commit` answers once `engine.ingest` has
+ * committed. Internal to the bench.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   createEngine,
   createMemoryInventory,
+  type DeliveryQueue,
   type Engine,
   type WarehouseAdapter,
 } from '@fulfil/core';
@@ -63,17 +68,51 @@ export function fakeWarehouse(latencyMs: number) {
   };
 }
 
+/** How the host acknowledges a webhook. */
+export type AckMode = 'receipt' | 'commit';
+
 /** The host under test: engine and app on 127.0.0.1. */
 export interface BurstHost {
   url: string;
   engine: Engine;
   storage: PostgresStorage;
   warehouse: ReturnType<typeof fakeWarehouse>;
+  /** `receipt`: answered once the delivery is enqueued; `commit`: once the event is committed. */
+  ack: AckMode;
+  /** The delivery queue (`receipt` mode). */
+  queue: DeliveryQueue | undefined;
   /** Background dispatch passes that failed (the engine's `onError`). */
   dispatchErrors: () => number;
-  /** The `engine.ingest` durations (ms) of the webhooks since the last call. */
+  /** Webhooks answered non-2xx, or failed in the drain (the handler's `onError`). */
+  webhookErrors: () => number;
+  /** The `engine.ingest` durations (ms) since the last call (in the drain in `receipt` mode). */
   takeIngestTimes(): number[];
+  /** The `queue.enqueue` durations (ms) since the last call (`receipt` mode). */
+  takeEnqueueTimes(): number[];
   close(): Promise<void>;
+}
+
+/**
+ * The PostgreSQL delivery queue, when this @fulfil/storage-postgres has one
+ * (`PostgresStorage.deliveries`).
+ */
+export function deliveriesOf(storage: PostgresStorage): DeliveryQueue | undefined {
+  return (storage as { deliveries?: DeliveryQueue }).deliveries;
+}
+
+/** `FULFIL_BURST_ACK`: `receipt` or `commit`; default `receipt` when the queue exists. */
+export function ackMode(queueExists: boolean): AckMode {
+  const asked = process.env.FULFIL_BURST_ACK?.trim();
+  if (asked === undefined || asked === '') return queueExists ? 'receipt' : 'commit';
+  if (asked !== 'receipt' && asked !== 'commit') {
+    throw new Error(`FULFIL_BURST_ACK must be receipt or commit, got "${asked}"`);
+  }
+  if (asked === 'receipt' && !queueExists) {
+    throw new Error(
+      'FULFIL_BURST_ACK=receipt needs PostgresStorage.deliveries (the delivery queue), which this @fulfil/storage-postgres lacks',
+    );
+  }
+  return asked;
 }
 
 export async function startHost(options: {
@@ -116,20 +155,56 @@ export async function startHost(options: {
       }
     },
   } as Engine;
-  const server = createApp({ engine: timed, shopifySecrets: [options.secret] }).listen(LISTEN);
+  const pgQueue = deliveriesOf(storage);
+  const ack = ackMode(pgQueue !== undefined);
+  let enqueueMs: number[] = [];
+  const queue: DeliveryQueue | undefined =
+    ack === 'receipt' && pgQueue
+      ? {
+          ...pgQueue,
+          async enqueue(delivery) {
+            const t0 = performance.now();
+            try {
+              return await pgQueue.enqueue(delivery);
+            } finally {
+              enqueueMs.push(performance.now() - t0);
+            }
+          },
+        }
+      : undefined;
+  let webhookErrors = 0;
+  const app = createApp({
+    engine: timed,
+    shopifySecrets: [options.secret],
+    ...(queue ? { queue } : {}),
+    onWebhookError: () => {
+      webhookErrors++;
+    },
+  });
+  const server = app.listen(LISTEN);
   const url = await listening(server);
+  // As server.ts does: the drain on a schedule too (retries; each delivery starts one anyway).
+  const loop = setInterval(() => void app.webhooks.drain(), 1_000);
+  const take = (list: 'ingest' | 'enqueue') => {
+    const out = list === 'ingest' ? ingestMs : enqueueMs;
+    if (list === 'ingest') ingestMs = [];
+    else enqueueMs = [];
+    return out;
+  };
   return {
     url: `${url}/webhooks/shopify`,
     engine,
     storage,
     warehouse,
+    ack,
+    queue,
     dispatchErrors: () => errors,
-    takeIngestTimes() {
-      const out = ingestMs;
-      ingestMs = [];
-      return out;
-    },
+    webhookErrors: () => webhookErrors,
+    takeIngestTimes: () => take('ingest'),
+    takeEnqueueTimes: () => take('enqueue'),
     async close() {
+      clearInterval(loop);
+      await app.webhooks.idle();
       await engine.idle();
       await closeServer(server);
       await storage.close();
