@@ -134,8 +134,13 @@ export function enqueueCases(ctx: DeliveryCaseContext): void {
       expect(Buffer.from(back!).equals(body)).toBe(true);
     });
 
-    it('headers round-trip exactly: awkward values, empty values, no headers at all', async () => {
-      const headers: Record<string, string> = { 'x-empty': '' };
+    it('headers round-trip exactly: awkward values, NULs, lone surrogates, empty values, none at all', async () => {
+      const headers: Record<string, string> = {
+        'x-empty': '',
+        'x-nul': 'a\u0000b',
+        'x-lone-surrogate': 'x\ud800y\udc00',
+        'x-Mixed-Case': 'kept',
+      };
       AWKWARD_STRINGS.forEach((value, i) => {
         headers[`x-awkward-${i}`] = value;
       });
