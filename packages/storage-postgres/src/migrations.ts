@@ -187,6 +187,33 @@ export const MIGRATIONS: readonly Migration[] = [
       `DROP INDEX ${s}.reservations_released`,
     ],
   },
+  {
+    version: 5,
+    name: 'webhook delivery queue',
+    // Raw webhook deliveries as received (see deliveries.ts). `due_at` is when a pending row
+    // may next be claimed: 0 when queued, the lease end when claimed, `retryAt` after a
+    // failure. Headers are `json` (kept as written: any string survives); the error text is
+    // repaired before it is written. Claims walk the partial index in claim order.
+    statements: (s) => [
+      `CREATE TABLE ${s}.deliveries (
+        key text PRIMARY KEY,
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        source text NOT NULL,
+        headers json NOT NULL,
+        body bytea NOT NULL,
+        received_at float8 NOT NULL,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'dead')),
+        attempts integer NOT NULL DEFAULT 0,
+        claim_token text,
+        due_at float8 NOT NULL DEFAULT 0,
+        error text,
+        finished_at float8
+      )`,
+      `CREATE INDEX deliveries_due ON ${s}.deliveries (received_at, seq) WHERE status = 'pending'`,
+      `CREATE INDEX deliveries_finished ON ${s}.deliveries (finished_at) WHERE status = 'done'`,
+      `CREATE INDEX deliveries_dead ON ${s}.deliveries (finished_at) WHERE status = 'dead'`,
+    ],
+  },
 ];
 
 /** A SQL string literal. */

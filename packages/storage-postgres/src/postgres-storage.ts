@@ -1,5 +1,6 @@
 import {
   type Commit,
+  type DeliveryQueue,
   type FulfilError,
   type HistoryEntry,
   type LoadedWithReserved,
@@ -15,6 +16,7 @@ import { writeCommit } from './commit';
 import { checkCommit } from './commit-check';
 import { pickBatch, type Tables, tablesIn, writeBatch } from './commit-sql';
 import { corruptRecord, wrapDbError } from './db-errors';
+import { createPostgresDeliveryQueue, deliveriesTable, purgeDoneDeliveries } from './deliveries';
 import { createGroupQueue } from './group-queue';
 import { type MigrateResult, migrateWith } from './migrations';
 import { createOperations, type Operations, type PurgeResult } from './operations';
@@ -42,17 +44,29 @@ export interface PostgresStorage extends Storage, Operations {
   /** `load(orderId)` and `reserved(skus)` in one statement (one round trip). */
   loadWithReserved(orderId: string, skus: string[]): Promise<LoadedWithReserved>;
   /**
+   * The webhook delivery queue on this pool and schema (table `deliveries`): `enqueue` is
+   * one autocommitted `INSERT ... ON CONFLICT (key) DO NOTHING`, claims use
+   * `FOR UPDATE SKIP LOCKED`, `complete` / `fail` are one token-checked `UPDATE` each.
+   */
+  readonly deliveries: DeliveryQueue;
+  /**
    * {@link Operations.purge}, and also deletes stock reservations released more than an
-   * hour before `now` (they only matter to decisions that read stock before the release).
+   * hour before `now` (they only matter to decisions that read stock before the release),
+   * and webhook deliveries done more than `deliveriesDoneOlderThanDays` ago (default: the
+   * `inboxOlderThanDays` given; dead deliveries are kept). A purged delivery key no longer
+   * drops a repeat of that delivery, so keep it longer than the vendor retries.
    */
   purge(
-    options: Parameters<Operations['purge']>[0],
-  ): Promise<PurgeResult & { reservations: number }>;
+    options: Parameters<Operations['purge']>[0] & { deliveriesDoneOlderThanDays?: number },
+  ): Promise<PurgeResult & { reservations: number; deliveries: number }>;
   /** Applies missing migrations now, up to `to` (default: the latest); see {@link migrate}. */
   migrate(options?: { to?: number }): Promise<MigrateResult>;
   /** Ends the pool when the storage opened it (`connectionString`); a given pool or PGlite stays open. */
   close(): Promise<void>;
 }
+
+const DAY_MS = 86_400_000;
+const Days = z.number().finite().nonnegative().optional();
 
 const ListQuery = z.object({
   statuses: z.array(z.string()).optional(),
@@ -249,14 +263,28 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     },
 
     ...operations,
+    deliveries: createPostgresDeliveryQueue(run, deliveriesTable(schema)),
 
     async purge(options) {
-      const result = await operations.purge(options);
+      const { deliveriesDoneOlderThanDays: days, ...rest } = options ?? {};
+      // An explicit retention is checked before anything is deleted; the inbox one is
+      // checked by operations.purge, which runs first.
+      const deliveryDays =
+        days === undefined
+          ? rest.inboxOlderThanDays
+          : parseOrThrow(Days, days, 'options.deliveriesDoneOlderThanDays');
+      const result = await operations.purge(rest);
       const now = options?.now ?? Date.now();
       const reservations = await run('purge', (db) =>
         purgeReleased(db, t, now - RELEASED_RETENTION_MS),
       );
-      return { ...result, reservations };
+      const deliveries =
+        deliveryDays === undefined
+          ? 0
+          : await run('purge', (db) =>
+              purgeDoneDeliveries(db, deliveriesTable(schema), now - deliveryDays * DAY_MS),
+            );
+      return { ...result, reservations, deliveries };
     },
 
     migrate: (o = {}) => {

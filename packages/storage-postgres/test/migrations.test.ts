@@ -49,6 +49,7 @@ describe('migrations', () => {
         [schema],
       );
       expect(tables.map((t) => t.table_name)).toEqual([
+        'deliveries',
         'history',
         'inbox',
         'orders',
@@ -118,6 +119,41 @@ describe('fulfil-pg-migrate', () => {
 });
 
 describe('upgrades', () => {
+  it('a schema at version 4 with an order gets migration 5 (deliveries) and keeps the order', async () => {
+    const schema = `${db.schema}_v4`;
+    const storage = db.storage({ schema });
+    try {
+      const first = DATABASE_URL
+        ? await migrate({ connectionString: DATABASE_URL, schema, to: 4 })
+        : await storage.migrate({ to: 4 });
+      expect(first).toEqual({ schema, applied: [1, 2, 3, 4], version: 4 });
+      const commit = makeCommit();
+      await storage.commit(commit);
+      expect(await storage.migrate()).toEqual({ schema, applied: [5], version: LATEST_VERSION });
+      expect(await storage.load(commit.orderId)).toEqual(commit.record);
+      const indexes = await db.sql<{ indexname: string; indexdef: string }>(
+        `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'deliveries'
+         ORDER BY 1`,
+        [schema],
+      );
+      expect(indexes.map((i) => i.indexname)).toEqual([
+        'deliveries_dead',
+        'deliveries_due',
+        'deliveries_finished',
+        'deliveries_pkey',
+      ]);
+      expect(indexes[1]!.indexdef).toContain("WHERE (status = 'pending'::text)");
+      const body = new Uint8Array([0, 255, 0xc3, 0x28]);
+      const delivery = { key: 'k', source: 's', headers: {}, body, receivedAt: 1 };
+      expect(await storage.deliveries.enqueue(delivery)).toBe('queued');
+      const [claimed] = await storage.deliveries.claim({ now: 0, limit: 1, leaseMs: 1_000 });
+      expect(claimed!.delivery).toEqual(delivery);
+    } finally {
+      await storage.close();
+      await db.sql(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    }
+  });
+
   it('a schema at version 1 with orders upgrades to the latest; velocity columns are backfilled', async () => {
     const schema = `${db.schema}_up`;
     const storage = db.storage({ schema });

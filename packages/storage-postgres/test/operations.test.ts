@@ -191,6 +191,7 @@ describe('operations queries', () => {
         outbox: 0,
         timers: 0,
         reservations: 0,
+        deliveries: 0,
       },
     );
     expect(await storage.isProcessed('old')).toBe(false);
@@ -200,6 +201,7 @@ describe('operations queries', () => {
       outbox: 1,
       timers: 0,
       reservations: 0,
+      deliveries: 0,
     });
     const left = await db.sql<{ id: string; status: string }>(
       `SELECT id, status FROM "${db.schema}".outbox ORDER BY seq`,
