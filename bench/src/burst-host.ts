@@ -2,8 +2,7 @@
  * The server side of `pnpm bench burst`: the Express host app (`createApp` from
  * examples/express-host) on @fulfil/storage-postgres with a fake warehouse (the engine
  * dispatches in the background after each webhook's commit), and the bare Express baseline.
- * Two ways to acknowledge (`FULFIL_BURST_ACK`): `receipt` (the default once the storage has
- * a delivery queue) stores each verified delivery in `storage.deliveries` and answers, and
+ * Two ways to acknowledge (`FULFIL_BURST_ACK`): `receipt` (the default) stores each verified delivery in `storage.deliveries` and answers, and
  * the webhook drain ingests after the answer; `commit` answers once `engine.ingest` has
  * committed. Internal to the bench.
  */
@@ -92,25 +91,11 @@ export interface BurstHost {
   close(): Promise<void>;
 }
 
-/**
- * The PostgreSQL delivery queue, when this @fulfil/storage-postgres has one
- * (`PostgresStorage.deliveries`).
- */
-export function deliveriesOf(storage: PostgresStorage): DeliveryQueue | undefined {
-  return (storage as { deliveries?: DeliveryQueue }).deliveries;
-}
-
-/** `FULFIL_BURST_ACK`: `receipt` or `commit`; default `receipt` when the queue exists. */
-export function ackMode(queueExists: boolean): AckMode {
-  const asked = process.env.FULFIL_BURST_ACK?.trim();
-  if (asked === undefined || asked === '') return queueExists ? 'receipt' : 'commit';
+/** `FULFIL_BURST_ACK`: `receipt` (default) or `commit`. */
+export function ackMode(): AckMode {
+  const asked = process.env.FULFIL_BURST_ACK?.trim() || 'receipt';
   if (asked !== 'receipt' && asked !== 'commit') {
     throw new Error(`FULFIL_BURST_ACK must be receipt or commit, got "${asked}"`);
-  }
-  if (asked === 'receipt' && !queueExists) {
-    throw new Error(
-      'FULFIL_BURST_ACK=receipt needs PostgresStorage.deliveries (the delivery queue), which this @fulfil/storage-postgres lacks',
-    );
   }
   return asked;
 }
@@ -155,11 +140,11 @@ export async function startHost(options: {
       }
     },
   } as Engine;
-  const pgQueue = deliveriesOf(storage);
-  const ack = ackMode(pgQueue !== undefined);
+  const pgQueue = storage.deliveries;
+  const ack = ackMode();
   let enqueueMs: number[] = [];
   const queue: DeliveryQueue | undefined =
-    ack === 'receipt' && pgQueue
+    ack === 'receipt'
       ? {
           ...pgQueue,
           async enqueue(delivery) {

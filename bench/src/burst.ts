@@ -9,10 +9,9 @@
  * Shopify's 5 s), the time until every acknowledged order is at the warehouse, lost
  * orders (acknowledged 200 but not stored or never submitted) and duplicate submits.
  *
- * FULFIL_BURST_ACK picks how the host acknowledges: `receipt` (default once
- * @fulfil/storage-postgres has `storage.deliveries`) answers once the verified delivery is
- * enqueued (one INSERT) and ingests in the webhook drain after the answer; `commit` answers
- * once `engine.ingest` has committed the event.
+ * FULFIL_BURST_ACK picks how the host acknowledges: `receipt` (default) answers once the
+ * verified delivery is enqueued in `storage.deliveries` (one INSERT) and ingests in the
+ * webhook drain after the answer; `commit` answers once `engine.ingest` has committed.
  *
  * Then the handler/bare-Express ratio at a steady RATE (FULFIL_BURST_RATE, default 200
  * req/s) for RATIO_SECONDS (FULFIL_BURST_RATIO_SECONDS, default 20), in alternating
