@@ -211,7 +211,7 @@ export function createShopifyWebhookHandler(
           err,
         );
       }
-      background.kick();
+      if (options.autoDrain !== false) background.kick();
       return reply(
         200,
         stored === 'duplicate' ? { ok: true, duplicate: true } : { ok: true, queued: true },

@@ -41,6 +41,12 @@ export interface DrainOptions {
   retry?: { baseMs?: number; maxMs?: number; maxAttempts?: number };
   /** Time for `receivedAt`, claims and retries. Default the system clock. */
   clock?: Clock;
+  /**
+   * `false`: the handler never drains by itself (no drain after each delivery), so the web
+   * process only acknowledges; run `drain()` in a worker (another process on the same
+   * queue, or a scheduled job). Default `true`.
+   */
+  autoDrain?: boolean;
 }
 
 /** Told about a delivery that failed in the drain (`status` 400: dead payload; 500: retried). */

@@ -69,6 +69,27 @@ describe('Shopify webhook queue: crashes, order and fulfillment-order topics', (
     await a.idle();
   });
 
+  it('autoDrain: false only acknowledges; a worker on the same queue drains', async () => {
+    const world = createTestEngine();
+    const { queue } = createQueueDouble();
+    const web = createShopifyWebhookHandler({
+      secrets: [SECRET],
+      queue,
+      engine: world.engine,
+      autoDrain: false,
+    });
+    const out = await web(signed(orderText(), 'orders/create', { 'x-shopify-webhook-id': 'w-w' }));
+    expect(out.body).toBe('{"ok":true,"queued":true}');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await web.idle();
+    expect(await queue.stats()).toEqual({ pending: 1, dead: 0 });
+    expect(await world.engine.get(ORDER)).toBeUndefined();
+    const worker = createShopifyWebhookHandler({ secrets: [SECRET], queue, engine: world.engine });
+    expect(await worker.drain()).toEqual({ processed: 1, failed: 0, dead: 0 });
+    expect((await world.engine.get(ORDER))?.status).toBe('submitted');
+    await world.engine.idle();
+  });
+
   it('many deliveries arriving while the drain runs are ingested once each, in arrival order, one at a time', async () => {
     const { queue } = createQueueDouble();
     const rec = recordingIngest();
