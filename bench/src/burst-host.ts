@@ -18,6 +18,7 @@ import {
 import { createPostgresStorage, type PostgresStorage } from '@fulfil/storage-postgres';
 import express from 'express';
 import { createApp } from '../../examples/express-host/src/app';
+import { startDrainWorker } from './burst-worker';
 import { catalogStock } from './pg-catalog';
 
 /**
@@ -33,7 +34,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * idempotent on the key as the port requires, and counts every call: a second call for a
  * key, or a second key for an order, is a duplicate submit.
  */
-export function fakeWarehouse(latencyMs: number) {
+export function fakeWarehouse(
+  latencyMs: number,
+  /** Told after every submit (for a worker process to report). */
+  onSubmit?: (orderId: string, at: number, duplicates: number) => void,
+) {
+  let extra = 0;
   const calls = new Map<string, number>();
   const keysByOrder = new Map<string, Set<string>>();
   const firstSubmitAt = new Map<string, number>();
@@ -42,12 +48,17 @@ export function fakeWarehouse(latencyMs: number) {
     capabilities: { cancel: false, holdUntil: false, inventory: false, shipmentEvents: false },
     async submit(request, key) {
       await sleep(latencyMs);
-      calls.set(key, (calls.get(key) ?? 0) + 1);
+      const before = calls.get(key) ?? 0;
+      calls.set(key, before + 1);
       const keys = keysByOrder.get(request.orderId) ?? new Set<string>();
+      if (before > 0)
+        extra++; // the same key again
+      else if (keys.size > 0) extra++; // another key for the order
       keys.add(key);
       keysByOrder.set(request.orderId, keys);
       if (!firstSubmitAt.has(request.orderId))
         firstSubmitAt.set(request.orderId, performance.now());
+      onSubmit?.(request.orderId, firstSubmitAt.get(request.orderId)!, extra);
       return { status: 'accepted', warehouseOrderId: `WH-${key}` };
     },
   };
@@ -58,12 +69,7 @@ export function fakeWarehouse(latencyMs: number) {
     /** When the order first reached the warehouse (performance.now()), if it did. */
     submittedAt: (orderId: string) => firstSubmitAt.get(orderId),
     /** Submit calls beyond the first per order (repeated keys and extra keys alike). */
-    duplicates() {
-      let extra = 0;
-      for (const n of calls.values()) extra += n - 1;
-      for (const keys of keysByOrder.values()) extra += keys.size - 1;
-      return extra;
-    },
+    duplicates: () => extra,
   };
 }
 
@@ -75,7 +81,9 @@ export interface BurstHost {
   url: string;
   engine: Engine;
   storage: PostgresStorage;
-  warehouse: ReturnType<typeof fakeWarehouse>;
+  warehouse: Pick<ReturnType<typeof fakeWarehouse>, 'orders' | 'submittedAt' | 'duplicates'>;
+  /** `worker`: a separate process drains the queue (`receipt` mode with FULFIL_BURST_DRAIN=worker). */
+  drain: 'inline' | 'worker';
   /** `receipt`: answered once the delivery is enqueued; `commit`: once the event is committed. */
   ack: AckMode;
   /** The delivery queue (`receipt` mode). */
@@ -100,6 +108,40 @@ export function ackMode(): AckMode {
   return asked;
 }
 
+/** The host's engine on `storage`, dispatching to `warehouse` in the background. */
+export function burstEngine(
+  storage: PostgresStorage,
+  warehouse: WarehouseAdapter,
+  onError: () => void,
+) {
+  return createEngine({
+    storage,
+    warehouses: { wh: warehouse },
+    inventory: createMemoryInventory({ stock: { main: catalogStock(1_000_000) } }),
+    locations: [{ id: 'main', warehouse: 'wh' }],
+    dispatch: { concurrency: 32 },
+    // The Shopify webhook handler ingests with `dispatch: 'background'`: the engine runs
+    // the outbox after the commit.
+    onError,
+  });
+}
+
+/** `engine` with `ingest` timed into `push`. */
+export function timedIngest(engine: Engine, push: (ms: number) => void): Engine {
+  const ingest = engine.ingest as (...args: unknown[]) => Promise<unknown>;
+  return {
+    ...engine,
+    async ingest(...args: unknown[]) {
+      const t0 = performance.now();
+      try {
+        return await ingest(...args);
+      } finally {
+        push(performance.now() - t0);
+      }
+    },
+  } as Engine;
+}
+
 export async function startHost(options: {
   connectionString: string;
   schema: string;
@@ -111,37 +153,21 @@ export async function startHost(options: {
     schema: options.schema,
     autoMigrate: false,
   });
-  const warehouse = fakeWarehouse(options.warehouseMs);
+  const ack = ackMode();
+  const drain =
+    process.env.FULFIL_BURST_DRAIN === 'worker' && ack === 'receipt' ? 'worker' : 'inline';
+  const worker = drain === 'worker' ? await startDrainWorker(options) : undefined;
+  const local = fakeWarehouse(options.warehouseMs);
+  const warehouse = worker?.warehouse ?? local;
   let errors = 0;
-  const engine = createEngine({
-    storage,
-    warehouses: { wh: warehouse.adapter },
-    inventory: createMemoryInventory({ stock: { main: catalogStock(1_000_000) } }),
-    locations: [{ id: 'main', warehouse: 'wh' }],
-    dispatch: { concurrency: 32 },
-    // The Shopify webhook handler ingests with `dispatch: 'background'`: it answers once
-    // the event is committed and the engine runs the outbox after the answer.
-    onError: () => {
-      errors++;
-    },
+  const engine = burstEngine(storage, local.adapter, () => {
+    errors++;
   });
   // The app gets the engine with `ingest` timed: how much of an acknowledgement is the
   // engine's (decide + commit) and how much the HTTP and webhook layers around it.
   let ingestMs: number[] = [];
-  const ingest = engine.ingest as (...args: unknown[]) => Promise<unknown>;
-  const timed = {
-    ...engine,
-    async ingest(...args: unknown[]) {
-      const t0 = performance.now();
-      try {
-        return await ingest(...args);
-      } finally {
-        ingestMs.push(performance.now() - t0);
-      }
-    },
-  } as Engine;
+  const timed = timedIngest(engine, (ms) => ingestMs.push(ms));
   const pgQueue = storage.deliveries;
-  const ack = ackMode();
   let enqueueMs: number[] = [];
   const queue: DeliveryQueue | undefined =
     ack === 'receipt'
@@ -162,6 +188,7 @@ export async function startHost(options: {
     engine: timed,
     shopifySecrets: [options.secret],
     ...(queue ? { queue } : {}),
+    ...(worker ? { autoDrain: false } : {}),
     onWebhookError: () => {
       webhookErrors++;
     },
@@ -169,8 +196,9 @@ export async function startHost(options: {
   const server = app.listen(LISTEN);
   const url = await listening(server);
   // As server.ts does: the drain on a schedule too (retries; each delivery starts one anyway).
-  const loop = setInterval(() => void app.webhooks.drain(), 1_000);
+  const loop = setInterval(() => void (worker ? undefined : app.webhooks.drain()), 1_000);
   const take = (list: 'ingest' | 'enqueue') => {
+    if (list === 'ingest' && worker) return worker.takeIngestTimes();
     const out = list === 'ingest' ? ingestMs : enqueueMs;
     if (list === 'ingest') ingestMs = [];
     else enqueueMs = [];
@@ -181,15 +209,17 @@ export async function startHost(options: {
     engine,
     storage,
     warehouse,
+    drain,
     ack,
     queue,
-    dispatchErrors: () => errors,
-    webhookErrors: () => webhookErrors,
+    dispatchErrors: () => errors + (worker?.dispatchErrors() ?? 0),
+    webhookErrors: () => webhookErrors + (worker?.webhookErrors() ?? 0),
     takeIngestTimes: () => take('ingest'),
     takeEnqueueTimes: () => take('enqueue'),
     async close() {
       clearInterval(loop);
       await app.webhooks.idle();
+      await worker?.stop();
       await engine.idle();
       await closeServer(server);
       await storage.close();

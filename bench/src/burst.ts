@@ -11,7 +11,9 @@
  *
  * FULFIL_BURST_ACK picks how the host acknowledges: `receipt` (default) answers once the
  * verified delivery is enqueued in `storage.deliveries` (one INSERT) and ingests in the
- * webhook drain after the answer; `commit` answers once `engine.ingest` has committed.
+ * webhook drain after the answer (in the host process, or with FULFIL_BURST_DRAIN=worker in
+ * a worker process: the host then only verifies and enqueues); `commit` answers once
+ * `engine.ingest` has committed.
  *
  * Then the handler/bare-Express ratio at a steady RATE (FULFIL_BURST_RATE, default 200
  * req/s) for RATIO_SECONDS (FULFIL_BURST_RATIO_SECONDS, default 20), in alternating
@@ -68,7 +70,7 @@ export async function run(): Promise<Record<string, string>> {
   });
   console.log(
     host.ack === 'receipt'
-      ? 'ack: receipt (answered once the delivery is in storage.deliveries; ingested by the drain after the answer)'
+      ? `ack: receipt (answered once the delivery is in storage.deliveries; ingested after the answer by the drain ${host.drain === 'worker' ? 'of a worker process' : 'in the host process'})`
       : 'ack: commit (answered once engine.ingest has committed the event)',
   );
   try {
@@ -76,7 +78,8 @@ export async function run(): Promise<Record<string, string>> {
     await load(host.url, WARM_UP, 3, 1_000_000);
     const burst = await flashSale(host, admin, schema);
     const ratio = await ratioRounds(host, 2_000_000);
-    const figures = { 'burst ack mode': host.ack, ...burst, ...ratio };
+    const mode = host.ack === 'receipt' ? `receipt, drain ${host.drain}` : host.ack;
+    const figures = { 'burst ack mode': mode, ...burst, ...ratio };
     for (const [k, v] of Object.entries(figures)) console.log(`${k}: ${v}`);
     return figures;
   } finally {

@@ -43,6 +43,11 @@ export interface AppOptions {
    */
   queue?: DeliveryQueue;
   /**
+   * With `queue`: `false` only acknowledges (no drain after each delivery); a worker on the
+   * same queue calls `drain()`. Default `true`.
+   */
+  autoDrain?: boolean;
+  /**
    * Told about rejected or failed webhooks (for logs and metrics); with `queue`, also about
    * deliveries that failed in the drain (`info`: key, attempts, dead, retryAt).
    */
@@ -86,6 +91,7 @@ export function createApp(options: AppOptions): HostApp {
     ...(options.shopifyLocations ? { locations: options.shopifyLocations } : {}),
     ...(options.onWebhookError ? { onError: options.onWebhookError } : {}),
     ...(options.queue ? { queue: options.queue } : {}),
+    ...(options.autoDrain === undefined ? {} : { autoDrain: options.autoDrain }),
   });
   const ops = requireOpsToken(options.opsToken);
   const app = express();
