@@ -83,7 +83,8 @@ export interface ShopifyWebhookHandler {
   /**
    * Queue mode: processes the due deliveries (queued, failed and now due, or claimed by a
    * process whose lease ran out), oldest first, in batches, until none is left. Joins a
-   * drain already running. Never rejects (failures go to `onError`). Without a queue it
+   * drain already running (which, under steady traffic, keeps going: do not chain other
+   * periodic work after it). Never rejects (failures go to `onError`). Without a queue it
    * resolves zeros.
    */
   drain(): Promise<DrainResult>;
