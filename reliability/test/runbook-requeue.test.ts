@@ -22,14 +22,16 @@ beforeEach(() => db.truncate());
 
 const T0 = Date.parse('2026-11-27T09:00:00.000Z');
 
-/** The SQL block of the runbook's "Re-running a failed command" section, on `schema`. */
-function runbookRequeueSql(schema: string): string {
+/** The first SQL block after `heading` in docs/runbook.md, on `schema`, its `'<...>'` as $1. */
+function runbookSql(heading: string, schema: string): string {
   const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'runbook.md'), 'utf8');
-  const section = doc.slice(doc.indexOf('## Re-running a failed command'));
-  const sql = /```sql\n([\s\S]*?)```/.exec(section)?.[1];
-  if (!sql) throw new Error('docs/runbook.md: no SQL block under "Re-running a failed command"');
-  return sql.replaceAll('fulfil.', `"${schema}".`).replace("'<command id>'", '$1');
+  const at = doc.indexOf(heading);
+  const sql = at < 0 ? undefined : /```sql\n([\s\S]*?)```/.exec(doc.slice(at))?.[1];
+  if (!sql) throw new Error(`docs/runbook.md: no SQL block under "${heading}"`);
+  return sql.replaceAll('fulfil.', `"${schema}".`).replace(/'<[a-z ]+>'/, '$1');
 }
+
+const runbookRequeueSql = (schema: string) => runbookSql('## Re-running a failed command', schema);
 
 function world() {
   const clock = createSimulatedClock(T0);
@@ -125,5 +127,23 @@ describe('runbook: re-running a failed command (storage-postgres)', () => {
     const record = await w.engine.get(orderId);
     expect(record?.status).toBe('ready');
     expect(record?.shipments.map((s) => s.status)).toEqual(['shipped']);
+  });
+});
+
+describe('runbook: delivery.dead (storage-postgres)', () => {
+  it('the runbook SQL makes a dead delivery claimable again, as received', async () => {
+    const queue = db.storage().deliveries;
+    const body = new TextEncoder().encode('{"id":1}');
+    const delivery = { key: 'shopify:a:1', source: 'shopify', headers: {}, body, receivedAt: T0 };
+    expect(await queue.enqueue(delivery)).toBe('queued');
+    const [claimed] = await queue.claim({ now: T0, limit: 10, leaseMs: 30_000 });
+    await queue.fail(delivery.key, claimed?.claimToken as string, { error: 'bad payload' });
+    expect(await queue.stats()).toEqual({ pending: 0, dead: 1 });
+    expect(await queue.claim({ now: T0 + 1, limit: 10, leaseMs: 30_000 })).toEqual([]);
+    await db.sql(runbookSql('### `delivery.dead`', db.schema), [delivery.key]);
+    expect(await queue.stats()).toEqual({ pending: 1, dead: 0 });
+    const again = await queue.claim({ now: T0 + 2, limit: 10, leaseMs: 30_000 });
+    expect(again.map((c) => [c.delivery.key, c.attempts])).toEqual([[delivery.key, 0]]);
+    expect(Buffer.from(again[0]?.delivery.body ?? []).toString()).toBe('{"id":1}');
   });
 });
