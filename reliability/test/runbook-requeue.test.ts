@@ -14,7 +14,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../../packages/storage-postgres/test/test-db';
 
 // docs/runbook.md, "Re-running a failed command": its SQL, run as written on a dead
-// warehouse.submit, makes the dispatcher submit the order; an approval alone does not.
+// warehouse.submit, makes the dispatcher submit the order; so does an approval alone.
 
 const db = await openTestDatabase();
 afterAll(() => db.drop());
@@ -101,22 +101,23 @@ describe('runbook: re-running a failed command (storage-postgres)', () => {
     expect(w.east.duplicateSubmits).toBe(0);
   });
 
-  // The two gaps the runbook warns about (core's decide, not the storage). When they are
-  // fixed these fail: update docs/runbook.md ("Re-running a failed command") with them.
-  it('today an approval alone does not submit again: the order sits ready', async () => {
+  // Once the gaps the runbook used to warn about: an approval routes the failed shipment's
+  // units again, and an approval after the re-run lets the order follow its shipment.
+  it('an approval alone submits again (the failed shipment no longer counts as placed) and the order ships', async () => {
     const w = world();
     const { orderId } = await failedForGood(w);
     await approve(w, orderId);
     w.clock.advance(60_000);
     await w.engine.dispatch();
     await ship(w);
-    expect(w.east.orders()).toHaveLength(0);
+    expect(w.east.orders()).toHaveLength(1);
     const record = await w.engine.get(orderId);
-    expect(record?.status).toBe('ready');
-    expect(record?.shipments.map((s) => s.status)).toEqual(['pending']);
+    expect(record?.status).toBe('shipped');
+    expect(record?.shipments.map((s) => s.status)).toEqual(['rejected', 'shipped']);
+    expect(w.east.duplicateSubmits).toBe(0);
   });
 
-  it('today an approval after the re-run leaves the order ready while its shipment ships', async () => {
+  it('an approval after the re-run: the order follows its shipment to shipped', async () => {
     const w = world();
     const { orderId, commandId } = await failedForGood(w);
     await db.sql(runbookRequeueSql(db.schema), [commandId]);
@@ -125,8 +126,9 @@ describe('runbook: re-running a failed command (storage-postgres)', () => {
     await approve(w, orderId);
     await ship(w);
     const record = await w.engine.get(orderId);
-    expect(record?.status).toBe('ready');
+    expect(record?.status).toBe('shipped');
     expect(record?.shipments.map((s) => s.status)).toEqual(['shipped']);
+    expect(w.east.orders()).toHaveLength(1);
   });
 });
 

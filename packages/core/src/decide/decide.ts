@@ -80,7 +80,12 @@ export function decide(
       return run((d) => {
         const s = shipment(d, event.shipmentId);
         if (!s) return 'ignore';
-        if (s.status === 'pending') s.status = 'accepted';
+        // A failed submit re-run by hand and accepted: the shipment is placed after all.
+        if (
+          s.status === 'pending' ||
+          (s.status === 'rejected' && s.rejectReason?.startsWith(SUBMIT_FAILED))
+        )
+          s.status = 'accepted';
         if (event.warehouseOrderId) s.warehouseOrderId = event.warehouseOrderId;
         d.note(`${s.locationId} accepted shipment ${s.id}`);
       });
@@ -98,9 +103,10 @@ export function decide(
     case 'review.resolved':
       return run((d) => onReview(d, event, facts));
     case 'command.failed':
-      return run((d) =>
-        enterReview(d, [`${event.commandType} failed for good: ${event.error}`], 'critical'),
-      );
+      return run((d) => {
+        failedSubmit(d, event);
+        enterReview(d, [`${event.commandType} failed for good: ${event.error}`], 'critical');
+      });
     case 'store.fulfillment_changed':
       return run((d) => onStoreChange(d, event, facts));
     case 'order.signal':
@@ -233,6 +239,21 @@ function onTimer(d: Draft, event: EventOf<'timer.fired'>, facts: DecisionFacts) 
   releaseHolds(d, `hold "${hold.reason}" expired`, (h) => h.id === hold.id);
   if (d.record.holds.length > 0) return void d.note('other holds remain');
   proceed(d, facts, ['hold_expired']);
+}
+
+/**
+ * A submit that failed for good leaves its shipment unplaced: marked rejected (its location
+ * is not excluded: the fault may pass), so approving the review routes its units again.
+ */
+const SUBMIT_FAILED = 'submit failed for good';
+
+function failedSubmit(d: Draft, event: EventOf<'command.failed'>): void {
+  if (event.commandType !== 'warehouse.submit' || !event.shipmentId) return;
+  const s = shipment(d, event.shipmentId);
+  if (s?.status !== 'pending') return;
+  s.status = 'rejected';
+  s.rejectReason = `${SUBMIT_FAILED}: ${event.error}`;
+  d.note(`${s.id} was not placed at ${s.locationId}; its units are routed again on approval`);
 }
 
 function onRejected(d: Draft, event: EventOf<'warehouse.rejected'>, facts: DecisionFacts) {

@@ -97,7 +97,22 @@ export function routeAndSubmit(d: Draft, facts: DecisionFacts): void {
     const live = d.record.shipments.some(
       (x) => x.status !== 'rejected' && x.status !== 'cancelled',
     );
-    if (live) return void d.note('nothing left to route');
+    if (live) {
+      d.note('nothing left to route');
+      // Back from review or a hold with every unit already at a warehouse (e.g. a failed
+      // submit re-run by hand): the order follows its shipments instead of sitting ready.
+      if (d.kind === 'ready' && d.fire('SUBMIT', 'its shipments are already at the warehouse'))
+        if (
+          d.record.shipments.some(
+            (x) =>
+              x.status === 'shipped' ||
+              x.status === 'partially_shipped' ||
+              x.status === 'delivered',
+          )
+        )
+          settleShipping(d);
+      return;
+    }
     d.note('no line needs shipping');
     if (d.fire('SUBMIT', 'nothing to ship')) d.fire('SHIP', 'nothing to ship');
     return;

@@ -173,6 +173,7 @@ async function giveUp(deps: DispatcherDeps, row: ClaimedCommand, message: string
         commandId: command.id,
         commandType: command.type,
         error: message,
+        ...(command.type === 'warehouse.submit' ? { shipmentId: command.request.shipment.id } : {}),
       });
     } catch (feedError) {
       // Not raised: keep the row for another run (if this write fails too, its lease ends).

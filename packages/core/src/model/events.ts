@@ -117,6 +117,8 @@ export const CommandFailed = z.object({
   commandId: Id,
   commandType: z.string(),
   error: z.string(),
+  /** For a `warehouse.submit`: the shipment it carried (no longer counted as placed). */
+  shipmentId: Id.optional(),
 });
 /** A host-defined signal that fires a machine event of the same name (custom states). */
 export const OrderSignal = z.object({
