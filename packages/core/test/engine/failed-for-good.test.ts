@@ -59,6 +59,29 @@ async function expectReviewedAndAlerted(w: ReturnType<typeof refusingWorld>, ord
   expect(rows.filter((r) => r.command.type === 'alert').map((r) => r.status)).toEqual(['done']);
 }
 
+describe('approving an order whose submit failed for good', () => {
+  it('routes its units again (the failed shipment is marked rejected, not counted as placed)', async () => {
+    const w = refusingWorld(() => undefined);
+    const order = w.order();
+    await w.engine.ingest(w.received(order));
+    const failed = await w.engine.get(order.id);
+    expect(failed?.shipments.map((s) => s.status)).toEqual(['rejected']);
+    w.east.failAlways(false);
+    w.west.failAlways(false);
+    const r = await w.engine.ingest({
+      type: 'review.resolved',
+      idempotencyKey: 'approve-1',
+      occurredAt: new Date(w.clock.now()).toISOString(),
+      orderId: order.id,
+      resolution: 'approve',
+      by: 'ops',
+    });
+    expect(r.status).toBe('submitted');
+    const record = await w.engine.get(order.id);
+    expect(record?.shipments.map((s) => s.status)).toEqual(['rejected', 'accepted']);
+  });
+});
+
 describe('a command that fails for good always reaches review with an alert', () => {
   it('without faults: review and alert in the same ingest', async () => {
     const w = refusingWorld(() => undefined);
