@@ -101,7 +101,9 @@ export function createSlackAlerts(options: SlackAlertsOptions): AlertSink {
         options.limiterFor?.(ch) ??
         createRateLimiter({
           kind: 'token-bucket',
-          capacity: 1,
+          // The limiter restores units every 100 ms; a bucket of one tick's worth keeps short
+          // paces exact, and minSpacingMs keeps posts `paceMs` apart within it.
+          capacity: Math.max(1, Math.ceil(100 / paceMs)),
           refillPerSecond: 1000 / paceMs,
           minSpacingMs: paceMs,
         });
