@@ -1,4 +1,4 @@
-import type { Engine } from '@fulfil/core';
+import type { DispatchMode, Engine } from '@fulfil/core';
 import { z } from 'zod';
 import { REVIEW_ACTIONS, resolvedBlocks } from './blocks';
 import { verifySlackSignature } from './signature';
@@ -64,6 +64,12 @@ export interface SlackActionsHandlerOptions {
   /** May this Slack user approve or cancel orders? Refused users change nothing. */
   authorizeUser: (user: SlackUser) => boolean | Promise<boolean>;
   now?: () => number;
+  /**
+   * How `engine.ingest` runs the commands the click causes (e.g. the warehouse submit).
+   * Default `background`: Slack wants an answer within 3 seconds; the outbox does the rest
+   * (await `engine.idle()` in tests).
+   */
+  dispatch?: DispatchMode;
   /** Used to post to `response_url`. Default `globalThis.fetch`. */
   fetch?: typeof fetch;
 }
@@ -149,7 +155,11 @@ export function createSlackActionsHandler(options: SlackActionsHandlerOptions) {
       name: parsed.user.name,
       teamId: parsed.user.team_id,
     };
-    if (!(await options.authorizeUser(user))) {
+    // Fail closed: a host check that throws refuses the click.
+    const allowed = await Promise.resolve()
+      .then(() => options.authorizeUser(user))
+      .catch(() => false);
+    if (!allowed) {
       await respond(parsed.response_url, {
         response_type: 'ephemeral',
         replace_original: false,
@@ -159,15 +169,25 @@ export function createSlackActionsHandler(options: SlackActionsHandlerOptions) {
     }
     const messageTs = parsed.container?.message_ts ?? parsed.message?.ts ?? action.action_ts ?? '';
     const channel = parsed.container?.channel_id ?? parsed.channel?.id ?? '';
-    const result = await options.engine.ingest({
-      type: 'review.resolved',
-      idempotencyKey: `slack-review:${channel}:${messageTs}:${action.value}`,
-      occurredAt: new Date(now()).toISOString(),
-      orderId: action.value,
-      resolution,
-      by: `slack:${user.id}`,
-      comment: `${resolution === 'approve' ? 'Approved' : 'Cancelled'} in Slack by ${user.username ?? user.name ?? user.id}`,
-    });
+    let result: Awaited<ReturnType<Engine['ingest']>>;
+    try {
+      result = await options.engine.ingest(
+        {
+          type: 'review.resolved',
+          idempotencyKey: `slack-review:${channel}:${messageTs}:${action.value}`,
+          occurredAt: new Date(now()).toISOString(),
+          orderId: action.value,
+          resolution,
+          by: `slack:${user.id}`,
+          comment: `${resolution === 'approve' ? 'Approved' : 'Cancelled'} in Slack by ${user.username ?? user.name ?? user.id}`,
+        },
+        { dispatch: options.dispatch ?? 'background' },
+      );
+    } catch (err) {
+      // Not stored (storage down, invalid order id): Slack shows the click failed; nothing changed.
+      const message = err instanceof Error ? err.message : String(err);
+      return json(isInvalid(err) ? 400 : 503, { error: message });
+    }
     const who = `<@${user.id}>`;
     const line =
       result.outcome === 'applied'
@@ -182,4 +202,8 @@ export function createSlackActionsHandler(options: SlackActionsHandlerOptions) {
     });
     return json(200, { outcome: result.outcome, orderId: action.value, resolution });
   };
+}
+
+function isInvalid(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'INVALID_INPUT';
 }

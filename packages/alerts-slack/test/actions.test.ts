@@ -172,6 +172,7 @@ describe('createSlackActionsHandler', () => {
     );
     expect(out.status).toBe(200);
     expect(JSON.parse(out.body)).toMatchObject({ outcome: 'applied', resolution: 'approve' });
+    await engine.idle(); // the handler answers Slack before the warehouse submit (3 s limit)
     expect((await engine.get(order.id))?.status).toBe('submitted');
     expect(east.orders()).toHaveLength(1);
     const updated = fake.messages(CHANNEL)[0];
@@ -239,6 +240,44 @@ describe('createSlackActionsHandler', () => {
     expect(out.status).toBe(403);
     expect((await engine.get(order.id))?.status).toBe('needs_review');
     expect(fake.messages(CHANNEL)[0]?.edits).toEqual([]);
+  });
+
+  it('answers 503 and leaves the message when the engine cannot store the click; a throwing authorizeUser refuses', async () => {
+    const { order, m, clock } = await flagged();
+    const down = { ingest: async () => Promise.reject(new Error('storage down')) };
+    const handle = createSlackActionsHandler({
+      signingSecret: SECRET,
+      engine: down,
+      authorizeUser: () => true,
+      now: clock.now,
+    });
+    const out = await handle(
+      click(fake, {
+        actionId: REVIEW_ACTIONS.approve,
+        orderId: order.id,
+        ts: m.ts,
+        blocks: m.blocks,
+      }),
+    );
+    expect(out.status).toBe(503);
+    expect(fake.messages(CHANNEL)[0]?.edits).toEqual([]);
+    const throwing = createSlackActionsHandler({
+      signingSecret: SECRET,
+      engine: down,
+      authorizeUser: () => {
+        throw new Error('directory down');
+      },
+      now: clock.now,
+    });
+    const refused = await throwing(
+      click(fake, {
+        actionId: REVIEW_ACTIONS.approve,
+        orderId: order.id,
+        ts: m.ts,
+        blocks: m.blocks,
+      }),
+    );
+    expect(refused.status).toBe(403);
   });
 
   it('answers 400 to a body without a payload and ignores the Open button', async () => {
