@@ -172,7 +172,8 @@ export function createSlackAlerts(options: SlackAlertsOptions): AlertSink {
         if (isUnknownOutcome(err)) uncertain.add(key);
         const e = err as { status?: number; retryAfterMs?: number };
         if (e.status !== 429 || waits >= (options.maxRateLimitWaits ?? 3)) throw err;
-        await sleep(e.retryAfterMs ?? paceMs);
+        // A webhook 429 does not reach us with its Retry-After: wait Slack's 1 s.
+        await sleep(e.retryAfterMs ?? Math.max(paceMs, 1000));
       }
     }
   }

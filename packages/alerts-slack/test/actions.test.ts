@@ -75,7 +75,11 @@ function world(fake: FakeSlack) {
   return { clock, engine, east };
 }
 
-/** A click as Slack sends it: form-encoded `payload=` JSON, signed. */
+/**
+ * A click as Slack sends it: form-encoded `payload=` JSON, signed. Fields from Slack's
+ * block_actions reference (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload),
+ * bolt-js `src/types/actions/block-action.ts`, and a captured payload in TotoroSyd/heybot `payload.py`.
+ */
 function click(
   fake: FakeSlack,
   opts: {

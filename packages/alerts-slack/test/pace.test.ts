@@ -17,7 +17,8 @@ const alert = (i: number, reason: string): Alert => ({
 
 describe('pacing, digests and duplicates', () => {
   it('200 alerts at once reach Slack at its pace with zero 429s; a flood becomes one digest', async () => {
-    // Slack's pace scaled down 50x (1/s → 1 per 20 ms) so the test runs in seconds.
+    // Slack's pace scaled down 50x (1/s → 1 per 20 ms) so the test runs in seconds; the sink
+    // paces at 25 ms (the fake shares this process's event loop, which bunches arrivals).
     fake = await startFakeSlack({ postIntervalMs: 20, burst: 3 });
     const sink = createSlackAlerts({
       token: 'xoxb-t',
@@ -93,5 +94,27 @@ describe('pacing, digests and duplicates', () => {
     expect(
       fake.messages(CHANNEL).filter((m) => m.metadata?.event_payload?.key === 'alert-8'),
     ).toHaveLength(1);
+  });
+});
+
+describe('incoming webhook pacing', () => {
+  it('waits out a 429 from the webhook and delivers; digests floods there too', async () => {
+    fake = await startFakeSlack({ postIntervalMs: 300, burst: 1 });
+    const sink = createSlackAlerts({
+      webhookUrl: fake.webhookUrl,
+      paceMs: 1,
+      digest: { after: 1 },
+    });
+    // paceMs 1 is far too fast for the fake: the second post meets a 429 and is retried.
+    const sends = [alert(1, 'x'), alert(2, 'y'), alert(3, 'y'), alert(4, 'y')].map((a) =>
+      sink.send(a),
+    );
+    await Promise.all(sends);
+    const texts = fake.messages('C0WEBHOOK').map((m) => m.text);
+    expect(fake.rateLimited()).toBeGreaterThanOrEqual(1);
+    expect(texts.filter((t) => t.includes('needs review'))).toHaveLength(2);
+    const digests = texts.filter((t) => t.includes('more warning alerts with the same reason'));
+    expect(digests.length).toBeGreaterThanOrEqual(1);
+    expect(digests.at(-1)).toContain('2 more');
   });
 });
