@@ -21,4 +21,4 @@ export {
   slackSignature,
   verifySlackSignature,
 } from './signature';
-export { createSlackAlerts, type SlackAlertsOptions } from './slack-alerts';
+export { createSlackAlerts, type SlackAlertSink, type SlackAlertsOptions } from './slack-alerts';

@@ -1,5 +1,11 @@
 import { type Alert, type AlertSink, ErrorCodes, FulfilError } from '@fulfil/core';
-import { createRateLimiter, isUnknownOutcome, type RateLimiter, sleep } from '@fulfil/http';
+import {
+  createRateLimiter,
+  isUnknownOutcome,
+  type RateLimiter,
+  type RedisClustering,
+  sleep,
+} from '@fulfil/http';
 import { WebClient } from '@slack/web-api';
 import { IncomingWebhook } from '@slack/webhook';
 import { ALERT_EVENT_TYPE, alertMessage, type Block, digestMessage } from './blocks';
@@ -26,7 +32,12 @@ export interface SlackAlertsOptions {
   timeoutMs?: number;
   /** Spacing between posts to one channel. Default 1000 ms (Slack allows about 1 per second). */
   paceMs?: number;
-  /** The limiter of a channel, e.g. `createRateLimiter({ ..., redis })` to share it across processes. */
+  /**
+   * Share each channel's pace across processes through Redis (an ioredis client); the
+   * limit's id is `slack:<channel>` (`slack:webhook:<host>` for a webhook).
+   */
+  redis?: Omit<RedisClustering, 'id'>;
+  /** The limiter of a channel, when you build it yourself (overrides `paceMs` and `redis`). */
   limiterFor?: (channel: string) => RateLimiter;
   /** How many 429 answers one send waits out (Retry-After) before failing retryably. Default 3. */
   maxRateLimitWaits?: number;
@@ -38,6 +49,11 @@ export interface SlackAlertsOptions {
 }
 
 type Payload = { text: string; blocks: Block[] };
+
+/** The Slack sink: an `AlertSink` you can close (stops its limiters, closes Redis duplicates). */
+export interface SlackAlertSink extends AlertSink {
+  close(): Promise<void>;
+}
 
 /**
  * An `AlertSink` posting Block Kit messages to Slack through the official clients:
@@ -64,7 +80,7 @@ type Payload = { text: string; blocks: Block[] };
  * const engine = createEngine({ ...options, alerts });
  * ```
  */
-export function createSlackAlerts(options: SlackAlertsOptions): AlertSink {
+export function createSlackAlerts(options: SlackAlertsOptions): SlackAlertSink {
   const { token, webhookUrl, channel } = options;
   if ((token === undefined) === (webhookUrl === undefined))
     throw new FulfilError(
@@ -91,7 +107,7 @@ export function createSlackAlerts(options: SlackAlertsOptions): AlertSink {
   const hook = webhookUrl
     ? new IncomingWebhook(webhookUrl, { timeout, retryConfig: { retries: 0 } })
     : undefined;
-  const target = channel ?? 'webhook';
+  const target = channel ?? `webhook:${webhookHost(webhookUrl)}`;
   const url = web ? `${web.slackApiUrl}chat.postMessage` : (webhookUrl ?? '');
   const limiters = new Map<string, RateLimiter>();
   const limiter = (ch: string): RateLimiter => {
@@ -106,6 +122,7 @@ export function createSlackAlerts(options: SlackAlertsOptions): AlertSink {
           capacity: Math.max(1, Math.ceil(100 / paceMs)),
           refillPerSecond: 1000 / paceMs,
           minSpacingMs: paceMs,
+          ...(options.redis ? { redis: { ...options.redis, id: `slack:${ch}` } } : {}),
         });
       limiters.set(ch, l);
     }
@@ -202,6 +219,11 @@ export function createSlackAlerts(options: SlackAlertsOptions): AlertSink {
         });
 
   return {
+    async close(): Promise<void> {
+      if (options.limiterFor) return;
+      await Promise.all([...limiters.values()].map((l) => l.disconnect()));
+      limiters.clear();
+    },
     async send(alert: Alert): Promise<void> {
       if (digests && (await digests.absorb(alert))) return;
       await post(
@@ -210,4 +232,14 @@ export function createSlackAlerts(options: SlackAlertsOptions): AlertSink {
       );
     },
   };
+}
+
+function webhookHost(url: string | undefined): string {
+  try {
+    const u = new URL(url ?? '');
+    // The path names the workspace and channel (T…/B…); keep those, not the secret.
+    return `${u.host}${u.pathname.split('/').slice(0, -1).join('/')}`;
+  } catch {
+    return 'unknown';
+  }
 }
