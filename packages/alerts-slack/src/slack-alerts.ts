@@ -43,6 +43,13 @@ export interface SlackAlertsOptions {
   maxRateLimitWaits?: number;
   /** Flood digests; `false` posts every alert. */
   digest?: DigestOptions | false;
+  /**
+   * When a post first reads `conversations.history` for the alert's key (token mode):
+   * `after-unknown` (default) only when this process saw an earlier post of it end without an
+   * answer; `always` before every post, so a retry in another process (after a crash) is
+   * caught too, at one history call (Slack tier 3, ~50/min) per alert.
+   */
+  checkHistory?: 'after-unknown' | 'always';
   /** How far back the duplicate check reads the channel history. Default 1 hour. */
   historyLookbackMs?: number;
   now?: () => number;
@@ -173,7 +180,7 @@ export function createSlackAlerts(options: SlackAlertsOptions): SlackAlertSink {
 
   /** Posts through the channel's pace, waiting out 429s; never twice for a key after an unknown outcome. */
   async function post(payload: Payload, key: string): Promise<string | undefined> {
-    if (uncertain.has(key)) {
+    if (uncertain.has(key) || options.checkHistory === 'always') {
       const ts = await alreadyPosted(key);
       if (ts) {
         uncertain.delete(key);

@@ -97,6 +97,28 @@ describe('pacing, digests and duplicates', () => {
   });
 });
 
+describe('duplicates across processes', () => {
+  it("checkHistory 'always' catches a retry in another process; the default does not", async () => {
+    fake = await startFakeSlack({ postIntervalMs: 1 });
+    const opts = {
+      token: 'xoxb-t',
+      channel: CHANNEL,
+      slackApiUrl: fake.apiUrl,
+      paceMs: 1,
+      timeoutMs: 150,
+    };
+    const crashed = createSlackAlerts(opts);
+    fake.failNext('chat.postMessage', { delayMs: 500 });
+    await expect(crashed.send(alert(9, 'slow'))).rejects.toMatchObject({
+      details: { outcome: 'unknown' },
+    });
+    await createSlackAlerts({ ...opts, checkHistory: 'always' }).send(alert(9, 'slow'));
+    expect(fake.messages(CHANNEL)).toHaveLength(1);
+    await createSlackAlerts(opts).send(alert(9, 'slow'));
+    expect(fake.messages(CHANNEL)).toHaveLength(2);
+  });
+});
+
 describe('incoming webhook pacing', () => {
   it('waits out a 429 from the webhook and delivers; digests floods there too', async () => {
     fake = await startFakeSlack({ postIntervalMs: 300, burst: 1 });
