@@ -29,7 +29,12 @@ const plain = (text: string) => ({ type: 'plain_text', text: text.slice(0, 150),
 /** The message of one alert: text fallback and blocks. */
 export function alertMessage(
   alert: Alert,
-  options: { consoleUrl?: ((orderId: string) => string) | undefined; review: boolean },
+  options: {
+    consoleUrl?: ((orderId: string) => string) | undefined;
+    review: boolean;
+    /** The suggested action, one line (omitted when undefined). */
+    suggestion?: string | undefined;
+  },
 ): { text: string; blocks: Block[] } {
   const reason = alert.message.split('\n').join('; ');
   const order = alert.orderId;
@@ -51,6 +56,14 @@ export function alertMessage(
       elements: [{ type: 'mrkdwn', text: `*Reason:* ${escapeMrkdwn(reason).slice(0, 2900)}` }],
     },
   ];
+  if (options.suggestion) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        { type: 'mrkdwn', text: `*Next:* ${escapeMrkdwn(options.suggestion).slice(0, 2900)}` },
+      ],
+    });
+  }
   if (options.review && order) {
     const open = consoleLink ?? alert.link;
     blocks.push({

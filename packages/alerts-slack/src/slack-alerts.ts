@@ -24,6 +24,11 @@ export interface SlackAlertsOptions {
   consoleUrl?: (orderId: string) => string;
   /** The console page a flood digest links to. */
   consoleHomeUrl?: string;
+  /**
+   * The suggested action shown under the reason. Default: for review alerts, "Approve or
+   * cancel below, or open the order to change it."; none for others.
+   */
+  suggest?: (alert: Alert, review: boolean) => string | undefined;
   /** Which alerts get Approve / Cancel / Open buttons. Default: titles ending "needs review". */
   isReview?: (alert: Alert) => boolean;
   /** The Web API base URL (tests point it at the fake). Default `https://slack.com/api/`. */
@@ -135,6 +140,26 @@ export function createSlackAlerts(options: SlackAlertsOptions): SlackAlertSink {
     }
     return l;
   };
+  /**
+   * Runs a call through the channel's limiter and, with the built-in limiter, also keeps
+   * calls of this process `paceMs` apart (bottleneck's spacing drifts below short paces).
+   */
+  let last = 0;
+  let chain: Promise<unknown> = Promise.resolve();
+  function paced<T>(fn: () => Promise<T>): Promise<T> {
+    return limiter(target).schedule(async () => {
+      if (options.limiterFor) return fn();
+      const turn = chain.then(async () => {
+        const wait = last + paceMs - Date.now();
+        if (wait > 0) await sleep(wait);
+        last = Date.now();
+      });
+      chain = turn.catch(() => {});
+      await turn;
+      return fn();
+    });
+  }
+
   /** Keys whose last post ended without an answer: check the history before posting again. */
   const uncertain = new Set<string>();
 
@@ -189,7 +214,7 @@ export function createSlackAlerts(options: SlackAlertsOptions): SlackAlertSink {
     }
     for (let waits = 0; ; waits++) {
       try {
-        const ts = await limiter(target).schedule(() => postOnce(payload, key));
+        const ts = await paced(() => postOnce(payload, key));
         uncertain.delete(key);
         return ts;
       } catch (err) {
@@ -205,7 +230,7 @@ export function createSlackAlerts(options: SlackAlertsOptions): SlackAlertSink {
   async function update(ts: string, payload: Payload): Promise<void> {
     if (!web || !channel) return;
     try {
-      await limiter(target).schedule(() =>
+      await paced(() =>
         web.chat.update({ channel, ts, text: payload.text, blocks: payload.blocks as never }),
       );
     } catch (err) {
@@ -233,8 +258,10 @@ export function createSlackAlerts(options: SlackAlertsOptions): SlackAlertSink {
     },
     async send(alert: Alert): Promise<void> {
       if (digests && (await digests.absorb(alert))) return;
+      const review = isReview(alert);
+      const suggestion = (options.suggest ?? defaultSuggestion)(alert, review);
       await post(
-        alertMessage(alert, { consoleUrl: options.consoleUrl, review: isReview(alert) }),
+        alertMessage(alert, { consoleUrl: options.consoleUrl, review, suggestion }),
         alert.idempotencyKey,
       );
     },
@@ -249,4 +276,8 @@ function webhookHost(url: string | undefined): string {
   } catch {
     return 'unknown';
   }
+}
+
+function defaultSuggestion(_alert: Alert, review: boolean): string | undefined {
+  return review ? 'Approve or cancel below, or open the order to change it.' : undefined;
 }

@@ -18,7 +18,7 @@ const alert = (i: number, reason: string): Alert => ({
 describe('pacing, digests and duplicates', () => {
   it('200 alerts at once reach Slack at its pace with zero 429s; a flood becomes one digest', async () => {
     // Slack's pace scaled down 50x (1/s → 1 per 20 ms) so the test runs in seconds; the sink
-    // paces at 25 ms (the fake shares this process's event loop, which bunches arrivals).
+    // paces at exactly the fake's limit (a burst of 3 absorbs loopback jitter).
     fake = await startFakeSlack({ postIntervalMs: 20, burst: 3 });
     const sink = createSlackAlerts({
       token: 'xoxb-t',

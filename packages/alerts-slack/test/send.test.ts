@@ -44,6 +44,7 @@ describe('createSlackAlerts', () => {
     expect(text).toContain('<https://acme.myshopify.com/admin/orders/1001|o-1001>');
     expect(text).toContain('<https://ops.example.com/orders/o-1001|open in console>');
     expect(text).toContain('*Reason:* risk is high; big order');
+    expect(text).toContain('*Next:* Approve or cancel below, or open the order to change it.');
     const actions = m?.blocks.find((b) => b.type === 'actions') as {
       elements: Record<string, unknown>[];
     };
@@ -64,6 +65,7 @@ describe('createSlackAlerts', () => {
     });
     const [m] = fake.messages(CHANNEL);
     expect(m?.blocks.some((b) => b.type === 'actions')).toBe(false);
+    expect(JSON.stringify(m?.blocks)).not.toContain('*Next:*');
     expect(JSON.stringify(m?.blocks)).toContain('a &lt;b&gt; &amp; c');
   });
 
