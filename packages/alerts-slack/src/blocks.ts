@@ -42,9 +42,9 @@ export function alertMessage(
   const fields: string[] = [`*${alert.severity.toUpperCase()}*`];
   if (order) {
     const id = escapeMrkdwn(order);
-    fields.push(alert.link ? `order <${alert.link}|${id}>` : `order ${id}`);
+    fields.push(alert.link ? `order <${linkUrl(alert.link)}|${id}>` : `order ${id}`);
   }
-  if (consoleLink) fields.push(`<${consoleLink}|open in console>`);
+  if (consoleLink) fields.push(`<${linkUrl(consoleLink)}|open in console>`);
   const blocks: Block[] = [
     { type: 'header', text: plain(`${stripIcon(alert.title)}`) },
     {
@@ -111,7 +111,7 @@ export function digestMessage(
   consoleUrl: string | undefined,
 ): { text: string; blocks: Block[] } {
   const reason = sample.message.split('\n').join('; ');
-  const link = consoleUrl ? ` · <${consoleUrl}|open the console>` : '';
+  const link = consoleUrl ? ` · <${linkUrl(consoleUrl)}|open the console>` : '';
   const text = `${count} more ${sample.severity} alerts with the same reason: ${reason}`;
   return {
     text: text.slice(0, 3000),
@@ -140,4 +140,9 @@ export function resolvedBlocks(original: Block[] | undefined, line: string): Blo
 
 function stripIcon(title: string): string {
   return title.trim() || 'Alert';
+}
+
+/** A URL safe inside Slack's `<url|text>`: the characters that would end or split it, encoded. */
+export function linkUrl(url: string): string {
+  return url.replace(/[<>|\s]/g, (c) => encodeURIComponent(c));
 }

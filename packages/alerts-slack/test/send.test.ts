@@ -67,6 +67,10 @@ describe('createSlackAlerts', () => {
     expect(m?.blocks.some((b) => b.type === 'actions')).toBe(false);
     expect(JSON.stringify(m?.blocks)).not.toContain('*Next:*');
     expect(JSON.stringify(m?.blocks)).toContain('a &lt;b&gt; &amp; c');
+    await sink().send({ ...review, idempotencyKey: 'k3', link: 'https://x.test/a|evil>b <c' });
+    expect(JSON.stringify(fake.messages(CHANNEL)[1]?.blocks)).toContain(
+      '<https://x.test/a%7Cevil%3Eb%20%3Cc|o-1001>',
+    );
   });
 
   it('posts through an incoming webhook', async () => {
