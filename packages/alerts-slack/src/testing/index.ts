@@ -1,0 +1,8 @@
+export { slackSignature } from '../signature';
+export {
+  type FakeFault,
+  type FakeMessage,
+  type FakeSlack,
+  type FakeSlackOptions,
+  startFakeSlack,
+} from './fake-slack';
