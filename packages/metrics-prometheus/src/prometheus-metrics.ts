@@ -61,6 +61,7 @@ type Drop =
   | 'unknown_label'
   | 'invalid_value'
   | 'too_many_metrics'
+  | 'name_clash'
   | 'error';
 
 /**
@@ -92,7 +93,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   const maxValues = positiveInt(options.maxLabelValues, 50);
   const maxMetrics = positiveInt(options.maxMetrics, 500);
   const known = new Map(KNOWN_METRICS.map((m) => [`${m.kind}:${m.name}`, m]));
-  const series = new Map<string, Series | null>();
+  const series = new Map<string, Series | 'name_clash'>();
 
   const dropped = ensure(
     registry,
@@ -117,11 +118,11 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     return labelName(key);
   };
 
-  const seriesFor = (kind: Kind, name: string, labels: MetricLabels | undefined): Series | null => {
+  const seriesFor = (kind: Kind, name: string, labels: MetricLabels | undefined): Series | Drop => {
     const id = `${kind}:${name}`;
     const found = series.get(id);
     if (found !== undefined) return found;
-    if (series.size >= maxMetrics) return null;
+    if (series.size >= maxMetrics) return 'too_many_metrics';
     const base = metricName(`${prefix}${name}`);
     const full = kind === 'counter' && !base.endsWith('_total') ? `${base}_total` : base;
     const spec = known.get(id);
@@ -141,7 +142,9 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     );
     // Reusing a metric of a shared registry: its own label names are the ones that count.
     const names = (created as unknown as { labelNames?: string[] } | undefined)?.labelNames;
-    const s = created ? { metric: created, labels: names ?? labelNames, values: new Map() } : null;
+    const s = created
+      ? { metric: created, labels: names ?? labelNames, values: new Map() }
+      : 'name_clash';
     series.set(id, s);
     return s;
   };
@@ -188,7 +191,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       try {
         if (!Number.isFinite(by) || by < 0) return drop('invalid_value');
         const s = seriesFor('counter', String(name), labels);
-        if (!s) return drop('too_many_metrics');
+        if (typeof s === 'string') return drop(s);
         (s.metric as Counter).inc(labelValues(s, labels), by);
       } catch {
         drop('error');
@@ -198,7 +201,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
       try {
         if (!Number.isFinite(value)) return drop('invalid_value');
         const s = seriesFor('histogram', String(name), labels);
-        if (!s) return drop('too_many_metrics');
+        if (typeof s === 'string') return drop(s);
         (s.metric as Histogram).observe(labelValues(s, labels), value);
       } catch {
         drop('error');
