@@ -44,7 +44,7 @@ describe('never throws', () => {
   it('a name reused with other label sets is recorded under its first (or declared) set', async () => {
     // prom-client itself throws on a label it was not created with:
     const raw = new Counter({ name: 'raw', help: 'h', labelNames: ['a'], registers: [] });
-    expect(() => raw.inc({ a: '1', b: 'x' })).toThrow(/Added label "b"/);
+    expect(() => raw.inc({ a: '1', b: 'x' } as { a: string })).toThrow(/Added label "b"/);
     const m = createPrometheusMetrics();
     expect(() => {
       m.increment('custom', { a: '1' });
