@@ -11,7 +11,7 @@ import {
 import { makeOrder } from '@fulfil/core/testing';
 import { expect, it } from 'vitest';
 import { createPrometheusMetrics } from '../src/index';
-import { parseExposition, seriesValue } from './exposition';
+import { parseExposition, seriesValue } from '../src/testing/index';
 
 const HOUR = 3_600_000;
 

@@ -1,7 +1,7 @@
 import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createPrometheusMetrics, httpMetricsHooks } from '../src/index';
-import { parseExposition, seriesValue } from './exposition';
+import { parseExposition, seriesValue } from '../src/testing/index';
 
 const parsed = async (m: { metrics(): Promise<string> }) => parseExposition(await m.metrics());
 

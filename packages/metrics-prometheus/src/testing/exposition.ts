@@ -1,13 +1,16 @@
 // A small strict parser of the Prometheus text exposition format 0.0.4
-// (https://prometheus.io/docs/instrumenting/exposition_formats/), for tests. It throws on any
-// line it does not understand, on a sample before its family's TYPE, on a duplicate series,
-// and on histograms whose buckets are not cumulative or whose +Inf bucket differs from _count.
+// (https://prometheus.io/docs/instrumenting/exposition_formats/), for tests of hosts and
+// dashboards. It throws on a line it does not understand, on a sample before its family's TYPE,
+// on a duplicate series, and on histograms whose buckets are not cumulative or whose +Inf
+// bucket differs from _count.
 
+/** One sample line. */
 export interface Sample {
   name: string;
   labels: Record<string, string>;
   value: number;
 }
+/** A metric family: its `# TYPE`, `# HELP` and samples (for a histogram, `_bucket`, `_sum`, `_count`). */
 export interface Family {
   name: string;
   type: 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
@@ -25,6 +28,16 @@ const SUFFIXES: Record<string, readonly string[]> = {
   untyped: [''],
 };
 
+/**
+ * Parses Prometheus text (0.0.4) into metric families by name, strictly (throws on anything
+ * malformed). Blank lines and plain comments are ignored.
+ *
+ * @example
+ * ```ts
+ * const families = parseExposition(await metrics.metrics());
+ * seriesValue(families, 'fulfil_orders_received_total'); // 3
+ * ```
+ */
 export function parseExposition(text: string): Map<string, Family> {
   const families = new Map<string, Family>();
   const seen = new Set<string>();
