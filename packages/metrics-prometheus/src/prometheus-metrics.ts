@@ -30,7 +30,10 @@ export interface PrometheusMetricsOptions {
   allowedLabels?: readonly string[];
   /** Distinct values kept per label of a metric; further values are exported as `other`. Default 50. */
   maxLabelValues?: number;
-  /** Distinct metric names; samples for further names are dropped. Default 500. */
+  /**
+   * Distinct metric names besides {@link KNOWN_METRICS} (which are all registered up front);
+   * samples for further names are dropped. Default 500.
+   */
   maxMetrics?: number;
   /**
    * Label keys of metrics not in {@link KNOWN_METRICS}. Without it, a metric's keys are those
@@ -94,6 +97,7 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
   const maxMetrics = positiveInt(options.maxMetrics, 500);
   const known = new Map(KNOWN_METRICS.map((m) => [`${m.kind}:${m.name}`, m]));
   const series = new Map<string, Series | 'name_clash'>();
+  let custom = 0; // metrics not in KNOWN_METRICS, bounded by maxMetrics
 
   const dropped = ensure(
     registry,
@@ -122,10 +126,11 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     const id = `${kind}:${name}`;
     const found = series.get(id);
     if (found !== undefined) return found;
-    if (series.size >= maxMetrics) return 'too_many_metrics';
+    const spec = known.get(id);
+    if (!spec && custom >= maxMetrics) return 'too_many_metrics';
+    if (!spec) custom++;
     const base = metricName(`${prefix}${name}`);
     const full = kind === 'counter' && !base.endsWith('_total') ? `${base}_total` : base;
-    const spec = known.get(id);
     const declared = options.labelNames?.[name] ?? spec?.labels ?? Object.keys(labels ?? {});
     const labelNames = [...new Set(declared.flatMap((k) => keep(k) ?? []))].sort();
     const help = spec?.help ?? `@fulfil metric "${name}".`;
@@ -182,6 +187,16 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}):
     }
     return out;
   };
+
+  // Every known metric exists from the start: its HELP and TYPE are exported, and a counter
+  // without labels reads 0 (so `rate()` is 0, not "no data", before the first order).
+  for (const k of KNOWN_METRICS) {
+    try {
+      seriesFor(k.kind, k.name, undefined);
+    } catch {
+      drop('error');
+    }
+  }
 
   return {
     registry,

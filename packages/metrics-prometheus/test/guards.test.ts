@@ -143,3 +143,11 @@ it('httpMetricsHooks report upstream use without URLs', async () => {
   expect(seriesValue(f, 'fulfil_http_retries_total', l)).toBe(1);
   expect(seriesValue(f, 'fulfil_http_wait_ms_count', { upstream: 'shipstation' })).toBe(1);
 });
+
+it('every known metric is registered up front: label-less counters read 0 before any order', async () => {
+  const f = await parsed(createPrometheusMetrics());
+  expect(seriesValue(f, 'fulfil_orders_received_total')).toBe(0);
+  expect(seriesValue(f, 'fulfil_version_conflicts_total')).toBe(0);
+  expect(f.get('fulfil_command_ms')?.type).toBe('histogram');
+  expect(f.get('fulfil_exceptions_total')?.type).toBe('counter');
+});
