@@ -54,6 +54,22 @@ export interface AppOptions {
   onWebhookError?: Parameters<typeof createShopifyWebhookHandler>[0]['onError'];
   /** Told about every unexpected error of any route (answered 500 with no details). */
   onError?: (error: unknown) => void;
+  /**
+   * Serve `GET /metrics` in Prometheus text format from this registry: a prom-client
+   * `Registry`, or `createPrometheusMetrics()` of @fulfil/metrics-prometheus (also passed to
+   * the engine as `metrics`). Still behind `opsToken` (configure the scrape job's
+   * `authorization` with it). The engine's JSON snapshot stays at `GET /metrics.json`, and at
+   * `GET /metrics` for a client whose `Accept` prefers `application/json`. Without it,
+   * `GET /metrics` serves the JSON snapshot as before.
+   */
+  prometheus?: PrometheusExposition;
+}
+
+/** What the host needs of a Prometheus registry (a prom-client `Registry` has both). */
+export interface PrometheusExposition {
+  /** e.g. `text/plain; version=0.0.4; charset=utf-8`. */
+  readonly contentType: string;
+  metrics(): Promise<string>;
 }
 
 /** The Express app, with the webhook queue's drain (see {@link AppOptions.queue}). */
@@ -65,7 +81,8 @@ export type HostApp = Express & {
  * The HTTP surface of a host: `POST /webhooks/shopify` (signed webhooks into the
  * engine: orders, and store-side holds, moves and fulfillments), `GET /orders/:id`
  * (the order and every decision, explained) and `GET /metrics` (the engine's counters
- * and latency histograms), both behind `opsToken`, and `GET /healthz`. Every error is a
+ * and latency histograms: Prometheus text with `prometheus`, else JSON; JSON always at
+ * `GET /metrics.json`), all behind `opsToken`, and `GET /healthz`. Every error is a
  * small JSON body; none shows a stack trace. `app.webhooks.drain()` / `idle()` run and
  * await the webhook queue (with `queue`; without, they have nothing to do).
  *
@@ -122,8 +139,17 @@ export function createApp(options: AppOptions): HostApp {
       res.status(404).json({ error: err.code, message: 'no such order' });
     }
   });
-  app.get('/metrics', ops, (_req, res) => {
+  const prometheus = options.prometheus;
+  app.get('/metrics.json', ops, (_req, res) => {
     res.json(options.engine.metrics());
+  });
+  app.get('/metrics', ops, async (req, res) => {
+    if (!prometheus || req.accepts(['text/plain', 'application/json']) === 'application/json') {
+      res.json(options.engine.metrics());
+      return;
+    }
+    const text = await prometheus.metrics();
+    res.status(200).set('content-type', prometheus.contentType).send(text);
   });
   app.use(notFound);
   app.use(jsonErrors(options.onError));

@@ -5,8 +5,9 @@
  * and SHOPIFY_TOKEN, store commands (holds, tags, fulfillments, notes) go to Shopify
  * and store-side holds and moves are understood; SHOPIFY_LOCATIONS maps Shopify
  * locations to engine locations as JSON, e.g. `{"gid://shopify/Location/1001":"main"}`;
- * OPS_TOKEN (16+ characters, e.g. `openssl rand -hex 32`) enables `GET /orders/:id` and
- * `GET /metrics` for `Authorization: Bearer <OPS_TOKEN>` (without it they answer 404).
+ * OPS_TOKEN (16+ characters, e.g. `openssl rand -hex 32`) enables `GET /orders/:id`,
+ * `GET /metrics` (Prometheus text) and `GET /metrics.json` (the engine's JSON snapshot) for
+ * `Authorization: Bearer <OPS_TOKEN>` (without it they answer 404).
  */
 import { createShopifyStore } from '@fulfil/adapter-shopify';
 import {
@@ -18,6 +19,7 @@ import {
   createSimulatedWarehouse,
   systemClock,
 } from '@fulfil/core';
+import { createPrometheusMetrics } from '@fulfil/metrics-prometheus';
 import { createApp } from './app';
 import { parseLocations } from './env';
 
@@ -30,9 +32,14 @@ const { SHOPIFY_SHOP: shop, SHOPIFY_TOKEN: token } = process.env;
 const store = shop && token ? createShopifyStore({ shop, accessToken: token }) : undefined;
 const shopifyLocations = parseLocations(process.env.SHOPIFY_LOCATIONS);
 const opsToken = process.env.OPS_TOKEN?.trim() || undefined;
-if (!opsToken) console.warn('OPS_TOKEN is unset: GET /orders/:id and GET /metrics answer 404');
+if (!opsToken)
+  console.warn('OPS_TOKEN is unset: GET /orders/:id and GET /metrics(.json) answer 404');
 const stock = { main: { 'TEE-M': 100, MUG: 100 } };
+// Prometheus metrics: the engine reports into it, GET /metrics serves it. For adapters' HTTP
+// use, pass `hooks: httpMetricsHooks(metrics, 'shipstation')` to their options.
+const metrics = createPrometheusMetrics();
 const engine = createEngine({
+  metrics,
   storage: createMemoryStorage({ retainCompleted: false }),
   inventory: createMemoryInventory({ stock }),
   warehouses: {
@@ -60,12 +67,13 @@ const app = createApp({
   ...(store ? { fulfillmentOrders: store } : {}),
   ...(shopifyLocations ? { shopifyLocations } : {}),
   ...(opsToken ? { opsToken } : {}),
+  prometheus: metrics,
   onWebhookError: (error, status) => console.error(`webhook answered ${status}:`, error),
   onError: (error) => console.error('request failed:', error),
 });
 const server = app.listen(port, () => {
   console.log(
-    `@fulfil host on http://localhost:${port} (POST /webhooks/shopify, GET /orders/:id, GET /metrics)`,
+    `@fulfil host on http://localhost:${port} (POST /webhooks/shopify, GET /orders/:id, GET /metrics, GET /metrics.json)`,
   );
 });
 // A slow client cannot hold a socket (and up to maxBodyBytes of memory) for Node's default 5 min.

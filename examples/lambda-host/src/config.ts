@@ -6,6 +6,7 @@ import {
   parseOrThrow,
   type WarehouseAdapter,
 } from '@fulfil/core';
+import { createPrometheusMetrics, httpMetricsHooks } from '@fulfil/metrics-prometheus';
 import { createPostgresStorage } from '@fulfil/storage-postgres';
 import { z } from 'zod';
 
@@ -57,8 +58,10 @@ export interface HostParts {
   engine: Engine;
   shopifySecrets: string[];
   warehouses: Record<string, WarehouseAdapter>;
-  /** `OPS_TOKEN`: guards `GET /orders/{id}`. */
+  /** `OPS_TOKEN`: guards `GET /orders/{id}` and `GET /metrics`. */
   opsToken?: string;
+  /** The engine's metrics (and ShipStation's HTTP use), for `GET /metrics`. */
+  prometheus: ReturnType<typeof createPrometheusMetrics>;
 }
 
 /**
@@ -76,7 +79,9 @@ export function hostFromEnv(env: Record<string, string | undefined> = process.en
     'FULFIL_LOCATIONS',
     'CONFIG_INVALID',
   );
+  const metrics = createPrometheusMetrics();
   const shipstation = createShipStationWarehouse({
+    hooks: httpMetricsHooks(metrics, 'shipstation'),
     apiKey: e.SHIPSTATION_API_KEY,
     apiSecret: e.SHIPSTATION_API_SECRET,
     webhookToken: e.SHIPSTATION_WEBHOOK_TOKEN,
@@ -98,11 +103,13 @@ export function hostFromEnv(env: Record<string, string | undefined> = process.en
     timeZone: e.TZ_STORE,
     // A Lambda is frozen once it answers: side effects run in the scheduled function.
     autoDispatch: false,
+    metrics,
   });
   return {
     engine,
     shopifySecrets: e.SHOPIFY_SECRETS,
     warehouses,
     ...(e.OPS_TOKEN ? { opsToken: e.OPS_TOKEN } : {}),
+    prometheus: metrics,
   };
 }

@@ -61,6 +61,14 @@ export interface LambdaHostOptions {
   maxBodyBytes?: number;
   /** Told about every unexpected failure (answered 500). Default `console.error` (CloudWatch). */
   onError?: (error: unknown) => void;
+  /**
+   * Serve `GET /metrics` as Prometheus text from this registry (`createPrometheusMetrics()`
+   * of @fulfil/metrics-prometheus, also given to the engine), behind `opsToken` like
+   * `GET /orders/{id}`. A container's counters cover only the invocations it served: scrape
+   * through a Pushgateway or use it for spot checks. `GET /metrics.json` (and `GET /metrics`
+   * without this option or for `Accept: application/json`) is the engine's JSON snapshot.
+   */
+  prometheus?: { readonly contentType: string; metrics(): Promise<string> };
 }
 
 /**
@@ -69,7 +77,8 @@ export interface LambdaHostOptions {
  *   inbox and decided, answered well inside Shopify's 5 s),
  *   `POST /webhooks/warehouses/{key}` (shipment webhooks of a warehouse
  *   adapter that declares `webhooks`), `GET /orders/{id}` (the order and every
- *   decision, explained; needs `opsToken`), `GET /healthz`; bodies above
+ *   decision, explained; needs `opsToken`), `GET /metrics` (Prometheus text with
+ *   `prometheus`) and `GET /metrics.json` (both need `opsToken`), `GET /healthz`; bodies above
  *   `maxBodyBytes` are 413, malformed paths 400, errors JSON without internals;
  * - `scheduled` (an EventBridge rule, e.g. every minute): due timers, the
  *   outbox (warehouse submissions, store holds, alerts), shipment polling.
@@ -129,19 +138,12 @@ export function createLambdaHost(options: LambdaHostOptions) {
         return { statusCode: out.status, headers: JSON_HEADERS, body: out.body };
       }
       const order = path.match(/^\/orders\/([^/]+)$/);
+      const metrics = path === '/metrics' || path === '/metrics.json';
       if (opsAllowed === null) opsAllowed = opsTokenCheck(options.opsToken);
-      if (order && method === 'GET' && opsAllowed) {
-        if (!opsAllowed(headers.authorization)) {
-          return {
-            statusCode: 401,
-            headers: { ...JSON_HEADERS, 'www-authenticate': 'Bearer realm="fulfil-ops"' },
-            body: JSON.stringify({
-              error: 'UNAUTHORIZED',
-              message: 'send Authorization: Bearer <ops token>',
-            }),
-          };
-        }
-        const id = decoded(order[1]!);
+      if ((order || metrics) && method === 'GET' && opsAllowed) {
+        if (!opsAllowed(headers.authorization)) return unauthorized();
+        if (metrics) return await metricsResult(engine, options.prometheus, path, headers.accept);
+        const id = decoded(order![1]!);
         if (id === undefined) return malformedPath();
         return json(200, await engine.explain(id));
       }
@@ -173,6 +175,33 @@ export function createLambdaHost(options: LambdaHostOptions) {
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
+
+function unauthorized(): HttpResult {
+  return {
+    statusCode: 401,
+    headers: { ...JSON_HEADERS, 'www-authenticate': 'Bearer realm="fulfil-ops"' },
+    body: JSON.stringify({
+      error: 'UNAUTHORIZED',
+      message: 'send Authorization: Bearer <ops token>',
+    }),
+  };
+}
+
+/** Prometheus text at `/metrics` when a registry is given (unless JSON is asked for), else JSON. */
+async function metricsResult(
+  engine: Engine,
+  prometheus: LambdaHostOptions['prometheus'],
+  path: string,
+  accept: string | undefined,
+): Promise<HttpResult> {
+  const wantsJson = /^\s*application\/json\s*(;|,|$)/i.test(accept ?? '');
+  if (!prometheus || path === '/metrics.json' || wantsJson) return json(200, engine.metrics());
+  return {
+    statusCode: 200,
+    headers: { 'content-type': prometheus.contentType },
+    body: await prometheus.metrics(),
+  };
+}
 
 function json(statusCode: number, body: unknown): HttpResult {
   return { statusCode, headers: JSON_HEADERS, body: JSON.stringify(body) };

@@ -23,6 +23,9 @@ const host = createLambdaHost({
   get opsToken() {
     return partsOnce().opsToken;
   },
+  get prometheus() {
+    return partsOnce().prometheus;
+  },
 });
 
 /** The HTTP function. */
