@@ -4,6 +4,7 @@ import {
   type FulfillmentOrderSource,
   type ShopifyWebhookHandler,
 } from '@fulfil/adapter-shopify';
+import type { SlackActionRequest, SlackActionResponse } from '@fulfil/alerts-slack';
 import { type DeliveryQueue, type Engine, isFulfilError } from '@fulfil/core';
 import express, { type Express } from 'express';
 import { jsonErrors, notFound } from './json-errors';
@@ -63,7 +64,16 @@ export interface AppOptions {
    * `GET /metrics` serves the JSON snapshot as before.
    */
   prometheus?: PrometheusExposition;
+  /**
+   * Slack's interactivity requests (the review buttons of `@fulfil/alerts-slack`) at
+   * `POST /slack/actions`: pass `createSlackActionsHandler(...)`. It checks Slack's signature
+   * itself; the host only hands it the raw body (at most 64 KiB). Without it the route is 404.
+   */
+  slackActions?: (request: SlackActionRequest) => Promise<SlackActionResponse>;
 }
+
+/** Largest Slack interactivity body read (a click payload is a few KiB). */
+const MAX_SLACK_BODY_BYTES = 64 * 1024;
 
 /** What the host needs of a Prometheus registry (a prom-client `Registry` has both). */
 export interface PrometheusExposition {
@@ -131,6 +141,23 @@ export function createApp(options: AppOptions): HostApp {
     const out = await handle({ method: req.method, headers: req.headers, rawBody: read.body });
     res.status(out.status).set(out.headers).send(out.body);
   });
+  const slackActions = options.slackActions;
+  if (slackActions) {
+    app.post('/slack/actions', async (req, res) => {
+      const read = await readRawBody(req, MAX_SLACK_BODY_BYTES);
+      if (read === undefined) return;
+      if (!read.ok) {
+        res.status(read.status).set('connection', 'close').json({ error: read.error });
+        return;
+      }
+      const out = await slackActions({
+        method: req.method,
+        headers: req.headers,
+        rawBody: read.body.toString('utf8'),
+      });
+      res.status(out.status).set(out.headers).send(out.body);
+    });
+  }
   app.get('/orders/:id', ops, async (req, res) => {
     try {
       res.json(await options.engine.explain(String(req.params.id)));

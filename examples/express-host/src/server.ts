@@ -22,6 +22,7 @@ import {
 import { createPrometheusMetrics } from '@fulfil/metrics-prometheus';
 import { createApp } from './app';
 import { parseLocations } from './env';
+import { slackFromEnv } from './slack-env';
 
 const secret = process.env.SHOPIFY_SECRET;
 if (!secret) {
@@ -34,6 +35,8 @@ const shopifyLocations = parseLocations(process.env.SHOPIFY_LOCATIONS);
 const opsToken = process.env.OPS_TOKEN?.trim() || undefined;
 if (!opsToken)
   console.warn('OPS_TOKEN is unset: GET /orders/:id and GET /metrics(.json) answer 404');
+// Slack alerts and review buttons from SLACK_* variables (see slack-env.ts); else the console log.
+const slack = slackFromEnv(process.env);
 const stock = { main: { 'TEE-M': 100, MUG: 100 } };
 // Prometheus metrics: the engine reports into it, GET /metrics serves it. For adapters' HTTP
 // use, pass `hooks: httpMetricsHooks(metrics, 'shipstation')` to their options.
@@ -51,7 +54,7 @@ const engine = createEngine({
     }),
   },
   locations: [{ id: 'main', warehouse: 'main' }],
-  alerts: createConsoleAlerts(),
+  alerts: slack.alerts ?? createConsoleAlerts(),
   ...(store ? { store } : {}),
   // Webhooks are answered once committed; the outbox runs after the answer. Its failures
   // land here (the commands stay in the outbox and are retried by runDue below).
@@ -68,6 +71,7 @@ const app = createApp({
   ...(shopifyLocations ? { shopifyLocations } : {}),
   ...(opsToken ? { opsToken } : {}),
   prometheus: metrics,
+  ...(slack.actions ? { slackActions: slack.actions(engine) } : {}),
   onWebhookError: (error, status) => console.error(`webhook answered ${status}:`, error),
   onError: (error) => console.error('request failed:', error),
 });
@@ -97,5 +101,6 @@ process.once('SIGTERM', () => {
   void app.webhooks
     .idle()
     .then(() => engine.idle())
+    .then(() => slack.alerts?.close())
     .finally(() => process.exit(0));
 });
