@@ -10,6 +10,7 @@
  * `Authorization: Bearer <OPS_TOKEN>` (without it they answer 404).
  */
 import { createShopifyStore } from '@fulfil/adapter-shopify';
+import { slackFromEnv } from '@fulfil/alerts-slack';
 import {
   createConsoleAlerts,
   createEngine,
@@ -22,7 +23,6 @@ import {
 import { createPrometheusMetrics } from '@fulfil/metrics-prometheus';
 import { createApp } from './app';
 import { parseLocations } from './env';
-import { slackFromEnv } from './slack-env';
 
 const secret = process.env.SHOPIFY_SECRET;
 if (!secret) {
@@ -35,7 +35,8 @@ const shopifyLocations = parseLocations(process.env.SHOPIFY_LOCATIONS);
 const opsToken = process.env.OPS_TOKEN?.trim() || undefined;
 if (!opsToken)
   console.warn('OPS_TOKEN is unset: GET /orders/:id and GET /metrics(.json) answer 404');
-// Slack alerts and review buttons from SLACK_* variables (see slack-env.ts); else the console log.
+// Slack alerts and review buttons from SLACK_* variables (slackFromEnv of
+// @fulfil/alerts-slack); without them, alerts go to the console log.
 const slack = slackFromEnv(process.env);
 const stock = { main: { 'TEE-M': 100, MUG: 100 } };
 // Prometheus metrics: the engine reports into it, GET /metrics serves it. For adapters' HTTP

@@ -5,7 +5,12 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSlackAlerts, REVIEW_ACTIONS, slackSignature } from '@fulfil/alerts-slack';
+import {
+  createSlackAlerts,
+  REVIEW_ACTIONS,
+  slackFromEnv,
+  slackSignature,
+} from '@fulfil/alerts-slack';
 import { type FakeSlack, startFakeSlack } from '@fulfil/alerts-slack/testing';
 import {
   createEngine,
@@ -17,7 +22,6 @@ import {
 import { makeOrder } from '@fulfil/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
-import { slackFromEnv } from '../src/slack-env';
 
 const SECRET = 'host-signing-secret';
 const CHANNEL = 'C0OPS';

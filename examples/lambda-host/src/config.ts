@@ -1,4 +1,5 @@
 import { createShipStationWarehouse } from '@fulfil/adapter-shipstation';
+import { slackFromEnv } from '@fulfil/alerts-slack';
 import {
   createConsoleAlerts,
   createEngine,
@@ -9,6 +10,7 @@ import {
 import { createPrometheusMetrics, httpMetricsHooks } from '@fulfil/metrics-prometheus';
 import { createPostgresStorage } from '@fulfil/storage-postgres';
 import { z } from 'zod';
+import type { LambdaHostOptions } from './host';
 
 /** The environment a deployed host reads. Validated; a bad value names the variable. */
 const Env = z.object({
@@ -62,6 +64,8 @@ export interface HostParts {
   opsToken?: string;
   /** The engine's metrics (and ShipStation's HTTP use), for `GET /metrics`. */
   prometheus: ReturnType<typeof createPrometheusMetrics>;
+  /** `SLACK_SIGNING_SECRET` (+ `SLACK_ALLOWED_USERS`): the `POST /slack/actions` handler. */
+  slackActions?: LambdaHostOptions['slackActions'];
 }
 
 /**
@@ -80,6 +84,8 @@ export function hostFromEnv(env: Record<string, string | undefined> = process.en
     'CONFIG_INVALID',
   );
   const metrics = createPrometheusMetrics();
+  // Slack from SLACK_* variables (alerts, review buttons); without them, the console log.
+  const slack = slackFromEnv(env);
   const shipstation = createShipStationWarehouse({
     hooks: httpMetricsHooks(metrics, 'shipstation'),
     apiKey: e.SHIPSTATION_API_KEY,
@@ -99,7 +105,7 @@ export function hostFromEnv(env: Record<string, string | undefined> = process.en
       stock: 'untracked' as const,
       ...(l.priority !== undefined ? { priority: l.priority } : {}),
     })),
-    alerts: createConsoleAlerts(),
+    alerts: slack.alerts ?? createConsoleAlerts(),
     timeZone: e.TZ_STORE,
     // A Lambda is frozen once it answers: side effects run in the scheduled function.
     autoDispatch: false,
@@ -111,5 +117,6 @@ export function hostFromEnv(env: Record<string, string | undefined> = process.en
     warehouses,
     ...(e.OPS_TOKEN ? { opsToken: e.OPS_TOKEN } : {}),
     prometheus: metrics,
+    ...(slack.actions ? { slackActions: slack.actions(engine) } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { createShopifyWebhookHandler, DEFAULT_MAX_WEBHOOK_BYTES } from '@fulfil/adapter-shopify';
+import type { SlackActionRequest, SlackActionResponse } from '@fulfil/alerts-slack';
 import {
   type AlertSink,
   type Engine,
@@ -69,6 +70,12 @@ export interface LambdaHostOptions {
    * without this option or for `Accept: application/json`) is the engine's JSON snapshot.
    */
   prometheus?: { readonly contentType: string; metrics(): Promise<string> };
+  /**
+   * Slack's interactivity requests (review buttons of `@fulfil/alerts-slack`) at
+   * `POST /slack/actions`: `slackFromEnv(env).actions(engine)` or `createSlackActionsHandler`.
+   * It checks Slack's signature itself. Without it the route is 404.
+   */
+  slackActions?: (request: SlackActionRequest) => Promise<SlackActionResponse>;
 }
 
 /**
@@ -118,6 +125,10 @@ export function createLambdaHost(options: LambdaHostOptions) {
           maxBodyBytes,
         });
         const out = await shopify({ method, headers, rawBody: body });
+        return { statusCode: out.status, headers: out.headers, body: out.body };
+      }
+      if (path === '/slack/actions' && method === 'POST' && options.slackActions) {
+        const out = await options.slackActions({ method, headers, rawBody: body.toString('utf8') });
         return { statusCode: out.status, headers: out.headers, body: out.body };
       }
       const hook = path.match(/^\/webhooks\/warehouses\/([^/]+)$/);

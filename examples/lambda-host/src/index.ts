@@ -26,6 +26,9 @@ const host = createLambdaHost({
   get prometheus() {
     return partsOnce().prometheus;
   },
+  get slackActions() {
+    return partsOnce().slackActions;
+  },
 });
 
 /** The HTTP function. */

@@ -15,6 +15,7 @@ export {
 } from './blocks';
 export type { DigestOptions } from './digest';
 export { toSlackError } from './errors';
+export { type SlackFromEnv, slackFromEnv } from './from-env';
 export {
   MAX_SIGNATURE_AGE_MS,
   type SignatureCheck,

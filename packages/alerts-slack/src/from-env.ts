@@ -1,11 +1,10 @@
+import { type Engine, FulfilError } from '@fulfil/core';
 import {
   createSlackActionsHandler,
-  createSlackAlerts,
   type SlackActionRequest,
   type SlackActionResponse,
-  type SlackAlertSink,
-} from '@fulfil/alerts-slack';
-import { type Engine, FulfilError } from '@fulfil/core';
+} from './actions-handler';
+import { createSlackAlerts, type SlackAlertSink } from './slack-alerts';
 
 /** What {@link slackFromEnv} builds from the environment. */
 export interface SlackFromEnv {
@@ -29,7 +28,7 @@ export interface SlackFromEnv {
  * ```ts
  * const slack = slackFromEnv(process.env);
  * const engine = createEngine({ ...options, alerts: slack.alerts ?? createConsoleAlerts() });
- * const app = createApp({ engine, ..., slackActions: slack.actions?.(engine) });
+ * const slackActions = slack.actions?.(engine); // answer POST /slack/actions with it
  * ```
  */
 export function slackFromEnv(env: Record<string, string | undefined>): SlackFromEnv {
