@@ -5,13 +5,8 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createSlackAlerts,
-  REVIEW_ACTIONS,
-  slackFromEnv,
-  slackSignature,
-} from '@fulfil/alerts-slack';
-import { type FakeSlack, startFakeSlack } from '@fulfil/alerts-slack/testing';
+import { createSlackAlerts, slackFromEnv } from '@fulfil/alerts-slack';
+import { type FakeSlack, signedClick, startFakeSlack } from '@fulfil/alerts-slack/testing';
 import {
   createEngine,
   createMemoryInventory,
@@ -84,39 +79,17 @@ async function host() {
   return { engine, east, order, message, url, alerts };
 }
 
-/** A block_actions click as Slack sends it (form-encoded `payload=`), signed now. */
-function click(orderId: string, ts: string, user: string, secret = SECRET) {
-  const payload = {
-    type: 'block_actions',
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T0001' },
-    api_app_id: 'A0001',
-    container: { type: 'message', message_ts: ts, channel_id: CHANNEL, is_ephemeral: false },
-    trigger_id: '12345.98765.abcd2358fdea',
-    team: { id: 'T0001', domain: 'acme' },
-    channel: { id: CHANNEL, name: 'fulfil-alerts' },
-    message: { type: 'message', ts, text: 'alert', blocks: [] },
-    response_url: fake.responseUrl(CHANNEL, ts),
-    actions: [
-      {
-        action_id: REVIEW_ACTIONS.approve,
-        block_id: 'fulfil_review',
-        value: orderId,
-        type: 'button',
-        action_ts: '1764234000.123456',
-      },
-    ],
-  };
-  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  const at = String(Math.floor(Date.now() / 1000));
-  return {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': at,
-      'x-slack-signature': slackSignature(secret, at, body),
-    },
-    body,
-  };
+/** A signed click on the review message, as Slack posts it to `POST /slack/actions`. */
+function click(orderId: string, ts: string, user: string, signingSecret = SECRET) {
+  const c = signedClick({
+    signingSecret,
+    orderId,
+    ts,
+    channel: CHANNEL,
+    responseUrl: fake.responseUrl(CHANNEL, ts),
+    user,
+  });
+  return { method: 'POST', headers: c.headers, body: c.body };
 }
 
 describe('Slack in the Express host', () => {

@@ -3,13 +3,8 @@
  * the review (the scheduled function then submits the order); a forged click changes nothing;
  * without `slackActions` the route does not exist.
  */
-import {
-  createSlackAlerts,
-  REVIEW_ACTIONS,
-  slackFromEnv,
-  slackSignature,
-} from '@fulfil/alerts-slack';
-import { type FakeSlack, startFakeSlack } from '@fulfil/alerts-slack/testing';
+import { createSlackAlerts, slackFromEnv } from '@fulfil/alerts-slack';
+import { type FakeSlack, signedClick, startFakeSlack } from '@fulfil/alerts-slack/testing';
 import {
   createEngine,
   createMemoryInventory,
@@ -78,34 +73,19 @@ async function world(withSlack: boolean) {
   return { engine, main, host, order, message, alerts };
 }
 
-function click(orderId: string, ts: string, secret = SIGNING): HttpEvent {
-  const payload = {
-    type: 'block_actions',
-    user: { id: 'U0ADA', username: 'ada', name: 'ada', team_id: 'T0001' },
-    container: { type: 'message', message_ts: ts, channel_id: CHANNEL, is_ephemeral: false },
-    channel: { id: CHANNEL, name: 'fulfil-alerts' },
-    message: { type: 'message', ts, text: 'alert', blocks: [] },
-    response_url: fake.responseUrl(CHANNEL, ts),
-    actions: [
-      {
-        action_id: REVIEW_ACTIONS.approve,
-        block_id: 'fulfil_review',
-        value: orderId,
-        type: 'button',
-        action_ts: '1764234000.123456',
-      },
-    ],
-  };
-  const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  const at = String(Math.floor(Date.now() / 1000));
+/** A signed click on the review message, as Slack posts it to `POST /slack/actions`. */
+function click(orderId: string, ts: string, signingSecret = SIGNING): HttpEvent {
+  const c = signedClick({
+    signingSecret,
+    orderId,
+    ts,
+    channel: CHANNEL,
+    responseUrl: fake.responseUrl(CHANNEL, ts),
+  });
   return {
     rawPath: '/slack/actions',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': at,
-      'x-slack-signature': slackSignature(secret, at, body),
-    },
-    body,
+    headers: c.headers,
+    body: c.body,
     requestContext: { http: { method: 'POST' } },
   };
 }

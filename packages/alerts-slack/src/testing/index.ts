@@ -1,4 +1,5 @@
 export { slackSignature } from '../signature';
+export { type ClickOptions, signedClick } from './click';
 export {
   type FakeFault,
   type FakeMessage,
