@@ -20,19 +20,12 @@ import {
 } from '../../packages/adapter-3pl-generic/test/fakes/fake-shipbob';
 import { type Fault, startFaultProxy } from '../src/fault-proxy';
 import { recordTrial, soak, trials } from './report';
+import { seededMix } from './seeded-mix';
 
 /** Long enough for the soak form; the short form takes a few seconds. */
 const TIMEOUT = soak ? 900_000 : 60_000;
 
-import {
-  describeFaults,
-  describeOutcome,
-  type Outcome,
-  outcomeOk,
-  runScenario,
-  sumOutcomes,
-  type VendorView,
-} from './scenario';
+import { describeOutcome, outcomeOk, runScenario, type VendorView } from './scenario';
 
 const ALL_FAULTS: Fault[] = [
   { kind: 'rate_limited' },
@@ -124,42 +117,14 @@ describe('ShipBob (generic 3PL preset) behind a fault proxy', () => {
   it('every fault kind at random (seeded), before and after forwarding: no order stranded, lost or doubled', {
     timeout: TIMEOUT,
   }, async () => {
-    const runs = trials(2, 12);
-    const orders = trials(15, 60);
-    const outcomes: Outcome[] = [];
-    for (let seed = 1; seed <= runs; seed++) {
-      const rate = seed % 2 === 1 ? 0.3 : 0.6;
-      const w = await world(seed, rate);
-      const outcome = await runScenario({
-        ...w,
-        prefix: `sb${seed}`,
-        orders,
-        cancelEvery: 5,
-        faultRounds: 6,
-        pauseMs: 20,
-      });
-      outcomes.push(outcome);
-      for (const fn of cleanup.splice(0).reverse()) await fn();
-      if (!outcomeOk(outcome) || seed === runs) {
-        const total = sumOutcomes(outcomes);
-        recordTrial({
-          area: 'adapter-3pl-generic (ShipBob)',
-          fault: `seeded mix of 429/5xx/hang/delay/reset/slow body/invalid JSON, before and after forwarding, on 30% or 60% of requests (${outcomes.length} seeds × ${orders} orders, a fifth cancelled by the store)`,
-          trials: total.orders,
-          result: `${describeOutcome(total)}; ${total.hostErrors} host-visible errors retried; faults: ${describeFaults(total)}`,
-          ok: outcomeOk(total),
-        });
-      }
-      expect(outcome, `seed ${seed}: ${describeOutcome(outcome)}`).toMatchObject({
-        lost: [],
-        stuck: [],
-        reviewWithoutAlert: [],
-        duplicates: [],
-        cancelledOpenWithoutAlert: [],
-      });
-    }
-    const faults = sumOutcomes(outcomes).faults;
-    expect(faults).toBeGreaterThan(runs * 10);
+    await seededMix({
+      area: 'adapter-3pl-generic (ShipBob)',
+      prefix: 'sb',
+      world,
+      cleanup: async () => {
+        for (const fn of cleanup.splice(0).reverse()) await fn();
+      },
+    });
   });
 
   it('a 2xx with an unreadable body AFTER ShipBob created the order: the order is accepted (one ShipBob order), not sent to review', {
