@@ -4,37 +4,13 @@
  * Shopify's webhook reference); the order topics use `shopifyOrderText` from
  * `@fulfil/adapter-shopify/testing` instead.
  */
+import { placedOnHoldPayload } from '@fulfil/adapter-shopify/testing';
+
 const FO = 'gid://shopify/FulfillmentOrder/6035914129657123456';
 
 /** Topic → a valid body of it. */
 export const STORE_TOPIC_SEEDS: Record<string, unknown> = {
-  'fulfillment_orders/placed_on_hold': {
-    fulfillment_order: {
-      id: FO,
-      status: 'on_hold',
-      fulfillment_holds: [
-        {
-          id: 'gid://shopify/FulfillmentHold/2',
-          reason: 'high_risk_of_fraud',
-          reason_notes: 'card looks stolen',
-          held_by_requesting_app: false,
-          handle: '',
-          held_by_app: null,
-        },
-      ],
-    },
-    remaining_fulfillment_order: null,
-    held_fulfillment_order_line_items: [
-      { id: 'gid://shopify/FulfillmentOrderLineItem/3', quantity: 4 },
-    ],
-    created_fulfillment_hold: {
-      id: 'gid://shopify/FulfillmentHold/2',
-      reason: 'high_risk_of_fraud',
-      reason_notes: 'card looks stolen',
-      held_by_requesting_app: false,
-      handle: '',
-    },
-  },
+  'fulfillment_orders/placed_on_hold': placedOnHoldPayload(FO),
   'fulfillment_orders/hold_released': { fulfillment_order: { id: FO, status: 'open' } },
   'fulfillment_orders/moved': {
     original_fulfillment_order: {

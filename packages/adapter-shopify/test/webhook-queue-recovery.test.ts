@@ -1,6 +1,7 @@
 import { createSimulatedClock, type OrderEvent } from '@fulfil/core';
 import { describe, expect, it } from 'vitest';
 import { createShopifyWebhookHandler, type FulfillmentOrderInfo } from '../src';
+import { placedOnHoldPayload } from '../src/testing';
 import { createQueueDouble } from './delivery-queue-double';
 import { ORDER_ID, orderText, SHOP } from './fixtures';
 import { errorsOf, gate, recordingIngest, SECRET, signed } from './queue-helpers';
@@ -189,30 +190,4 @@ describe('Shopify webhook queue: crashes, order and fulfillment-order topics', (
 
 const FO = 'gid://shopify/FulfillmentOrder/6035914129657123456';
 /** `fulfillment_orders/placed_on_hold`: a merchant's hold (the shape of store-webhooks.test.ts). */
-const placedOnHold = JSON.stringify({
-  fulfillment_order: {
-    id: FO,
-    status: 'on_hold',
-    fulfillment_holds: [
-      {
-        id: 'gid://shopify/FulfillmentHold/2',
-        reason: 'high_risk_of_fraud',
-        reason_notes: 'card looks stolen',
-        held_by_requesting_app: false,
-        handle: '',
-        held_by_app: null,
-      },
-    ],
-  },
-  remaining_fulfillment_order: null,
-  held_fulfillment_order_line_items: [
-    { id: 'gid://shopify/FulfillmentOrderLineItem/3', quantity: 4 },
-  ],
-  created_fulfillment_hold: {
-    id: 'gid://shopify/FulfillmentHold/2',
-    reason: 'high_risk_of_fraud',
-    reason_notes: 'card looks stolen',
-    held_by_requesting_app: false,
-    handle: '',
-  },
-});
+const placedOnHold = JSON.stringify(placedOnHoldPayload(FO));

@@ -15,3 +15,4 @@ export {
   type ShopifyOrderTextOptions,
   shopifyOrderText,
 } from './order-text';
+export { placedOnHoldPayload } from './store-payloads';
