@@ -4,3 +4,4 @@ export * from './services';
 export * from './storage';
 export * from './store';
 export * from './warehouse';
+export * from './insights';

@@ -1,4 +1,5 @@
 import type { Command, HistoryEntry, Timer } from '../model/commands';
+import type { Insights } from './insights';
 import type { InventorySnapshot } from '../model/facts';
 import type { OrderRecord } from '../model/record';
 import type { VelocityQuery } from '../risk/velocity';
@@ -134,6 +135,8 @@ export interface StorageCapabilities {
    * together (one statement less per command with a result, and no window in between).
    */
   completesInCommit?: boolean;
+  /** `insights` is implemented: the read model for dashboards and the console. */
+  insights?: boolean;
 }
 
 /**
@@ -229,4 +232,9 @@ export interface Storage {
    */
   loadWithReserved?(orderId: string, skus: string[]): Promise<LoadedWithReserved>;
   completeTimer(timerId: string, claimToken: string): Promise<void>;
+  /**
+   * Optional (capability `insights`): the read model for dashboards and the operations
+   * console (see {@link Insights} for its contract).
+   */
+  readonly insights?: Insights;
 }
