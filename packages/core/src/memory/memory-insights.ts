@@ -58,9 +58,9 @@ function isException(e: HistoryEntry, review: ReadonlySet<string>): boolean {
   return review.has(e.to) && (e.from === null || !review.has(e.from));
 }
 
-/** The first entry whose `to` is in `states`, or undefined. */
-function firstInto(history: readonly HistoryEntry[], states: ReadonlySet<string>) {
-  return history.find((e) => states.has(e.to));
+/** The index of the first entry whose `to` is in `states`, or -1. */
+function firstInto(history: readonly HistoryEntry[], states: ReadonlySet<string>): number {
+  return history.findIndex((e) => states.has(e.to));
 }
 
 function statusOf(row: MemoryCommandRow): CommandStatus {
@@ -92,6 +92,19 @@ function ranked(counts: Map<string, number>): { reason: string; count: number }[
  */
 export function createMemoryInsights(source: MemoryInsightsSource): Insights {
   const { records, histories, commands } = source;
+  // Parsed `at` of each history entry, per history array (histories only grow by push and
+  // stored entries never change, so parsed times stay valid).
+  const parsed = new WeakMap<readonly HistoryEntry[], number[]>();
+  const timesOf = (history: readonly HistoryEntry[]): number[] => {
+    let times = parsed.get(history);
+    if (times === undefined) {
+      times = [];
+      parsed.set(history, times);
+    }
+    for (let k = times.length; k < history.length; k++)
+      times.push(ms((history[k] as HistoryEntry).at));
+    return times;
+  };
 
   return {
     async throughput(query) {
@@ -111,14 +124,16 @@ export function createMemoryInsights(source: MemoryInsightsSource): Insights {
         point[field]++;
       };
       for (const history of histories.values()) {
-        const first = history[0];
-        if (first === undefined) continue;
-        bump(ms(first.at), 'received');
+        if (history.length === 0) continue;
+        const times = timesOf(history);
+        bump(times[0] as number, 'received');
         const sub = firstInto(history, submitted);
-        if (sub) bump(ms(sub.at), 'submitted');
+        if (sub >= 0) bump(times[sub] as number, 'submitted');
         const ship = firstInto(history, shipped);
-        if (ship) bump(ms(ship.at), 'shipped');
-        for (const e of history) if (isException(e, review)) bump(ms(e.at), 'exceptions');
+        if (ship >= 0) bump(times[ship] as number, 'shipped');
+        history.forEach((e, k) => {
+          if (isException(e, review)) bump(times[k] as number, 'exceptions');
+        });
       }
       return [...points].sort((a, b) => a[0] - b[0]).map(([, point]) => point);
     },
@@ -128,14 +143,14 @@ export function createMemoryInsights(source: MemoryInsightsSource): Insights {
       const submitted = new Set(q.submittedStates);
       const buckets = new Map<number, number[]>();
       for (const history of histories.values()) {
-        const first = history[0];
         const sub = firstInto(history, submitted);
-        if (first === undefined || sub === undefined) continue;
-        const at = ms(sub.at);
+        if (sub < 0) continue;
+        const times = timesOf(history);
+        const at = times[sub] as number;
         if (!(at >= q.since && at < q.until)) continue;
         const start = bucketStart(at, q.bucket);
         const values = buckets.get(start) ?? [];
-        values.push(at - ms(first.at));
+        values.push(at - (times[0] as number));
         buckets.set(start, values);
       }
       return [...buckets]
@@ -165,18 +180,21 @@ export function createMemoryInsights(source: MemoryInsightsSource): Insights {
       const q = checkInsightsSpan(query, Date.now());
       const stays = new Map<string, number[]>();
       for (const history of histories.values()) {
-        let start: HistoryEntry | undefined;
-        for (const e of history) {
-          if (start !== undefined && e.to === start.to) continue;
-          if (start !== undefined) {
-            const begin = ms(start.at);
+        const times = timesOf(history);
+        let start = -1;
+        for (let k = 0; k < history.length; k++) {
+          const to = (history[k] as HistoryEntry).to;
+          if (start >= 0) {
+            const state = (history[start] as HistoryEntry).to;
+            if (to === state) continue;
+            const begin = times[start] as number;
             if (begin >= q.since && begin < q.until) {
-              const values = stays.get(start.to) ?? [];
-              values.push(ms(e.at) - begin);
-              stays.set(start.to, values);
+              const values = stays.get(state) ?? [];
+              values.push((times[k] as number) - begin);
+              stays.set(state, values);
             }
           }
-          start = e;
+          start = k;
         }
       }
       return [...stays]
@@ -210,9 +228,8 @@ export function createMemoryInsights(source: MemoryInsightsSource): Insights {
       let withNote = 0;
       const holds = new Map<string, number>();
       for (const [orderId, history] of histories) {
-        const first = history[0];
-        if (first === undefined) continue;
-        const at = ms(first.at);
+        if (history.length === 0) continue;
+        const at = timesOf(history)[0] as number;
         if (!(at >= q.since && at < q.until)) continue;
         received++;
         let wasSubmitted = false;

@@ -71,7 +71,7 @@ export function commandCases(ctx: InsightsCaseContext): void {
     const x6 = again.find((c) => c.command.id === x.x6.id);
     expect(x6?.attempts).toBe(1);
     await ctx.storage.failCommand(x.x6.id, x6?.claimToken ?? '', { error: 'timeout again' });
-    return { ...x, retryAt };
+    return { ...x, retryAt, token };
   };
   const ids = (page: FailedCommandsPage) => page.items.map((item) => item.commandId);
 
@@ -204,6 +204,8 @@ export function commandCases(ctx: InsightsCaseContext): void {
         lastError: 'unknown SKU "MUG" ü',
       });
       expect(status.finishedAt).toBeUndefined();
+      // The claim it died under is void.
+      await expectCode(ctx.storage.completeCommand(x.x2.id, x.token(x.x2.id)), 'CLAIM_LOST');
       expect(ids(await ctx.insights.failedCommands())).toEqual([x.x6.id, x.x5.id]);
       expect(ids(await ctx.insights.failedCommands({ includeRetrying: true }))).toEqual([
         x.x6.id,
@@ -241,6 +243,16 @@ export function commandCases(ctx: InsightsCaseContext): void {
       // Its failure lease ended when it failed: claimable now, before its old retry time.
       const claimed = await ctx.storage.claimCommands({ now: ctx.now, limit: 100, leaseMs: LEASE });
       expect(claimed.map((c) => c.command.id)).toContain(x.x1.id);
+    });
+
+    it('a pending command held by a live claim stays held by it', async () => {
+      const x = await seed();
+      const status = await ctx.insights.retryCommand(x.x4.id);
+      expect(status).toMatchObject({ commandId: x.x4.id, status: 'pending', attempts: 1 });
+      const claimed = await ctx.storage.claimCommands({ now: ctx.now, limit: 100, leaseMs: LEASE });
+      expect(claimed.map((c) => c.command.id)).not.toContain(x.x4.id);
+      await ctx.storage.completeCommand(x.x4.id, x.token(x.x4.id));
+      expect((await ctx.insights.orderCommands('o-2'))[1]).toMatchObject({ status: 'done' });
     });
 
     it('NOT_FOUND for an unknown command, INVALID_INPUT for a done one (nothing changes)', async () => {

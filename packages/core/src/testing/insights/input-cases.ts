@@ -43,6 +43,12 @@ export function inputCases(ctx: InsightsCaseContext): void {
         await expectInvalid(i.failedCommands({ cursor }), 'cursor');
       }
       await expectInvalid(i.reviewQueue({ now: Number.NaN }), 'now');
+      // The bounds themselves are valid.
+      await i.reviewQueue({ limit: 500 });
+      await i.reviewQueue({ limit: 1 });
+      await i.failedCommands({ limit: 500 });
+      await i.search({ text: 'x', limit: 500 });
+      await i.throughput({ since: T0, until: T0, bucket: 'day' });
     });
 
     it('search: an empty text; retryCommand: an at that is not a finite number', async () => {

@@ -100,6 +100,27 @@ export function summaryCases(ctx: InsightsCaseContext): void {
       });
     });
 
+    it('reading changes nothing: records and histories are the same after every read', async () => {
+      await seedShop(ctx.storage);
+      const ids = ['ord-A', 'ord-B', 'ord-C', 'ord-D', 'ord-E', 'ord-F'];
+      const snapshot = async () =>
+        Promise.all(
+          ids.map(async (id) => [await ctx.storage.load(id), await ctx.storage.history(id)]),
+        );
+      const before = await snapshot();
+      const range = { since: T0, until: T0 + 2 * DAY };
+      await ctx.insights.throughput({ ...range, bucket: 'hour' });
+      await ctx.insights.processingTime({ ...range, bucket: 'hour' });
+      await ctx.insights.ordersByState();
+      await ctx.insights.timeInState(range);
+      await ctx.insights.summary(range);
+      await ctx.insights.reviewQueue();
+      await ctx.insights.failedCommands({ includeRetrying: true });
+      await ctx.insights.orderCommands('ord-A');
+      await ctx.insights.search({ text: 'ord-A' });
+      expect(await snapshot()).toEqual(before);
+    });
+
     it('no orders received: every count and share is 0 and holdsByReason is empty', async () => {
       expectSummary(await ctx.insights.summary({ since: 0, until: T0 }), EMPTY);
       await seedShop(ctx.storage);
