@@ -156,11 +156,15 @@ export function rangeCases(ctx: InsightsCaseContext): void {
   describe('processingTime', () => {
     it('per bucket of the submit time: count and nearest-rank p50/p95/p99 of submit - receive', async () => {
       // Bucket 09:10: 30 orders taking 1 s .. 30 s (committed in a scrambled order).
-      // Bucket 09:20: 3 orders taking 5 s, 1 s, 3 s. Bucket 09:30: one order, 42 s.
+      // Bucket 09:20: 12 orders taking 1 s .. 12 s (scrambled). Bucket 09:30: one order, 42 s.
       const durations = Array.from({ length: 30 }, (_, i) => ((i * 7) % 30) + 1);
       const orders: { id: string; submitAt: number; ms: number }[] = [
         ...durations.map((s, i) => ({ id: `p10-${i}`, submitAt: t(600 + i), ms: s * SECOND })),
-        ...[5, 1, 3].map((s, i) => ({ id: `p20-${i}`, submitAt: t(1200 + i), ms: s * SECOND })),
+        ...Array.from({ length: 12 }, (_, i) => ({
+          id: `p20-${i}`,
+          submitAt: t(1200 + i),
+          ms: (((i * 5) % 12) + 1) * SECOND,
+        })),
         { id: 'p30', submitAt: t(1800), ms: 42 * SECOND },
         // Never submitted: no processing time.
         { id: 'p-held', submitAt: Number.NaN, ms: 0 },
@@ -190,8 +194,8 @@ export function rangeCases(ctx: InsightsCaseContext): void {
       expect(points).toEqual([
         // ranks: p50 ceil(15) = 15, p95 ceil(28.5) = 29, p99 ceil(29.7) = 30.
         { at: at(600), count: 30, p50Ms: 15_000, p95Ms: 29_000, p99Ms: 30_000 },
-        // sorted 1, 3, 5 s: p50 ceil(1.5) = rank 2, p95 ceil(2.85) = 3, p99 ceil(2.97) = 3.
-        { at: at(1200), count: 3, p50Ms: 3_000, p95Ms: 5_000, p99Ms: 5_000 },
+        // ranks: p50 ceil(6) = 6, p95 ceil(11.4) = 12 (rounding would give 11), p99 ceil(11.88) = 12.
+        { at: at(1200), count: 12, p50Ms: 6_000, p95Ms: 12_000, p99Ms: 12_000 },
         { at: at(1800), count: 1, p50Ms: 42_000, p95Ms: 42_000, p99Ms: 42_000 },
       ]);
     });
