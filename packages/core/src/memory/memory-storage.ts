@@ -1,7 +1,11 @@
 import type { Command, HistoryEntry, Timer } from '../model/commands';
 import type { OrderRecord } from '../model/record';
+import { type Clock, systemClock } from '../ports/clock';
+import type { Insights } from '../ports/insights';
 import type { ClaimedCommand, ClaimedTimer, Storage, StorageCapabilities } from '../ports/storage';
 import { velocityValues } from '../risk/velocity';
+import { createMemoryInsights } from './memory-insights';
+import type { MemoryCommandRow } from './memory-insights-rows';
 import {
   checkClaimOptions,
   claimLost,
@@ -24,6 +28,12 @@ export interface MemoryStorageOptions {
    * long-running process to keep memory flat (dead rows are always kept).
    */
   retainCompleted?: boolean;
+  /**
+   * The clock of the read model's defaults (`storage.insights`: `until` and `now` when a
+   * query leaves them out) and of the outbox's finish times. Default: the system clock. Pass
+   * the engine's simulated clock in demos and tests so "the last hour" means its hour.
+   */
+  clock?: Clock;
 }
 
 /** Status of an outbox row as {@link MemoryStorage.outbox} shows it. */
@@ -54,6 +64,8 @@ export interface TimerRow {
 
 /** The in-memory {@link Storage}, plus inspection helpers for tests and demos. */
 export interface MemoryStorage extends Storage {
+  /** The read model (capability `insights`), computed from the stored history when asked. */
+  readonly insights: Insights;
   /** Every outbox row in commit order (copies). A claim shows as live unless its lease ended by `now` (default: all claims live). */
   outbox(now?: number): OutboxRow[];
   /** Every timer row by due time (copies). A claim shows as live unless its lease ended by `now` (default: all claims live). */
@@ -70,16 +82,7 @@ export interface MemoryStorage extends Storage {
   }[];
 }
 
-interface CommandState {
-  seq: number;
-  command: Command;
-  state: 'pending' | 'done' | 'dead';
-  attempts: number;
-  nextAttemptAt: number;
-  claimToken?: string;
-  leaseUntil?: number;
-  lastError?: string;
-}
+type CommandState = MemoryCommandRow;
 
 interface TimerState {
   seq: number;
@@ -105,6 +108,7 @@ interface TimerState {
  */
 export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryStorage {
   const retain = options.retainCompleted ?? true;
+  const clock = options.clock ?? systemClock;
   const records = new Map<string, OrderRecord>();
   const histories = new Map<string, HistoryEntry[]>();
   const processed = new Map<string, number>();
@@ -119,6 +123,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
     velocity: true,
     reservations: true,
     completesInCommit: true,
+    insights: true,
   };
 
   /** Marks a claimed row done (a dead or done row stays so). */
@@ -126,11 +131,13 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
     if (row.state !== 'pending') return;
     row.state = 'done';
     row.leaseUntil = undefined;
+    row.finishedAt = clock.now();
     if (!retain) commands.delete(commandId);
   };
 
   return {
     capabilities,
+    insights: createMemoryInsights({ records, histories, commands, now: () => clock.now() }),
 
     async load(orderId) {
       const record = records.get(orderId);
@@ -252,8 +259,10 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
       if (row.state !== 'pending') return;
       row.lastError = failure.error;
       row.leaseUntil = undefined;
-      if (failure.retryAt === undefined) row.state = 'dead';
-      else row.nextAttemptAt = failure.retryAt;
+      if (failure.retryAt === undefined) {
+        row.state = 'dead';
+        row.finishedAt = clock.now();
+      } else row.nextAttemptAt = failure.retryAt;
     },
 
     async claimDueTimers(claim) {
