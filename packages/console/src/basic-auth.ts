@@ -58,7 +58,11 @@ export function basicAuth(options: BasicAuthOptions): {
       const header = request.headers.get('authorization') ?? '';
       const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim());
       if (!match) return null;
-      const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
+      const encoded = match[1] as string;
+      const bytes = Buffer.from(encoded, 'base64');
+      // Only canonical base64 (Node's decoder skips what follows padding, for one).
+      if (bytes.toString('base64') !== encoded) return null;
+      const decoded = bytes.toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon < 0) return null;
       const user = digest(decoded.slice(0, colon));

@@ -58,7 +58,7 @@ const User = z.object({ id: z.string().min(1).max(200), name: z.string().max(200
 export function createConsole(options: ConsoleOptions): ConsoleHandler {
   const opts = resolveOptions(options);
   const base = opts.basePath;
-  const root = new Hono<Env>();
+  const root = new Hono<Env>({ strict: false });
   const app = base === '' ? root : root.basePath(base);
   const stylesheet = `${base}/assets/console.css`;
 

@@ -71,6 +71,8 @@ export interface ConsoleOptions {
   submittedStates?: string[];
   /** States that mean "shipped". Default: the machine's `done` states and the final states they lead to. */
   shippedStates?: string[];
+  /** States that mean "waiting for a person". Default: the machine's `review` states. */
+  reviewStates?: string[];
   /** Page title prefix (default `fulfil`). */
   title?: string;
   /**
@@ -98,6 +100,7 @@ export interface ResolvedOptions {
   pageSize: number;
   submittedStates: string[];
   shippedStates: string[];
+  reviewStates: string[];
   title: string;
   secureCookie: boolean | 'auto';
   onError: (error: unknown) => void;
@@ -143,6 +146,7 @@ const Schema = z.object({
   pageSize: z.number().int().min(1).max(200).optional(),
   submittedStates: z.array(z.string().min(1)).min(1).optional(),
   shippedStates: z.array(z.string().min(1)).min(1).optional(),
+  reviewStates: z.array(z.string().min(1)).min(1).optional(),
   title: z.string().min(1).max(100).optional(),
   secureCookie: z.union([z.boolean(), z.literal('auto')]).optional(),
   onError: fn('a function').optional(),
@@ -181,6 +185,7 @@ export function resolveOptions(options: ConsoleOptions): ResolvedOptions {
     pageSize: options.pageSize ?? 25,
     submittedStates: options.submittedStates ?? [...machine.statesOfKind('active')],
     shippedStates: options.shippedStates ?? shippedStatesOf(engine),
+    reviewStates: options.reviewStates ?? [...machine.statesOfKind('review')],
     title: options.title ?? 'fulfil',
     secureCookie: options.secureCookie ?? 'auto',
     onError: options.onError ?? ((error) => console.error('[@fulfil/console]', error)),

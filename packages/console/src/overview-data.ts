@@ -41,6 +41,7 @@ export interface OverviewData {
   until: number;
   submittedStates: string[];
   shippedStates: string[];
+  reviewStates: string[];
   summary: InsightsSummary;
   throughput: ThroughputPoint[];
   processingTime: ProcessingTimePoint[];
@@ -65,15 +66,15 @@ export async function overviewData(
   options: ResolvedOptions,
   range: RangeKey,
 ): Promise<OverviewData> {
-  const { insights, submittedStates, shippedStates } = options;
+  const { insights, submittedStates, shippedStates, reviewStates } = options;
   const { ms, bucket } = RANGES[range];
   const until = options.clock.now();
   const step = BUCKET_MS[bucket];
   const since = Math.floor((until - ms) / step) * step;
-  const rangeQuery = { since, until, bucket, submittedStates, shippedStates };
+  const rangeQuery = { since, until, bucket, submittedStates, shippedStates, reviewStates };
   const [summary, throughput, processingTime, ordersByState, timeInState, queue, failed] =
     await Promise.all([
-      insights.summary({ since, until, submittedStates }),
+      insights.summary({ since, until, submittedStates, reviewStates }),
       insights.throughput(rangeQuery),
       insights.processingTime(rangeQuery),
       insights.ordersByState(),
@@ -88,6 +89,7 @@ export async function overviewData(
     until,
     submittedStates,
     shippedStates,
+    reviewStates,
     summary,
     throughput,
     processingTime,
