@@ -185,7 +185,7 @@ describe.skipIf(!hasChromium)(`console in Chromium (${CHROMIUM})`, () => {
     await page.goto(`${served.url}/review`);
     const notes = await page.locator('[data-note]').allTextContents();
     expect(notes).toEqual(expect.arrayContaining([...HOSTILE_NOTES]));
-    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
     expect(await page.locator('main img, main script, main iframe').count()).toBe(0);
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
@@ -198,9 +198,9 @@ describe.skipIf(!hasChromium)(`console in Chromium (${CHROMIUM})`, () => {
       await page.goto(`${served.url}/review`);
       const form = page.locator(`form[data-resolve="${id}"]`);
       await form.evaluate((f, how) => {
-        const input = f.querySelector('input[name="_csrf"]') as HTMLInputElement;
-        if (how === 'remove') input.remove();
-        else input.value = 'A'.repeat(43);
+        const input = f.querySelector('input[name="_csrf"]');
+        if (how === 'remove') input?.remove();
+        else input?.setAttribute('value', 'A'.repeat(43));
       }, tamper);
       const [response] = await Promise.all([
         page.waitForResponse((r) => r.request().method() === 'POST'),
