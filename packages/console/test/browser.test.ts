@@ -133,12 +133,12 @@ describe.skipIf(!hasChromium)(`console in Chromium (${CHROMIUM})`, () => {
     // A new order arrives: the page shows it without a reload (polling every second here).
     await world.addOrder({ note: null });
     world.clock.advance(1000);
-    await page.waitForFunction(
-      (n) =>
-        document.querySelector('[data-figure="received"] [data-value]')?.textContent === String(n),
-      summary.received + 1,
-      { timeout: 8000 },
-    );
+    await expect
+      .poll(() => page.locator('[data-figure="received"] [data-value]').textContent(), {
+        timeout: 8000,
+        interval: 250,
+      })
+      .toBe(String(summary.received + 1));
     expect(await page.locator('#overview').getAttribute('data-refreshed-at')).not.toBeNull();
     expect(errors).toEqual([]);
   });
@@ -185,7 +185,9 @@ describe.skipIf(!hasChromium)(`console in Chromium (${CHROMIUM})`, () => {
     await page.goto(`${served.url}/review`);
     const notes = await page.locator('[data-note]').allTextContents();
     expect(notes).toEqual(expect.arrayContaining([...HOSTILE_NOTES]));
-    expect(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned),
+    ).toBeUndefined();
     expect(await page.locator('main img, main script, main iframe').count()).toBe(0);
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
