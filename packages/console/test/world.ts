@@ -14,6 +14,7 @@ const HOUR = 3_600_000;
 export const HOSTILE_NOTES = [
   'Please change the address to 12 Elm St <img src=x onerror=alert(1)>',
   'change the address </script><script>window.__pwned=1;alert(2)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template placeholder is the payload
   'wrong address "><svg onload=alert(3)> `${alert(4)}` javascript:alert(5)',
 ] as const;
 
