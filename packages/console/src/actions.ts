@@ -1,4 +1,3 @@
-import { isFulfilError } from '@fulfil/core';
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { FlashCode, PageContext } from './layout';
@@ -80,7 +79,7 @@ export function resolveActions(app: Hono<Env>, opts: ResolvedOptions, stylesheet
       orderId = (await insights.retryCommand(commandId)).orderId;
     } catch (err) {
       // NOT_FOUND (unknown id) and INVALID_INPUT (a done command), as the Insights contract says.
-      const code = isFulfilError(err) ? (err.code as string) : undefined;
+      const code = err instanceof Error ? (err as { code?: unknown }).code : undefined;
       if (code === 'NOT_FOUND' || code === 'ORDER_NOT_FOUND' || code === 'INVALID_INPUT') {
         return redirect(c, back, { error: 'retry_refused' });
       }

@@ -1,4 +1,4 @@
-import { isFulfilError, type OrderRecord } from '@fulfil/core';
+import type { OrderRecord } from '@fulfil/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { resolveActions } from './actions';
@@ -174,8 +174,8 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
 
   resolveActions(app, opts, stylesheet);
 
-  app.notFound((c) => c.html(errorPage(404, 'Not found', 'No such page.', stylesheet), 404));
-  app.onError((err, c) => {
+  root.notFound((c) => c.html(errorPage(404, 'Not found', 'No such page.', stylesheet), 404));
+  root.onError((err, c) => {
     if (isBadQuery(err))
       return c.html(errorPage(400, 'Bad request', 'The query is not valid.', stylesheet), 400);
     opts.onError(err);
@@ -194,7 +194,10 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
   };
 }
 
-/** A read-model `INVALID_INPUT` (a malformed cursor, say) is the client's mistake: 400. */
+/**
+ * A read-model `INVALID_INPUT` (a malformed cursor, say) is the client's mistake: 400. Matched
+ * on the code, not the class: the storage may come from another copy of `@fulfil/core`.
+ */
 function isBadQuery(err: unknown): boolean {
-  return isFulfilError(err, 'INVALID_INPUT');
+  return err instanceof Error && (err as { code?: unknown }).code === 'INVALID_INPUT';
 }
