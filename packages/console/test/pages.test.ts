@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleHandler, createConsole, toNodeHandler } from '../src/index';
+import { type ConsoleHandler, createConsole, type OverviewData, toNodeHandler } from '../src/index';
 import { formField, session } from './helpers';
 import { ALICE_AUTH, basicUser, type SeededWorld, seededWorld } from './world';
 
@@ -33,7 +33,7 @@ const alice = () => session(handler, 'http://console.test', ALICE_AUTH);
 
 describe('pages', () => {
   it('GET /api/overview serves the read model figures for the range', async () => {
-    const data = await (await alice().get('/ops/api/overview?range=24h')).json();
+    const data = (await (await alice().get('/ops/api/overview?range=24h')).json()) as OverviewData;
     expect(data.range).toBe('24h');
     expect(data.until).toBe(world.clock.now());
     expect(data.since % 3_600_000).toBe(0);
