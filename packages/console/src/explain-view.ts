@@ -1,5 +1,5 @@
 import type { Explanation, HistoryEntry } from '@fulfil/core';
-import { when } from './format';
+import { maskEmails, when } from './format';
 import { html, type SafeHtml } from './html';
 
 /**
@@ -7,7 +7,9 @@ import { html, type SafeHtml } from './html';
  * (rules that did not match are counted, listed on demand), the routing plan with its
  * runners-up, the commands, notes and text repairs.
  */
-export function explanationView(e: Explanation): SafeHtml {
+export function explanationView(e: Explanation, mask = false): SafeHtml {
+  const factsText = (facts: Record<string, unknown>) =>
+    mask ? maskEmails(json(facts)) : json(facts);
   const stages = e.stages.map((stage) => {
     const fired = stage.rules.filter((r) => r.matched);
     const others = stage.rules.filter((r) => !r.matched);
@@ -55,15 +57,15 @@ ${e.sanitized && e.sanitized.length > 0 ? html`<p class="small muted">text repai
 }
 
 /** One history step: when, what event, from → to, the summary and the explanation. */
-export function historyStep(entry: HistoryEntry, open: boolean): SafeHtml {
+export function historyStep(entry: HistoryEntry, open: boolean, mask = false): SafeHtml {
   return html`<li data-version="${entry.version}" data-event="${entry.eventType}">
 <div><strong>v${entry.version}</strong> · ${when(entry.at)} · <code>${entry.eventType}</code> · ${entry.from ?? '∅'} → <strong>${entry.to}</strong></div>
 <div class="summary">${entry.summary}</div>
-<details${open ? html` open` : null}><summary>why</summary>${explanationView(entry.explanation)}</details>
+<details${open ? html` open` : null}><summary>why</summary>${explanationView(entry.explanation, mask)}</details>
 </li>`;
 }
 
-function factsText(facts: Record<string, unknown>): string {
+function json(facts: Record<string, unknown>): string {
   try {
     return JSON.stringify(facts, null, 1);
   } catch {

@@ -28,6 +28,11 @@ export function maskEmail(email: string): string {
   return `${email.slice(0, 1)}•••${email.slice(at)}`;
 }
 
+/** Every email address in `text` masked as {@link maskEmail} does (rule facts, risk reasons). */
+export function maskEmails(text: string): string {
+  return text.replace(/[^\s"'<>@,;:()]+@[^\s"'<>@,;:()]+\.[A-Za-z]{2,}/g, maskEmail);
+}
+
 /** An address as one line; masked: only city, province and country. */
 export function addressLine(address: Address | undefined, mask: boolean): string {
   if (!address) return '–';

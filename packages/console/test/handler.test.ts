@@ -1,6 +1,7 @@
 import { createMemoryStorage, isFulfilError } from '@fulfil/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE } from '../../core/test/notes/corpus';
+import { maskEmails } from '../src/format';
 import { escapeHtml } from '../src/html';
 import {
   basicAuth,
@@ -199,6 +200,10 @@ describe('escaping', () => {
     expect(plain).toContain(escapeHtml(line1));
     expect(hidden).not.toContain(escapeHtml(email));
     expect(hidden).not.toContain(escapeHtml(line1));
+    // Emails inside rule facts and risk reasons are masked too.
+    expect(maskEmails('{ "customer.email": "ada.l@example.co.uk" } seen for bob@x.io')).toBe(
+      '{ "customer.email": "a•••@example.co.uk" } seen for b•••@x.io',
+    );
     expect(hidden).toContain(
       `${escapeHtml(email.slice(0, 1))}•••${escapeHtml(email.slice(email.lastIndexOf('@')))}`,
     );

@@ -1,6 +1,6 @@
 import type { CommandStatus, HistoryEntry, OrderRecord } from '@fulfil/core';
 import { historyStep } from '../explain-view';
-import { addressLine, maskEmail, when } from '../format';
+import { addressLine, maskEmail, maskEmails, when } from '../format';
 import { html, type SafeHtml } from '../html';
 import { csrfField, flash, href, type PageContext, page } from '../layout';
 import { stateDiagram } from '../state-diagram';
@@ -38,7 +38,7 @@ ${order.lines.map((l) => html`<tr><td>${l.title ?? l.id}</td><td>${l.sku}</td><t
 </tbody></table>
 ${order.note ? html`<h3>note</h3><div class="note" data-note>${order.note}</div>` : null}
 ${record.facts.note ? html`<p>${record.facts.note.tags.map((t) => html`<span class="tag">${t.tag}</span>`)} <span class="small muted">classified by ${record.facts.note.classifier}</span></p>` : null}
-${record.facts.risk ? html`<p data-risk><strong class="risk-${record.facts.risk.level}">risk ${record.facts.risk.score} (${record.facts.risk.level})</strong></p><ul class="small">${record.facts.risk.reasons.map((r) => html`<li>${r.reason}</li>`)}</ul>` : null}
+${record.facts.risk ? html`<p data-risk><strong class="risk-${record.facts.risk.level}">risk ${record.facts.risk.score} (${record.facts.risk.level})</strong></p><ul class="small">${record.facts.risk.reasons.map((r) => html`<li>${mask ? maskEmails(r.reason) : r.reason}</li>`)}</ul>` : null}
 ${record.holds.length > 0 ? html`<h3>holds</h3><ul>${record.holds.map((h) => html`<li data-hold="${h.id}">${h.reason}${h.until ? html` until ${when(h.until)}` : null}${h.ruleId ? html` (rule ${h.ruleId})` : null}</li>`)}</ul>` : null}
 ${record.review ? html`<h3>waiting for a person</h3><p>${record.review.reasons.map((r) => html`<span class="tag reason">${r}</span>`)} since ${when(record.review.since)}</p>` : null}
 </div>
@@ -68,7 +68,7 @@ ${record.backordered.length > 0 ? html`<p>backordered: ${record.backordered.map(
 </div>
 <div class="panel"><h2>Outbox commands</h2>${commandsTable(ctx, commands, back)}</div>
 <div class="panel"><h2>History</h2>
-<ol class="timeline" data-timeline>${history.map((entry, i) => historyStep(entry, i >= history.length - 3))}</ol>
+<ol class="timeline" data-timeline>${history.map((entry, i) => historyStep(entry, i >= history.length - 3, mask))}</ol>
 </div>`;
   return page(ctx, { title: order.source.name ?? record.orderId, active: 'order', body });
 }

@@ -1,6 +1,6 @@
 import type { HistoryEntry, OrderRecord, ReviewQueueItem, ReviewQueuePage } from '@fulfil/core';
 import { explanationView } from '../explain-view';
-import { duration, when } from '../format';
+import { duration, maskEmails, when } from '../format';
 import { html, type SafeHtml } from '../html';
 import { csrfField, flash, href, orderHref, type PageContext, page } from '../layout';
 import { randomToken } from '../security';
@@ -57,7 +57,7 @@ function reviewItem(ctx: PageContext, entry: ReviewEntry, back: string): SafeHtm
 <p>${item.reasons.map((r) => html`<span class="tag reason" data-reason="${r}">${r}</span>`)}</p>
 ${
   item.risk
-    ? html`<div data-risk><strong class="risk-${item.risk.level}">risk ${item.risk.score} (${item.risk.level})</strong><ul class="small">${item.risk.reasons.map((r) => html`<li>${r}</li>`)}</ul></div>`
+    ? html`<div data-risk><strong class="risk-${item.risk.level}">risk ${item.risk.score} (${item.risk.level})</strong><ul class="small">${item.risk.reasons.map((r) => html`<li>${ctx.options.maskCustomer ? maskEmails(r) : r}</li>`)}</ul></div>`
     : html`<p class="small muted">no risk assessment</p>`
 }
 ${
@@ -65,7 +65,7 @@ ${
     ? html`<div><div class="note" data-note>${item.note}</div><p>${item.noteTags.map((t) => html`<span class="tag" data-note-tag="${t}">${t}</span>`)}</p></div>`
     : html`<p class="small muted">no note</p>`
 }
-${entered ? html`<details><summary>why it is here: ${entered.summary}</summary>${explanationView(entered.explanation)}</details>` : null}
+${entered ? html`<details><summary>why it is here: ${entered.summary}</summary>${explanationView(entered.explanation, ctx.options.maskCustomer)}</details>` : null}
 </div>
 <div>${actionForm(ctx, item.orderId, record, back)}</div>
 </article>`;
