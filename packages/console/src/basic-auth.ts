@@ -1,0 +1,80 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { parseOrThrow } from '@fulfil/core';
+import { z } from 'zod';
+import type { Authorize } from './options';
+
+/** Options of {@link basicAuth}. */
+export interface BasicAuthOptions {
+  /** Accounts: user name → password. At least one; passwords of 12+ characters. */
+  users: Record<string, string>;
+  /** Realm shown by the browser's sign-in dialog (default `fulfil console`). */
+  realm?: string;
+}
+
+const Schema = z.object({
+  users: z
+    .record(
+      z
+        .string()
+        .min(1)
+        .regex(/^[^:]+$/, 'a user name may not contain ":"'),
+      z.string().min(12, 'use a password of at least 12 characters'),
+    )
+    .refine((u) => Object.keys(u).length > 0, 'give at least one user'),
+  realm: z
+    .string()
+    .regex(/^[^"\\\r\n]*$/, 'no quotes, backslashes or line breaks')
+    .optional(),
+});
+
+/**
+ * HTTP Basic authentication for the console, checked in constant time (user names and
+ * passwords are compared as SHA-256 digests, every account is checked). Spread the result
+ * into `createConsole` options: it sets `authorize` and the `WWW-Authenticate` challenge.
+ * Use it over HTTPS only.
+ *
+ * @throws FulfilError `CONFIG_INVALID` for no users or a short password.
+ *
+ * @example
+ * ```ts
+ * createConsole({ engine, storage, ...basicAuth({ users: { ops: process.env.CONSOLE_PASSWORD! } }) });
+ * ```
+ */
+export function basicAuth(options: BasicAuthOptions): {
+  authorize: Authorize;
+  wwwAuthenticate: string;
+} {
+  const parsed = parseOrThrow(Schema, options, 'basicAuth', 'CONFIG_INVALID');
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  const accounts = Object.entries(parsed.users).map(([user, password]) => ({
+    user,
+    userDigest: digest(user),
+    passwordDigest: digest(password),
+  }));
+  const realm = parsed.realm ?? 'fulfil console';
+  return {
+    wwwAuthenticate: `Basic realm="${realm}", charset="UTF-8"`,
+    authorize: (request) => {
+      const header = request.headers.get('authorization') ?? '';
+      const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim());
+      if (!match) return null;
+      const encoded = match[1] as string;
+      const bytes = Buffer.from(encoded, 'base64');
+      // Only canonical base64 (Node's decoder skips what follows padding, for one).
+      if (bytes.toString('base64') !== encoded) return null;
+      const decoded = bytes.toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon < 0) return null;
+      const user = digest(decoded.slice(0, colon));
+      const password = digest(decoded.slice(colon + 1));
+      let found: string | undefined;
+      for (const account of accounts) {
+        // Both comparisons always run: no early exit that would time the user name apart.
+        const userOk = timingSafeEqual(user, account.userDigest);
+        const passwordOk = timingSafeEqual(password, account.passwordDigest);
+        if (userOk && passwordOk) found = account.user;
+      }
+      return found === undefined ? null : { id: found };
+    },
+  };
+}
