@@ -63,6 +63,11 @@ export const HostEnv = z.object({
     .transform((s) => s || undefined)
     .optional(),
   WORKER_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** Interface to listen on; unset: all. */
+  HOST: z.string().trim().optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(25_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type HostEnv = z.output<typeof HostEnv>;
 

@@ -9,7 +9,10 @@ import { createHostFromEnv } from './host';
 import { createLogger } from './logging';
 import { serve } from './serve';
 
-const logger = createLogger({ level: process.env.LOG_LEVEL });
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const level = process.env.LOG_LEVEL?.trim() || 'info';
+// An unknown level is reported by the configuration check below, in JSON.
+const logger = createLogger({ level: LEVELS.includes(level) ? level : 'info' });
 let host: ReturnType<typeof createHostFromEnv>;
 try {
   host = createHostFromEnv(process.env, logger);
@@ -19,9 +22,9 @@ try {
   process.exit(2);
 }
 const serving = await serve(host, {
-  port: Number(process.env.PORT ?? 3000),
-  ...(process.env.HOST ? { hostname: process.env.HOST } : {}),
-  shutdownTimeoutMs: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 25_000),
+  port: host.env.PORT,
+  ...(host.env.HOST ? { hostname: host.env.HOST } : {}),
+  shutdownTimeoutMs: host.env.SHUTDOWN_TIMEOUT_MS,
   logger,
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -118,8 +118,12 @@ describe('the host built from the environment (memory)', () => {
     expect((await fetch(`${h.url}/readyz`)).status).toBe(200);
   });
 
-  it('a missing SHOPIFY_SECRET is CONFIG_INVALID naming it', () => {
+  it('a missing SHOPIFY_SECRET or a bad number is CONFIG_INVALID naming the variable', () => {
     expect(() => createHostFromEnv({}, logger)).toThrow(/SHOPIFY_SECRET/);
+    for (const name of ['PORT', 'WORKER_INTERVAL_MS', 'SHUTDOWN_TIMEOUT_MS', 'LOG_LEVEL'])
+      expect(() => createHostFromEnv({ SHOPIFY_SECRET: SECRET, [name]: 'lots' }, logger)).toThrow(
+        new RegExp(`env\\.${name}`),
+      );
   });
 });
 

@@ -48,7 +48,8 @@ async function startServer(env: Record<string, string>) {
     for (const p of parts) if (p.trim()) logs.push(JSON.parse(p));
   });
   children.push(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // 'close', not 'exit': the last lines of stdout may still be in the pipe at 'exit'.
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
   const port = await waitFor(() => logs.find((l) => l.event === 'listening')?.port as number);
   return { port, logs, exited, proc: child };
 }
