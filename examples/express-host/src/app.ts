@@ -5,10 +5,12 @@ import {
   type ShopifyWebhookHandler,
 } from '@fulfil/adapter-shopify';
 import type { SlackActionRequest, SlackActionResponse } from '@fulfil/alerts-slack';
-import { type DeliveryQueue, type Engine, isFulfilError } from '@fulfil/core';
+import type { DeliveryQueue, Engine, Storage } from '@fulfil/core';
 import express, { type Express } from 'express';
 import { jsonErrors, notFound } from './json-errors';
+import { errorFields, type Logger, requestLog } from './logging';
 import { requireOpsToken } from './ops-auth';
+import { createOrderLookup } from './order-lookup';
 import { readRawBody } from './raw-body';
 
 /** Options of {@link createApp}. */
@@ -23,7 +25,7 @@ export interface AppOptions {
    */
   maxBodyBytes?: number;
   /**
-   * Bearer token for the operations routes (`GET /orders/:id`, `GET /metrics`), which serve
+   * Bearer token for the operations routes (`GET /orders/:key`, `GET /metrics`), which serve
    * customer names, emails, phones and addresses. At least 16 characters; the server reads
    * it from `OPS_TOKEN`. Without it those routes answer 404, as if they did not exist.
    */
@@ -55,6 +57,28 @@ export interface AppOptions {
   onWebhookError?: Parameters<typeof createShopifyWebhookHandler>[0]['onError'];
   /** Told about every unexpected error of any route (answered 500 with no details). */
   onError?: (error: unknown) => void;
+  /**
+   * Logs one JSON line per request (`event: "http"`) and, unless `onError` /
+   * `onWebhookError` are given, one per failure: client errors (4xx) with their code and a
+   * short message only, server errors (5xx) with the stack (see `createLogger`).
+   */
+  logger?: Logger;
+  /**
+   * Readiness for `GET /readyz`: resolves when the host can serve (e.g. the database answers
+   * `select 1`), rejects or times out (`readyTimeoutMs`) when not: then 503. Without it
+   * `/readyz` answers 200 like `/healthz`.
+   */
+  ready?: () => Promise<unknown>;
+  /** How long `ready` may take before `/readyz` answers 503. Default 2 s. */
+  readyTimeoutMs?: number;
+  /**
+   * The engine's storage, for `GET /orders/:key` by store name or external id (its
+   * `insights.search`, or a bounded scan of `listOrders`). Without it only engine ids and
+   * Shopify numeric ids of `shops` are found.
+   */
+  storage?: Pick<Storage, 'listOrders' | 'insights'>;
+  /** Shop domains whose numeric order ids `GET /orders/:key` tries (`shopify:{handle}:{id}`). */
+  shops?: readonly string[];
   /**
    * Serve `GET /metrics` in Prometheus text format from this registry: a prom-client
    * `Registry`, or `createPrometheusMetrics()` of @fulfil/metrics-prometheus (also passed to
@@ -89,8 +113,9 @@ export type HostApp = Express & {
 
 /**
  * The HTTP surface of a host: `POST /webhooks/shopify` (signed webhooks into the
- * engine: orders, and store-side holds, moves and fulfillments), `GET /orders/:id`
- * (the order and every decision, explained) and `GET /metrics` (the engine's counters
+ * engine: orders, and store-side holds, moves and fulfillments; the 200 names the order),
+ * `GET /orders/:key` (the order and every decision, explained; by engine id, store name
+ * such as `#1001` (url-encoded `%231001`) or `1001`, or Shopify order id) and `GET /metrics` (the engine's counters
  * and latency histograms: Prometheus text with `prometheus`, else JSON; JSON always at
  * `GET /metrics.json`), all behind `opsToken`, and `GET /healthz`. Every error is a
  * small JSON body; none shows a stack trace. `app.webhooks.drain()` / `idle()` run and
@@ -110,28 +135,56 @@ export type HostApp = Express & {
  */
 export function createApp(options: AppOptions): HostApp {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BYTES;
+  const { logger } = options;
+  const onError =
+    options.onError ??
+    (logger
+      ? (error: unknown) => logger.error({ event: 'request_failed', err: error })
+      : undefined);
+  const onWebhookError =
+    options.onWebhookError ??
+    (logger
+      ? (error: unknown, status: number, info?: unknown) =>
+          logger[status >= 500 ? 'error' : 'warn']({
+            event: 'webhook_rejected',
+            status,
+            ...errorFields(error, status),
+            ...(info ? { delivery: info } : {}),
+          })
+      : undefined);
   const handle = createShopifyWebhookHandler({
     engine: options.engine,
     secrets: options.shopifySecrets,
     maxBodyBytes,
     ...(options.fulfillmentOrders ? { fulfillmentOrders: options.fulfillmentOrders } : {}),
     ...(options.shopifyLocations ? { locations: options.shopifyLocations } : {}),
-    ...(options.onWebhookError ? { onError: options.onWebhookError } : {}),
+    ...(onWebhookError ? { onError: onWebhookError } : {}),
     ...(options.queue ? { queue: options.queue } : {}),
     ...(options.autoDrain === undefined ? {} : { autoDrain: options.autoDrain }),
   });
   const ops = requireOpsToken(options.opsToken);
   const app = express();
   app.disable('x-powered-by');
+  if (logger) app.use(requestLog(logger));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const problem = await readiness(options.ready, options.readyTimeoutMs ?? 2_000);
+    if (problem === undefined) {
+      res.json({ ok: true });
+      return;
+    }
+    logger?.warn({ event: 'not_ready', reason: problem });
+    // The reason (a driver message naming hosts and ports) stays in the log.
+    res.status(503).json({ ok: false, error: 'NOT_READY', message: 'not ready; see the logs' });
   });
   // The raw bytes, exactly as received (the HMAC is computed over them), read with a limit.
   app.post('/webhooks/shopify', async (req, res) => {
     const read = await readRawBody(req, maxBodyBytes);
     if (read === undefined) return; // the client went away
     if (!read.ok) {
-      options.onWebhookError?.(read.reason, read.status);
+      onWebhookError?.(read.reason, read.status);
       res
         .status(read.status)
         .set('connection', 'close')
@@ -158,13 +211,21 @@ export function createApp(options: AppOptions): HostApp {
       res.status(out.status).set(out.headers).send(out.body);
     });
   }
-  app.get('/orders/:id', ops, async (req, res) => {
-    try {
-      res.json(await options.engine.explain(String(req.params.id)));
-    } catch (err) {
-      if (!isFulfilError(err, 'ORDER_NOT_FOUND')) throw err;
-      res.status(404).json({ error: err.code, message: 'no such order' });
-    }
+  const lookup = createOrderLookup({
+    engine: options.engine,
+    ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.shops ? { shops: options.shops } : {}),
+  });
+  app.get('/orders/:key', ops, async (req, res) => {
+    const found = await lookup(String(req.params.key));
+    if (found.found === 'one') res.json(await options.engine.explain(found.orderId));
+    else if (found.found === 'many')
+      res.status(300).json({
+        error: 'AMBIGUOUS',
+        message: 'several orders match; ask for one by its order id',
+        orderIds: found.orderIds,
+      });
+    else res.status(404).json({ error: 'ORDER_NOT_FOUND', message: 'no such order' });
   });
   const prometheus = options.prometheus;
   app.get('/metrics.json', ops, (_req, res) => {
@@ -179,6 +240,29 @@ export function createApp(options: AppOptions): HostApp {
     res.status(200).set('content-type', prometheus.contentType).send(text);
   });
   app.use(notFound);
-  app.use(jsonErrors(options.onError));
+  app.use(jsonErrors(onError));
   return Object.assign(app, { webhooks: { drain: handle.drain, idle: handle.idle } });
+}
+
+/** Why the host is not ready, or `undefined` when `ready` resolved in time. */
+async function readiness(
+  ready: (() => Promise<unknown>) | undefined,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  if (!ready) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, `no answer within ${timeoutMs} ms`);
+  });
+  try {
+    return await Promise.race([
+      ready().then(
+        () => undefined,
+        (err: unknown) => (err instanceof Error ? err.message : String(err)) || 'not ready',
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

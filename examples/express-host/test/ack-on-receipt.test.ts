@@ -89,8 +89,11 @@ it('with a queue, the host answers 200 queued before the engine runs, and ingest
     new Promise<'no answer'>((resolve) => setTimeout(resolve, 1500, 'no answer')),
   ]);
   release(); // whatever happened, let the engine go
-  expect(out).toEqual({ status: 200, body: { ok: true, queued: true } });
-  expect(await h.post('ack-1')).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+  expect(out).toEqual({ status: 200, body: { ok: true, queued: true, orderId: ORDER } });
+  expect(await h.post('ack-1')).toEqual({
+    status: 200,
+    body: { ok: true, duplicate: true, orderId: ORDER },
+  });
   await h.app.webhooks.idle();
   await engine.idle();
   expect(await h.order()).toMatchObject({ record: { status: 'submitted' } });
@@ -129,7 +132,7 @@ it('without a queue the host answers once committed, as before; its drain has no
   const h = await host({ engine });
   expect(await h.post('sync-1')).toEqual({
     status: 200,
-    body: { ok: true, topic: 'orders/create', events: 1 },
+    body: { ok: true, topic: 'orders/create', events: 1, orderId: ORDER },
   });
   expect(await h.order()).toMatchObject({ record: { status: 'submitted' } });
   expect(await h.app.webhooks.drain()).toEqual({ processed: 0, failed: 0, dead: 0 });

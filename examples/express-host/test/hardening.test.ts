@@ -172,7 +172,8 @@ describe('errors are JSON without stack traces', () => {
   const logged: unknown[] = [];
   beforeAll(async () => {
     const failing = engine();
-    failing.explain = async () => {
+    // The storage is down: the order lookup's first read fails.
+    failing.get = async () => {
       throw new Error('connect ECONNREFUSED 10.0.0.5:5432 (password=hunter2)');
     };
     ({ url, port } = await start({

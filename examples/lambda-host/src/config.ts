@@ -4,11 +4,14 @@ import {
   createConsoleAlerts,
   createEngine,
   type Engine,
+  FulfilError,
+  isFulfilError,
   parseOrThrow,
   type WarehouseAdapter,
 } from '@fulfil/core';
 import { createPrometheusMetrics, httpMetricsHooks } from '@fulfil/metrics-prometheus';
 import { createPostgresStorage } from '@fulfil/storage-postgres';
+import pg from 'pg';
 import { z } from 'zod';
 import type { LambdaHostOptions } from './host';
 
@@ -45,6 +48,26 @@ const Env = z.object({
   TZ_STORE: z.string().default('UTC'),
 });
 
+/**
+ * Every environment variable the Lambda host reads: {@link Env}'s, plus Slack's
+ * (`slackFromEnv` of @fulfil/alerts-slack). `.env.example` and `template.yaml` list the same
+ * (checked by `test/deploy.test.ts`).
+ */
+export const LAMBDA_ENV_VARS: readonly string[] = [
+  ...Object.keys(Env.shape),
+  'SLACK_BOT_TOKEN',
+  'SLACK_CHANNEL_ID',
+  'SLACK_WEBHOOK_URL',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_ALLOWED_USERS',
+  'CONSOLE_URL',
+];
+
+/** The variables without which the host cannot start. */
+export const REQUIRED_ENV_VARS: readonly string[] = Object.entries(Env.shape)
+  .filter(([, schema]) => !schema.safeParse(undefined).success)
+  .map(([name]) => name);
+
 const Locations = z
   .array(
     z.object({
@@ -66,6 +89,10 @@ export interface HostParts {
   prometheus: ReturnType<typeof createPrometheusMetrics>;
   /** `SLACK_SIGNING_SECRET` (+ `SLACK_ALLOWED_USERS`): the `POST /slack/actions` handler. */
   slackActions?: LambdaHostOptions['slackActions'];
+  /** Resolves when the database answers `select 1` (for `GET /readyz`). */
+  ready(): Promise<void>;
+  /** Ends the database pool (tests; a Lambda container is frozen, never closed). */
+  close(): Promise<void>;
 }
 
 /**
@@ -76,7 +103,7 @@ export interface HostParts {
  * loudly instead of losing orders.
  */
 export function hostFromEnv(env: Record<string, string | undefined> = process.env): HostParts {
-  const e = parseOrThrow(Env, env, 'env', 'CONFIG_INVALID');
+  const e = parseEnv(env);
   const locations = parseOrThrow(
     Locations,
     e.FULFIL_LOCATIONS,
@@ -95,8 +122,17 @@ export function hostFromEnv(env: Record<string, string | undefined> = process.en
     warehouseIds: Object.fromEntries(locations.map((l) => [l.id, l.shipstationWarehouseId])),
   });
   const warehouses = { shipstation };
+  // One container serves one request at a time: a small pool, quick to give up when the
+  // database is unreachable (the answer is then 500 or, for /readyz, 503).
+  const pool = new pg.Pool({
+    connectionString: e.DATABASE_URL,
+    max: 2,
+    connectionTimeoutMillis: 3_000,
+    idleTimeoutMillis: 60_000,
+  });
+  pool.on('error', (err) => console.error('database pool:', err));
   const engine = createEngine({
-    storage: createPostgresStorage({ connectionString: e.DATABASE_URL, schema: e.FULFIL_SCHEMA }),
+    storage: createPostgresStorage({ pool, schema: e.FULFIL_SCHEMA }),
     warehouses,
     locations: locations.map((l) => ({
       id: l.id,
@@ -118,5 +154,42 @@ export function hostFromEnv(env: Record<string, string | undefined> = process.en
     ...(e.OPS_TOKEN ? { opsToken: e.OPS_TOKEN } : {}),
     prometheus: metrics,
     ...(slack.actions ? { slackActions: slack.actions(engine) } : {}),
+    ready: async () => {
+      await pool.query('select 1');
+    },
+    close: () => pool.end(),
   };
+}
+
+/**
+ * Parses the environment; a `CONFIG_INVALID` whose message starts with the variables that
+ * are missing (names only, never values) and `details.missing`, then what is wrong with the
+ * others.
+ */
+function parseEnv(env: Record<string, string | undefined>): z.output<typeof Env> {
+  // An empty value is an unset one (a deployment template cannot leave a variable out).
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  try {
+    return parseOrThrow(Env, given, 'env', 'CONFIG_INVALID');
+  } catch (err) {
+    if (!isFulfilError(err, 'CONFIG_INVALID')) throw err;
+    const missing = REQUIRED_ENV_VARS.filter((name) => !env[name]?.trim());
+    if (missing.length === 0) throw err;
+    // parseOrThrow's issues: `{ path: 'env.NAME...', message }`.
+    const issues = (err.details.issues ?? []) as { path: string; message: string }[];
+    const variable = (path: string) => path.replace(/^env\./, '').split(/[.[]/)[0] ?? '';
+    const others = issues
+      .filter((i) => !missing.includes(variable(i.path)))
+      .map((i) => `${i.path}: ${i.message}`);
+    const message = [
+      `missing environment variables: ${missing.join(', ')} (see .env.example)`,
+      ...others,
+    ].join('; ');
+    throw new FulfilError('CONFIG_INVALID', message, {
+      cause: err,
+      details: { path: 'env', missing },
+    });
+  }
 }

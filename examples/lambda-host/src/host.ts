@@ -76,6 +76,11 @@ export interface LambdaHostOptions {
    * It checks Slack's signature itself. Without it the route is 404.
    */
   slackActions?: (request: SlackActionRequest) => Promise<SlackActionResponse>;
+  /**
+   * Readiness for `GET /readyz`: resolves when the host can serve (its configuration is
+   * valid and the database answers). Without it `/readyz` only checks that the engine builds.
+   */
+  ready?: () => Promise<unknown>;
 }
 
 /**
@@ -116,6 +121,9 @@ export function createLambdaHost(options: LambdaHostOptions) {
       return json(413, { error: 'payload_too_large', reason });
     }
     const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+    // Liveness: no configuration, no database, nothing that can throw.
+    if (path === '/healthz') return json(200, { ok: true });
+    if (path === '/readyz') return readiness();
     try {
       const engine = await options.engine();
       if (path === '/webhooks/shopify') {
@@ -158,15 +166,43 @@ export function createLambdaHost(options: LambdaHostOptions) {
         if (id === undefined) return malformedPath();
         return json(200, await engine.explain(id));
       }
-      if (path === '/healthz') return json(200, { ok: true });
       return json(404, { error: 'NOT_FOUND', message: `no route for ${method} ${path}` });
     } catch (err) {
       if (isFulfilError(err, 'ORDER_NOT_FOUND'))
         return json(404, { error: err.code, message: 'no such order' });
+      if (isFulfilError(err, 'CONFIG_INVALID')) return misconfigured(err);
       // Never echo internals to the caller; the function's logs keep the details.
       (options.onError ?? console.error)(err);
       return json(500, { error: 'INTERNAL', message: 'internal error; see the function logs' });
     }
+  }
+
+  /** 200, or 503 saying which variables are missing or that the database does not answer. */
+  async function readiness(): Promise<HttpResult> {
+    try {
+      await options.engine();
+      await options.ready?.();
+      return json(200, { ok: true });
+    } catch (err) {
+      if (isFulfilError(err, 'CONFIG_INVALID')) return misconfigured(err);
+      (options.onError ?? console.error)(err);
+      return json(503, {
+        ok: false,
+        error: 'NOT_READY',
+        message: 'not ready; see the function logs',
+      });
+    }
+  }
+
+  /** A deployment without its configuration: 503 naming the variables (never their values). */
+  function misconfigured(err: { message: string }): HttpResult {
+    if (options.onError) options.onError(err);
+    // One line in the function's log, no stack and no validation dump: the message says it all.
+    else
+      console.error(
+        JSON.stringify({ level: 'error', event: 'config_invalid', message: err.message }),
+      );
+    return json(503, { ok: false, error: 'CONFIG_INVALID', message: err.message });
   }
 
   async function scheduled(): Promise<ScheduledReport> {

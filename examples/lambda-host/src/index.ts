@@ -29,6 +29,7 @@ const host = createLambdaHost({
   get slackActions() {
     return partsOnce().slackActions;
   },
+  ready: () => partsOnce().ready(),
 });
 
 /** The HTTP function. */

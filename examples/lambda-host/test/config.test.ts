@@ -16,6 +16,7 @@ it('builds the engine from the environment (no connection until the first query)
   expect(parts.shopifySecrets).toEqual(['new-secret', 'old-secret']);
   expect(Object.keys(parts.warehouses)).toEqual(['shipstation']);
   expect(parts.engine.config.locations.map((l) => l.id)).toEqual(['reno']);
+  return parts.close();
 });
 
 it('names every bad or missing variable', () => {
@@ -26,8 +27,25 @@ it('names every bad or missing variable', () => {
     error = err;
   }
   expect(isFulfilError(error, 'CONFIG_INVALID')).toBe(true);
-  expect(String(error)).toMatch(/env\.DATABASE_URL/);
-  expect(String(error)).toMatch(/env\.SHIPSTATION_WEBHOOK_TOKEN/);
+  expect(String(error)).toMatch(
+    /missing environment variables: DATABASE_URL \(see \.env\.example\)/,
+  );
+  expect(String(error)).toMatch(/env\.SHIPSTATION_WEBHOOK_TOKEN: Too small/);
+  expect((error as { details: { missing: string[] } }).details.missing).toEqual(['DATABASE_URL']);
+});
+
+it('takes an empty value as unset (a deployment template cannot leave a variable out)', async () => {
+  const parts = hostFromEnv({
+    ...good,
+    OPS_TOKEN: '',
+    SHIPSTATION_BASE_URL: ' ',
+    SLACK_BOT_TOKEN: '',
+  });
+  expect(parts.opsToken).toBeUndefined();
+  await parts.close();
+  expect(() => hostFromEnv({ ...good, SHOPIFY_SECRETS: '' })).toThrow(
+    /missing environment variables: SHOPIFY_SECRETS/,
+  );
 });
 
 it('refuses locations that are not JSON or lack a ShipStation warehouse', () => {

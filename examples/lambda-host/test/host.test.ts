@@ -149,7 +149,16 @@ describe('Lambda host', () => {
       onError: (err) => logged.push(err),
     });
     const logged: unknown[] = [];
-    const res = await broken.http(event('GET', '/healthz'));
+    // Liveness does not touch the engine; readiness reports it, without the driver's words.
+    expect((await broken.http(event('GET', '/healthz'))).statusCode).toBe(200);
+    const ready = await broken.http(event('GET', '/readyz'));
+    expect(ready.statusCode).toBe(503);
+    expect(JSON.parse(ready.body)).toEqual({
+      ok: false,
+      error: 'NOT_READY',
+      message: 'not ready; see the function logs',
+    });
+    const res = await broken.http(event('GET', '/metrics'));
     expect(res.statusCode).toBe(500);
     expect(res.body).not.toContain('password');
     expect(String(logged[0])).toContain('password');

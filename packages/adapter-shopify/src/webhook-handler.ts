@@ -8,7 +8,7 @@ import {
 import { type HeadersLike, headerOf } from './headers';
 import type { FulfillmentOrderSource } from './store-webhooks';
 import { verifyShopifyWebhook } from './verify';
-import type { ParsedShopifyWebhook, ParseWebhookOptions } from './webhook-parse';
+import { type ParsedShopifyWebhook, type ParseWebhookOptions, peekOrderId } from './webhook-parse';
 import { createWebhookProcessor } from './webhook-process';
 import {
   createDrain,
@@ -104,7 +104,9 @@ export const DEFAULT_MAX_WEBHOOK_BYTES = 1024 * 1024;
  * - 401 when `X-Shopify-Hmac-Sha256` is missing or matches none of `secrets`;
  * - 415 when `Content-Type` is not JSON;
  * - 400 for an empty body, invalid JSON or an invalid payload, with a reason;
- * - 200 once every event of the delivery is stored: `engine.ingest` (or your
+ * - 200 once every event of the delivery is stored (`{"ok":true,"topic","events","orderId"}`;
+ *   `orderId`, the engine's order id such as `shopify:acme:820982911946154508`, when the
+ *   delivery is about one order): `engine.ingest` (or your
  *   `ingest`) resolved for each. With an engine, each event is decided and committed
  *   and the outbox is started in the background (`dispatch: 'background'`): the
  *   answer never waits for a warehouse, and a dispatch failure after the commit is
@@ -120,7 +122,8 @@ export const DEFAULT_MAX_WEBHOOK_BYTES = 1024 * 1024;
  *
  * With `queue` (acknowledge on receipt), after the method, size, HMAC and content-type
  * checks the delivery is enqueued as received and answered 200 `{"ok":true,"queued":true}`
- * (`"duplicate":true` for a delivery already enqueued), 400 when the queue refuses it as
+ * (`"duplicate":true` for a delivery already enqueued; with `"orderId"` for an order topic
+ * whose body names its order — read without validating the payload), 400 when the queue refuses it as
  * invalid, or 500 when the enqueue failed (Shopify retries). Parsing, lookups and ingesting then run in `drain()`: an invalid
  * payload is kept dead (and `onError` told with 400), any other failure is retried with
  * a backoff. Call `handle.drain()` on a schedule and await `handle.idle()` before shutting
@@ -213,15 +216,22 @@ export function createShopifyWebhookHandler(
         );
       }
       if (options.autoDrain !== false) background.kick();
-      return reply(
-        200,
-        stored === 'duplicate' ? { ok: true, duplicate: true } : { ok: true, queued: true },
-      );
+      const orderId = peekOrderId(raw, request.headers, options);
+      return reply(200, {
+        ok: true,
+        ...(stored === 'duplicate' ? { duplicate: true } : { queued: true }),
+        ...(orderId ? { orderId } : {}),
+      });
     }
     const outcome = await processWebhook(raw, request.headers);
     if (!outcome.ok)
       return reply(outcome.status, { error: outcome.error, reason: outcome.reason }, outcome.cause);
-    return reply(200, { ok: true, topic: outcome.topic, events: outcome.events });
+    return reply(200, {
+      ok: true,
+      topic: outcome.topic,
+      events: outcome.events,
+      ...(outcome.orderId ? { orderId: outcome.orderId } : {}),
+    });
   }
 }
 

@@ -7,7 +7,7 @@ import {
 } from '@fulfil/core';
 import { type HeadersLike, shopifyHeaderOf } from './headers';
 import { parseLosslessJson } from './lossless-json';
-import { defaultOrderId, normalizeShopifyOrder, type OrderNaming } from './normalize';
+import { defaultOrderId, normalizeShopifyOrder, numericIdOf, type OrderNaming } from './normalize';
 import { parseShopifyOrderPayload } from './payload';
 import { type PendingStoreChanges, parseStoreTopic, STORE_TOPICS } from './store-webhooks';
 
@@ -191,6 +191,31 @@ export function parseShopifyWebhook(
     notes,
     events: events.map((e, i) => parseOrThrow(OrderEventSchema, e, `events[${i}]`)),
   };
+}
+
+/**
+ * The engine order id an order webhook (`orders/*`) is about, read from its top-level `id`
+ * without validating the rest (acknowledge-on-receipt answers name the order before it is
+ * parsed). `undefined` for other topics, a missing shop or an unreadable body. Never throws.
+ */
+export function peekOrderId(
+  rawBody: Uint8Array | string,
+  headers: HeadersLike,
+  options: ParseWebhookOptions = {},
+): string | undefined {
+  try {
+    const topic = canonicalTopic(shopifyHeaderOf(headers, 'topic'));
+    if (!(ORDER_TOPICS as readonly string[]).includes(topic ?? '')) return undefined;
+    const shop = shopifyHeaderOf(headers, 'shopDomain') || options.shop;
+    if (!shop || !SHOP_DOMAIN.test(shop)) return undefined;
+    const text = typeof rawBody === 'string' ? rawBody : Buffer.from(rawBody).toString('utf8');
+    const id = (parseLosslessJson(text) as { id?: unknown } | null)?.id;
+    if ((typeof id !== 'string' && typeof id !== 'number') || !/^\d+$/.test(numericIdOf(id)))
+      return undefined;
+    return (options.orderId ?? defaultOrderId)(shop, numericIdOf(id));
+  } catch {
+    return undefined;
+  }
 }
 
 const KNOWN_TOPICS = new Map(

@@ -70,6 +70,22 @@ export function createWebhookProcessor(options: ShopifyWebhookHandlerOptions) {
       const reason = 'not stored; Shopify will retry';
       return { ok: false, status: 500, error: 'ingest_failed', reason, cause: err };
     }
-    return { ok: true, topic: parsed.topic, events: events.length };
+    const orderId = parsed.order?.id ?? orderIdOfEvents(events);
+    return {
+      ok: true,
+      topic: parsed.topic,
+      events: events.length,
+      ...(orderId ? { orderId } : {}),
+    };
   };
+}
+
+/** The order the events are about, when they name exactly one. */
+function orderIdOfEvents(events: readonly OrderEvent[]): string | undefined {
+  const ids = new Set<string>();
+  for (const e of events) {
+    const id = 'orderId' in e ? e.orderId : 'order' in e ? e.order.id : undefined;
+    if (typeof id === 'string') ids.add(id);
+  }
+  return ids.size === 1 ? [...ids][0] : undefined;
 }

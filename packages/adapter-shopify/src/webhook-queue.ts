@@ -10,7 +10,7 @@ import { type HeadersLike, type ShopifyWebhookHeader, shopifyHeaderOf } from './
 
 /** What became of one webhook once parsed and ingested (shared by both handler modes). */
 export type WebhookOutcome =
-  | { ok: true; topic: string; events: number }
+  | { ok: true; topic: string; events: number; orderId?: string }
   | { ok: false; status: 400 | 500; error: string; reason: string; cause: unknown };
 
 /** What a {@link ShopifyWebhookHandler}'s `drain()` did. */

@@ -116,7 +116,12 @@ describe('store-side changes through signed webhooks, a real engine and the fake
     );
     expect(held).toEqual({
       status: 200,
-      body: { ok: true, topic: 'fulfillment_orders/placed_on_hold', events: 1 },
+      body: {
+        ok: true,
+        topic: 'fulfillment_orders/placed_on_hold',
+        events: 1,
+        orderId: o.engineId,
+      },
     });
     expect((await w.engine.get(o.engineId))?.status).toBe('on_hold');
     await w.deliver('orders/paid', o.paid);

@@ -117,7 +117,10 @@ describe('Shopify webhooks into a real Express app', () => {
 
   it('a realistic orders/create becomes a routed order with exact ids (old secret too)', async () => {
     const res = await deliver(orderText(), { secret: OLD_SECRET });
-    expect(res).toEqual({ status: 200, body: { ok: true, topic: 'orders/create', events: 1 } });
+    expect(res).toEqual({
+      status: 200,
+      body: { ok: true, topic: 'orders/create', events: 1, orderId: ORDER },
+    });
     const record = await world.engine.get(ORDER);
     expect(record?.order.source.externalId).toBe(`gid://shopify/Order/${ORDER_ID}`);
     expect(record?.order.lines.map((l) => l.id)).toEqual([
