@@ -56,6 +56,7 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport> {
   let skipped = 0;
   const onProblem = (p: InputProblem) => {
     skipped++;
+    // Kept: the first MAX_PROBLEMS by row (reported out of row order when an order ends late).
     if (problems.length < MAX_PROBLEMS) problems.push(p);
     options.onProblem?.(p);
   };
@@ -197,7 +198,7 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport> {
       format,
       orders,
       skipped,
-      problems,
+      problems: problems.sort((a, b) => a.row - b.row),
       outOfOrder,
       ...(first === undefined ? {} : { from: new Date(first).toISOString() }),
       ...(last === undefined ? {} : { to: new Date(last).toISOString() }),
