@@ -29,6 +29,8 @@ export interface RunAuditOptions {
   configFile: string;
   /** Path of the Shopify export (`.csv`) or bulk-operation output (`.jsonl`). */
   orders: string;
+  /** Orders to replay instead of reading `orders` (which then only labels the report). */
+  source?: AsyncIterable<SourceOrder> | Iterable<SourceOrder>;
   stock: AuditStock;
   /** Told after every order with the share of the file read (0..1). */
   onProgress?: (fraction: number, orders: number) => void;
@@ -50,8 +52,10 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport> {
   const wall = performance.now();
   const { config } = options;
   const format = /\.jsonl?$/i.test(options.orders) ? 'jsonl' : 'csv';
-  const size = statSync(options.orders).size;
-  const input = createReadStream(options.orders, { highWaterMark: 1 << 20 });
+  const size = options.source ? 1 : statSync(options.orders).size;
+  const input = options.source
+    ? undefined
+    : createReadStream(options.orders, { highWaterMark: 1 << 20 });
   const problems: InputProblem[] = [];
   let skipped = 0;
   const onProblem = (p: InputProblem) => {
@@ -66,8 +70,11 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport> {
     ...(kits ? { kits } : {}),
     ...(config.store?.domain ? { shop: config.store.domain } : {}),
   };
-  const source: AsyncIterable<SourceOrder> =
-    format === 'csv' ? readShopifyCsv(input, readOptions) : readShopifyJsonl(input, readOptions);
+  const source: AsyncIterable<SourceOrder> | Iterable<SourceOrder> =
+    options.source ??
+    (format === 'csv'
+      ? readShopifyCsv(input as NonNullable<typeof input>, readOptions)
+      : readShopifyJsonl(input as NonNullable<typeof input>, readOptions));
 
   const machine = (config.machine ?? defaultMachine) as MachineDefinitionInput;
   const settledKinds = new Set(['active', 'review', 'done', 'final']);
@@ -175,7 +182,7 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport> {
     orders++;
     if ((orders & 255) === 0) {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
-      options.onProgress?.(Math.min(1, input.bytesRead / Math.max(1, size)), orders);
+      options.onProgress?.(Math.min(1, (input?.bytesRead ?? 0) / Math.max(1, size)), orders);
     }
   }
   if (world) {

@@ -1,23 +1,24 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FulfilError, type HistoryEntry } from '@fulfil/core';
 import { createPostgresStorage, runMigrateCli } from '@fulfil/storage-postgres';
 import { runAudit } from '../audit/run';
 import { loadStock } from '../audit/stock';
 import { outcomeOf } from '../audit/tracker';
 import { loadConfig } from '../config/load-config';
-import { shopifyCsvHeader, shopifyCsvRows } from '../shopify/csv-writer';
 import type { Io } from './io';
 
 function database(io: Io, schema?: string) {
+  if (io.openStorage) {
+    const storage = io.openStorage(schema);
+    return { storage, close: async () => {} };
+  }
   const url = io.env.DATABASE_URL;
   if (!url)
     throw new FulfilError(
       'CONFIG_INVALID',
       'DATABASE_URL is not set (postgres://user@host:5432/db)',
     );
-  return createPostgresStorage({ connectionString: url, ...(schema ? { schema } : {}) });
+  const storage = createPostgresStorage({ connectionString: url, ...(schema ? { schema } : {}) });
+  return { storage, close: () => storage.close() };
 }
 
 /** One history entry as a timeline line with its explanation. */
@@ -49,7 +50,7 @@ export async function explainCommand(
   opts: { schema?: string; json?: boolean },
   io: Io,
 ): Promise<number> {
-  const storage = database(io, opts.schema);
+  const { storage, close } = database(io, opts.schema);
   try {
     const record = await storage.load(orderId);
     if (!record) {
@@ -68,7 +69,7 @@ export async function explainCommand(
     for (const h of history) for (const line of formatEntry(h)) io.out(line);
     return 0;
   } finally {
-    await storage.close();
+    await close();
   }
 }
 
@@ -83,8 +84,7 @@ export async function replayCommand(
   io: Io,
 ): Promise<number> {
   const { config, path } = await loadConfig(opts.config, io.cwd);
-  const storage = database(io, opts.schema);
-  let dir: string | undefined;
+  const { storage, close } = database(io, opts.schema);
   try {
     const record = await storage.load(orderId);
     if (!record) {
@@ -121,24 +121,12 @@ export async function replayCommand(
       currency: record.order.currency,
       summaries: history.map((h) => `${h.at.slice(0, 16)} ${h.summary}`),
     });
-    dir = mkdtempSync(join(tmpdir(), 'fulfil-replay-'));
-    const file = join(dir, 'order.csv');
-    const numeric = /(\d+)$/.exec(record.order.source.externalId)?.[1] ?? '1';
-    writeFileSync(
-      file,
-      [
-        shopifyCsvHeader(),
-        ...shopifyCsvRows(record.order, {
-          id: numeric,
-          financialStatus: record.order.paymentStatus,
-        }),
-      ].join('\n'),
-    );
     let now: ReturnType<typeof outcomeOf> | undefined;
     await runAudit({
-      config: { ...config, kits: undefined },
+      config,
       configFile: path,
-      orders: file,
+      orders: `stored order ${orderId}`,
+      source: [{ order: record.order, row: 1 }],
       stock: await loadStock(opts.stock, config.locations),
       onOutcome: (o) => {
         now = o;
@@ -155,8 +143,7 @@ export async function replayCommand(
     }
     return 0;
   } finally {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    await storage.close();
+    await close();
   }
 }
 

@@ -1,3 +1,5 @@
+import type { PostgresStorage } from '@fulfil/storage-postgres';
+
 /** Where a command writes, and what it reads from its environment (tests pass their own). */
 export interface Io {
   out: (line: string) => void;
@@ -8,6 +10,11 @@ export interface Io {
   stderrIsTTY: boolean;
   /** Writes to stderr without a line break (progress). */
   errRaw: (text: string) => void;
+  /**
+   * Opens the storage `explain` and `replay` read (tests pass one on PGlite). Default: PostgreSQL
+   * at `DATABASE_URL`. A storage opened here is not closed by the command.
+   */
+  openStorage?: (schema: string | undefined) => PostgresStorage;
 }
 
 /** The process's own streams. */
