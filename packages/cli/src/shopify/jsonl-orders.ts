@@ -13,10 +13,16 @@ import { parseShopifyTime } from './times';
 
 type Node = Record<string, unknown>;
 
+/** Orders held back waiting for line items that come later in the file. */
+const WINDOW = 1000;
+
 /**
  * Reads the JSONL a Shopify bulk operation writes for an orders query, a line at a time:
  * each order is one line (`"id": "gid://shopify/Order/..."`) and each of its line items a
- * later line carrying `"__parentId"` (the order's id). Fields are those of
+ * line carrying `"__parentId"` (the order's id). Children always come after their parent but
+ * not necessarily right after it (https://shopify.dev/docs/api/usage/bulk-operations/queries;
+ * Shopify/shopify-api-ruby#729), so the last 1,000 orders are held until newer ones push them
+ * out; a line item whose order left that window is reported and skipped. Fields are those of
  * `adapter-shopify`'s `GraphqlOrder` (`name`, `createdAt`, `displayFinancialStatus`,
  * `currencyCode`, `shippingAddress`, ...), plus `processedAt`, `cancelledAt` and
  * `riskLevel` when selected. Ids are read losslessly. A line that is not JSON, or a line
@@ -27,15 +33,10 @@ export async function* readShopifyJsonl(
   options: ReadOptions,
 ): AsyncGenerator<SourceOrder> {
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  let current: { node: Node; items: Node[]; row: number } | undefined;
+  const pending = new Map<string, { node: Node; items: Node[]; row: number }>();
   let row = 0;
   let seen = 0;
   let orders = 0;
-  const flush = () => {
-    const c = current;
-    current = undefined;
-    return c ? toOrder(c, options) : undefined;
-  };
   for await (const text of lines) {
     row++;
     if (text.trim() === '') continue;
@@ -52,11 +53,12 @@ export async function* readShopifyJsonl(
     }
     const parent = node.__parentId;
     if (typeof parent === 'string') {
-      if (current && current.node.id === parent) current.items.push(node);
+      const order = pending.get(parent);
+      if (order) order.items.push(node);
       else
         options.onProblem({
           row,
-          message: `line item of ${parent}, which is not the order being read; skipped`,
+          message: `line item of ${parent}, which is not among the last ${WINDOW} orders read; skipped`,
         });
       continue;
     }
@@ -68,18 +70,27 @@ export async function* readShopifyJsonl(
       });
       continue;
     }
-    const done = flush();
+    pending.set(node.id, { node, items: [], row });
+    if (pending.size > WINDOW) {
+      const [id, oldest] = pending.entries().next().value as [
+        string,
+        { node: Node; items: Node[]; row: number },
+      ];
+      pending.delete(id);
+      const done = toOrder(oldest, options);
+      if (done) {
+        orders++;
+        yield done;
+      }
+    }
+  }
+  if (seen === 0) throw new FulfilError('INVALID_INPUT', 'the file is empty');
+  for (const c of pending.values()) {
+    const done = toOrder(c, options);
     if (done) {
       orders++;
       yield done;
     }
-    current = { node, items: [], row };
-  }
-  if (seen === 0) throw new FulfilError('INVALID_INPUT', 'the file is empty');
-  const last = flush();
-  if (last) {
-    orders++;
-    yield last;
   }
   if (orders === 0) throw new FulfilError('INVALID_INPUT', 'no readable order in the file');
 }
