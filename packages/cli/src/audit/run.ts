@@ -109,7 +109,7 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport> {
     options.onOutcome?.(outcomeOf(track));
     tracks.delete(id);
     fulfilledAt.delete(id);
-    world?.storage.forget([id]);
+    world?.forget(id);
   };
   const sweep = () => {
     for (const id of dirty) {

@@ -23,6 +23,8 @@ export interface AuditWorld {
   engine: Engine;
   clock: SimulatedClock;
   storage: MemoryStorage;
+  /** Drops a settled order from memory: its record, history and processed event keys. */
+  forget(orderId: string): void;
 }
 
 /** Units reported for every SKU at every location under `--stock unlimited`. */
@@ -44,10 +46,14 @@ export function createAuditWorld(
 ): AuditWorld {
   const clock = createSimulatedClock(start);
   const memory = createMemoryStorage({ retainCompleted: false });
+  const keys = new Map<string, string[]>();
   const storage: MemoryStorage = {
     ...memory,
     async commit(commit) {
       await memory.commit(commit);
+      const list = keys.get(commit.orderId) ?? [];
+      list.push(...commit.inboxKeys);
+      keys.set(commit.orderId, list);
       observe(commit.history, commit.record);
     },
   };
@@ -89,7 +95,15 @@ export function createAuditWorld(
     reservations: false,
     forecastAlerts: false,
   });
-  return { engine, clock, storage };
+  return {
+    engine,
+    clock,
+    storage,
+    forget(orderId) {
+      memory.forget([orderId], keys.get(orderId) ?? []);
+      keys.delete(orderId);
+    },
+  };
 }
 
 /** A warehouse that accepts every shipment at once and takes its units from `table`. */

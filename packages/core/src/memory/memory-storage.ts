@@ -61,12 +61,13 @@ export interface MemoryStorage extends Storage {
   /** Every processed inbox key with the epoch ms it was marked at. */
   inbox(): { key: string; at: number }[];
   /**
-   * Drops orders' records and histories (their inbox keys, outbox rows, timers and
-   * reservations stay). For long replays that read an order's outcome once it settles and
-   * then no longer need it in memory (`fulfil audit`). A forgotten order is unknown
-   * afterwards: later events for it are ignored.
+   * Drops orders' records and histories, and the given processed inbox keys (outbox rows,
+   * timers and reservations stay). For long replays that read an order's outcome once it
+   * settles and then no longer need it in memory (`fulfil audit`). A forgotten order is
+   * unknown afterwards: later events for it are ignored, and a forgotten key no longer
+   * counts as a duplicate.
    */
-  forget(orderIds: Iterable<string>): void;
+  forget(orderIds: Iterable<string>, inboxKeys?: Iterable<string>): void;
   /** Active stock reservations (copies), by key order of taking. */
   reservations(): {
     key: string;
@@ -321,11 +322,12 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
       return [...processed].map(([key, at]) => ({ key, at }));
     },
 
-    forget(orderIds) {
+    forget(orderIds, inboxKeys = []) {
       for (const id of orderIds) {
         records.delete(id);
         histories.delete(id);
       }
+      for (const key of inboxKeys) processed.delete(key);
     },
 
     reservations() {
