@@ -75,6 +75,36 @@ describe('fulfil audit: bad input', () => {
     expect(report.totals.automated).toBe(2);
   });
 
+  it('a row csv cannot read (a stray quote) is reported with its row number; rows after it keep theirs', async () => {
+    const file = writeExport(dir, 'quote.csv', [
+      order('#1101', ['MUG'], '2026-11-03T10:00:00Z'),
+      order('#1102', ['MUG'], '2026-11-03T11:00:00Z'),
+      order('#1103', ['TEE', 'MUG'], '2026-11-03T12:00:00Z'),
+    ]);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines[2] = (lines[2] as string).replace('#1102,', '#11"02,');
+    // Row 5 (#1103's second line): a bad quantity, reported at its own row.
+    lines[4] = (lines[4] as string).replace(',1,MUG,25.00,', ',0,MUG,25.00,');
+    writeFileSync(file, lines.join('\n'));
+    const r = await cli(['audit', '--orders', file, '--config', config, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const { report } = JSON.parse(r.out);
+    expect(report.input.problems).toEqual([
+      {
+        row: 3,
+        message: expect.stringMatching(
+          /^unreadable CSV \(a quote is found on field 0 at line 3.*\); skipped$/,
+        ),
+      },
+      {
+        row: 5,
+        message:
+          'order #1103: "Lineitem quantity" "0" is not a positive whole number; line skipped',
+      },
+    ]);
+    expect(report.totals.orders).toBe(2);
+  });
+
   it('an unknown config key names its path', async () => {
     const bad = writeConfig(dir, 'bad.json', {
       locations: [{ id: 'east', warehouse: 'w' }],

@@ -45,10 +45,13 @@ export async function* readShopifyCsv(
       info: true,
     }),
   );
+  // Records csv-parse skipped: its `info.records` does not count them, so rows add them back.
+  let unreadable = 0;
   parser.on('skip', (err: Error & { lines?: number; records?: number }) => {
+    unreadable++;
     options.onProblem({
-      row: (err.records ?? 0) + 1,
-      message: `unreadable CSV near line ${err.lines ?? '?'} (${err.message.replace(/^Invalid.*?: /, '')}); skipped`,
+      row: (err.records ?? 0) + unreadable,
+      message: `unreadable CSV (${err.message.replace(/^[^:]*: /, '')}); skipped`,
     });
   });
   let index: Map<string, number> | undefined;
@@ -69,7 +72,7 @@ export async function* readShopifyCsv(
     record: string[];
     info: { records: number; lines: number };
   }>) {
-    const row = item.info.records;
+    const row = item.info.records + unreadable;
     if (index === undefined) {
       index = new Map(item.record.map((h, i) => [h.trim(), i]));
       width = item.record.length;
