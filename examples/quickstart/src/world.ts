@@ -13,8 +13,8 @@ import {
   storageVelocitySource,
   type WarehouseAdapter,
 } from '@fulfil/core';
+import config from '../fulfil.config';
 import { STORE } from './catalog';
-import { DEMO_RULES } from './rules';
 
 const HOUR = 3_600_000;
 
@@ -51,10 +51,10 @@ export function createDemoWorld(
     alerts,
     clock,
     inventory: createMemoryInventory({ stock }),
-    classifier: new KeywordNoteClassifier(),
+    classifier: new KeywordNoteClassifier(config.notes || {}),
     // Velocity (orders per email / IP / address / phone) is counted from stored orders.
     risk: new RuleBasedRiskScorer({
-      typicalOrderTotal: 9000,
+      ...(config.risk || {}),
       velocity: storageVelocitySource(storage),
     }),
     warehouses: {
@@ -64,8 +64,8 @@ export function createDemoWorld(
     // A vendor's stock leaves the demo's table when it ships: keep reservations until then.
     ...(west ? { reservations: { releaseOn: 'shipped' as const } } : {}),
     locations,
-    rules: DEMO_RULES,
-    timeZone: STORE.timeZone,
+    rules: config.rules,
+    timeZone: config.timeZone,
   });
   return { clock, storage, store, alerts, engine };
 }

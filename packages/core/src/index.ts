@@ -1,3 +1,4 @@
+export * from './config';
 export * from './decide';
 export * from './engine';
 export * from './errors';

@@ -72,6 +72,14 @@ export interface MemoryStorage extends Storage {
   timers(now?: number): TimerRow[];
   /** Every processed inbox key with the epoch ms it was marked at. */
   inbox(): { key: string; at: number }[];
+  /**
+   * Drops orders' records and histories, and the given processed inbox keys (outbox rows,
+   * timers and reservations stay). For long replays that read an order's outcome once it
+   * settles and then no longer need it in memory (`fulfil audit`). A forgotten order is
+   * unknown afterwards: later events for it are ignored, and a forgotten key no longer
+   * counts as a duplicate.
+   */
+  forget(orderIds: Iterable<string>, inboxKeys?: Iterable<string>): void;
   /** Active stock reservations (copies), by key order of taking. */
   reservations(): {
     key: string;
@@ -321,6 +329,14 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
 
     inbox() {
       return [...processed].map(([key, at]) => ({ key, at }));
+    },
+
+    forget(orderIds, inboxKeys = []) {
+      for (const id of orderIds) {
+        records.delete(id);
+        histories.delete(id);
+      }
+      for (const key of inboxKeys) processed.delete(key);
     },
 
     reservations() {

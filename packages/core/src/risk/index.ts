@@ -5,6 +5,7 @@ export {
   type RiskSignalName,
   RuleBasedRiskScorer,
   type RuleBasedRiskScorerOptions,
+  RuleBasedRiskScorerSettings,
 } from './rule-based-risk-scorer';
 export {
   createMemoryVelocitySource,

@@ -28,7 +28,8 @@ export const RISK_WEIGHTS: Readonly<Record<RiskSignalName, number>> = {
   store_risk: 40,
 };
 
-const Options = z
+/** The scorer's data options (everything but `velocity`), as `defineConfig({ risk })` validates them. */
+export const RuleBasedRiskScorerSettings = z
   .object({
     name: z.string().min(1).default('rule-based'),
     weights: z.record(z.string(), z.number().min(0).max(100)).default({}),
@@ -122,7 +123,7 @@ export interface RuleBasedRiskScorerOptions {
  */
 export class RuleBasedRiskScorer implements RiskScorer {
   readonly name: string;
-  readonly #o: z.infer<typeof Options>;
+  readonly #o: z.infer<typeof RuleBasedRiskScorerSettings>;
   readonly #weights: Record<RiskSignalName, number>;
   readonly #velocity: VelocitySource | undefined;
   readonly #disposable: Set<string>;
@@ -131,7 +132,12 @@ export class RuleBasedRiskScorer implements RiskScorer {
   /** @throws FulfilError `CONFIG_INVALID` naming the bad option. */
   constructor(options: RuleBasedRiskScorerOptions = {}) {
     const { velocity, ...data } = options;
-    this.#o = parseOrThrow(Options, data, 'riskScorer', ErrorCodes.CONFIG_INVALID);
+    this.#o = parseOrThrow(
+      RuleBasedRiskScorerSettings,
+      data,
+      'riskScorer',
+      ErrorCodes.CONFIG_INVALID,
+    );
     this.name = this.#o.name;
     this.#weights = {
       ...RISK_WEIGHTS,

@@ -1,0 +1,133 @@
+import {
+  createEngine,
+  createMemoryInventory,
+  createMemoryStorage,
+  createSimulatedClock,
+  type Engine,
+  type FulfilConfig,
+  type HistoryEntry,
+  type InventorySource,
+  KeywordNoteClassifier,
+  type MemoryStorage,
+  type OrderRecord,
+  RuleBasedRiskScorer,
+  type SimulatedClock,
+  type Storage,
+  type WarehouseAdapter,
+} from '@fulfil/core';
+import type { AuditStock } from './stock';
+import { createWindowedVelocity } from './velocity';
+
+/** What an audit replays through: an engine on memory storage, a simulated clock, no I/O. */
+export interface AuditWorld {
+  engine: Engine;
+  clock: SimulatedClock;
+  storage: MemoryStorage;
+  /** Drops a settled order from memory: its record, history and processed event keys. */
+  forget(orderId: string): void;
+}
+
+/** Units reported for every SKU at every location under `--stock unlimited`. */
+export const UNLIMITED_UNITS = 1_000_000_000;
+
+/**
+ * Builds the audit's engine from the configuration: memory storage that keeps no finished
+ * outbox rows, a simulated clock starting at `start`, dry-run warehouses (one per warehouse
+ * key the locations name) that accept every shipment at once and take its units from the
+ * stock table, the configured note classifier and risk scorer (velocity counted in a
+ * window index), and no store (store commands are skipped). `observe` sees every commit
+ * after it is stored.
+ */
+export function createAuditWorld(
+  config: FulfilConfig,
+  stock: AuditStock,
+  start: number,
+  observe: (entry: HistoryEntry, record: OrderRecord) => void,
+): AuditWorld {
+  const clock = createSimulatedClock(start);
+  const memory = createMemoryStorage({ retainCompleted: false });
+  const keys = new Map<string, string[]>();
+  const storage: MemoryStorage = {
+    ...memory,
+    async commit(commit) {
+      await memory.commit(commit);
+      const list = keys.get(commit.orderId) ?? [];
+      list.push(...commit.inboxKeys);
+      keys.set(commit.orderId, list);
+      observe(commit.history, commit.record);
+    },
+  };
+  const table = stock.kind === 'table' ? structuredClone(stock.table) : undefined;
+  const inventory: InventorySource = table
+    ? createMemoryInventory({ stock: table })
+    : {
+        async available(skus) {
+          const out: Record<string, Record<string, number>> = {};
+          for (const l of config.locations)
+            out[l.id] = Object.fromEntries(skus.map((s) => [s, UNLIMITED_UNITS]));
+          return out;
+        },
+      };
+  const warehouses: Record<string, WarehouseAdapter> = {};
+  for (const l of config.locations) warehouses[l.warehouse] ??= dryRunWarehouse(l.warehouse, table);
+  const risk =
+    config.risk === false
+      ? undefined
+      : new RuleBasedRiskScorer({
+          ...config.risk,
+          velocity: createWindowedVelocity((config.risk?.velocityWindowHours ?? 24) * 3_600_000),
+          recordOrders: true,
+        });
+  const engine = createEngine({
+    storage,
+    clock,
+    inventory,
+    warehouses,
+    locations: config.locations.map((l) => ({ ...l, stock: 'tracked' as const })),
+    ...(config.rules ? { rules: config.rules } : {}),
+    ...(config.machine ? { machine: config.machine } : {}),
+    ...(config.notes === false
+      ? {}
+      : { classifier: new KeywordNoteClassifier(config.notes ?? {}) }),
+    ...(risk ? { risk } : {}),
+    ...(config.timeZone ? { timeZone: config.timeZone } : {}),
+    ...(config.notifyCustomer === undefined ? {} : { notifyCustomer: config.notifyCustomer }),
+    reservations: false,
+    forecastAlerts: false,
+  });
+  return {
+    engine,
+    clock,
+    storage,
+    forget(orderId) {
+      memory.forget([orderId], keys.get(orderId) ?? []);
+      keys.delete(orderId);
+    },
+  };
+}
+
+/** A warehouse that accepts every shipment at once and takes its units from `table`. */
+function dryRunWarehouse(
+  name: string,
+  table: Record<string, Record<string, number>> | undefined,
+): WarehouseAdapter {
+  let n = 0;
+  return {
+    name,
+    capabilities: { cancel: true, holdUntil: false, inventory: false, shipmentEvents: false },
+    async submit(request) {
+      const row = table?.[request.locationId];
+      if (row) {
+        for (const line of request.lines) {
+          for (const c of line.components ?? [{ sku: line.sku, quantity: 1 }]) {
+            row[c.sku] = Math.max(0, (row[c.sku] ?? 0) - c.quantity * line.quantity);
+          }
+        }
+      }
+      return { status: 'accepted', warehouseOrderId: `${name}-${++n}` };
+    },
+    async cancel() {},
+  };
+}
+
+export type { Storage };

@@ -1,0 +1,110 @@
+/**
+ * The header of Shopify's admin order export (Orders → Export → CSV for Excel / plain CSV),
+ * one row per line item; order-level columns are filled on an order's first row only.
+ *
+ * Sources: Shopify's help center, "Exporting orders"
+ * (https://help.shopify.com/en/manual/fulfillment/managing-orders/exporting-orders); the column
+ * order below is the one in published exports, e.g. the example rows in
+ * https://docs.xbp.app/docs/development/integrations/shopify/order-format ("Shopify's Orders
+ * export CSV outputs one row per line item ... order-level fields ... are populated on the first
+ * line item row"), which match this header column for column (`Name, Email, Financial Status,
+ * Paid at, Fulfillment Status, Fulfilled at, Accepts Marketing, Currency, Subtotal, ...`). Dates
+ * look like `2025-10-07 09:50:26 +0200`; `Lineitem requires shipping` is `true`/`false`;
+ * `Note Attributes` holds `name: value` lines; `Risk Level` is `Low`/`Medium`/`High`.
+ */
+export const SHOPIFY_ORDER_EXPORT_COLUMNS = [
+  'Name',
+  'Email',
+  'Financial Status',
+  'Paid at',
+  'Fulfillment Status',
+  'Fulfilled at',
+  'Accepts Marketing',
+  'Currency',
+  'Subtotal',
+  'Shipping',
+  'Taxes',
+  'Total',
+  'Discount Code',
+  'Discount Amount',
+  'Shipping Method',
+  'Created at',
+  'Lineitem quantity',
+  'Lineitem name',
+  'Lineitem price',
+  'Lineitem compare at price',
+  'Lineitem sku',
+  'Lineitem requires shipping',
+  'Lineitem taxable',
+  'Lineitem fulfillment status',
+  'Billing Name',
+  'Billing Street',
+  'Billing Address1',
+  'Billing Address2',
+  'Billing Company',
+  'Billing City',
+  'Billing Zip',
+  'Billing Province',
+  'Billing Country',
+  'Billing Phone',
+  'Shipping Name',
+  'Shipping Street',
+  'Shipping Address1',
+  'Shipping Address2',
+  'Shipping Company',
+  'Shipping City',
+  'Shipping Zip',
+  'Shipping Province',
+  'Shipping Country',
+  'Shipping Phone',
+  'Notes',
+  'Note Attributes',
+  'Cancelled at',
+  'Payment Method',
+  'Payment Reference',
+  'Refunded Amount',
+  'Vendor',
+  'Outstanding Balance',
+  'Employee',
+  'Location',
+  'Device ID',
+  'Id',
+  'Tags',
+  'Risk Level',
+  'Source',
+  'Lineitem discount',
+  'Tax 1 Name',
+  'Tax 1 Value',
+  'Tax 2 Name',
+  'Tax 2 Value',
+  'Tax 3 Name',
+  'Tax 3 Value',
+  'Tax 4 Name',
+  'Tax 4 Value',
+  'Tax 5 Name',
+  'Tax 5 Value',
+  'Phone',
+  'Receipt Number',
+  'Duties',
+  'Billing Province Name',
+  'Shipping Province Name',
+  'Payment ID',
+  'Payment Terms Name',
+  'Next Payment Due At',
+  'Payment References',
+] as const;
+
+/** One export column name. */
+export type ShopifyExportColumn = (typeof SHOPIFY_ORDER_EXPORT_COLUMNS)[number];
+
+/** Columns `fulfil audit` cannot do without: a file missing any of them stops the run. */
+export const REQUIRED_COLUMNS: readonly ShopifyExportColumn[] = [
+  'Name',
+  'Financial Status',
+  'Currency',
+  'Created at',
+  'Lineitem quantity',
+  'Lineitem name',
+  'Lineitem price',
+  'Lineitem sku',
+];

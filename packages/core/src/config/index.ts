@@ -1,0 +1,8 @@
+export {
+  defineConfig,
+  type FulfilConfig,
+  FulfilConfigSchema,
+  type NotesConfig,
+  parseConfig,
+  type RiskConfig,
+} from './define-config';
