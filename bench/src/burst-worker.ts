@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createShopifyWebhookHandler } from '@fulfil/adapter-shopify';
 import { createPostgresStorage } from '@fulfil/storage-postgres';
-import { burstEngine, fakeWarehouse, timedIngest } from './burst-host';
+import { burstEngine, drainCommit, fakeWarehouse, timedIngest } from './burst-host';
 
 type Message =
   | { t: 'ready' }
@@ -93,6 +93,7 @@ async function main() {
     connectionString: env.CONNECTION!,
     schema: env.SCHEMA!,
     autoMigrate: false,
+    ...(drainCommit() === 'relaxed' ? { synchronousCommit: 'off' as const } : {}),
   });
   const warehouse = fakeWarehouse(Number(env.WAREHOUSE_MS), (orderId, at, duplicates) =>
     send({ t: 'submit', orderId, at: at + performance.timeOrigin, duplicates }),

@@ -13,7 +13,10 @@
  * verified delivery is enqueued in `storage.deliveries` (one INSERT) and ingests in the
  * webhook drain after the answer (in the host process, or with FULFIL_BURST_DRAIN=worker in
  * a worker process: the host then only verifies and enqueues); `commit` answers once
- * `engine.ingest` has committed.
+ * `engine.ingest` has committed. In `receipt` mode the enqueue has a pool of its own, and
+ * FULFIL_BURST_DRAIN_COMMIT picks how the drain engine's storage commits: `relaxed`
+ * (default: `synchronousCommit: 'off'`; the enqueue and the outbox claim before each submit
+ * still wait for the flush) or `durable`.
  *
  * Then the handler/bare-Express ratio at a steady RATE (FULFIL_BURST_RATE, default 200
  * req/s) for RATIO_SECONDS (FULFIL_BURST_RATIO_SECONDS, default 20), in alternating
@@ -27,7 +30,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '@fulfil/storage-postgres';
-import { type BurstHost, startBareExpress, startHost } from './burst-host';
+import { type BurstHost, drainCommit, startBareExpress, startHost } from './burst-host';
 import { BURST_SHOP, burstOrderId, type LoadResult } from './burst-load';
 import { countingPool } from './pg-pool';
 
@@ -78,7 +81,10 @@ export async function run(): Promise<Record<string, string>> {
     await load(host.url, WARM_UP, 3, 1_000_000);
     const burst = await flashSale(host, admin, schema);
     const ratio = await ratioRounds(host, 2_000_000);
-    const mode = host.ack === 'receipt' ? `receipt, drain ${host.drain}` : host.ack;
+    const mode =
+      host.ack === 'receipt'
+        ? `receipt, drain ${host.drain}, drain commits ${drainCommit()}`
+        : host.ack;
     const figures = { 'burst ack mode': mode, ...burst, ...ratio };
     for (const [k, v] of Object.entries(figures)) console.log(`${k}: ${v}`);
     return figures;
