@@ -12,6 +12,7 @@ import type { ParsedShopifyWebhook, ParseWebhookOptions } from './webhook-parse'
 import { createWebhookProcessor } from './webhook-process';
 import {
   createDrain,
+  createReceiptGate,
   type DrainErrorInfo,
   type DrainOptions,
   type DrainResult,
@@ -146,8 +147,13 @@ export function createShopifyWebhookHandler(
   const max = options.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BYTES;
   const processWebhook = createWebhookProcessor(options);
   const { queue } = options;
+  // Acknowledgements first: the drain waits (briefly) for the enqueues in flight.
+  const receipts = createReceiptGate(options.yieldToReceiptsMs);
   const background = queue
-    ? createDrain(queue, (d: RawDelivery) => processWebhook(d.body, d.headers), options)
+    ? createDrain(queue, (d: RawDelivery) => processWebhook(d.body, d.headers), {
+        ...options,
+        gate: receipts.wait,
+      })
     : undefined;
   const reply = (
     status: number,
@@ -200,6 +206,7 @@ export function createShopifyWebhookHandler(
         now: (options.clock ?? Date).now(),
       });
       let stored: 'queued' | 'duplicate';
+      receipts.enter();
       try {
         stored = await queue.enqueue(delivery);
       } catch (err) {
@@ -211,6 +218,8 @@ export function createShopifyWebhookHandler(
           { error: 'enqueue_failed', reason: 'not stored; Shopify will retry' },
           err,
         );
+      } finally {
+        receipts.leave();
       }
       if (options.autoDrain !== false) background.kick();
       return reply(
