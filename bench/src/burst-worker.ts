@@ -1,8 +1,8 @@
 /**
  * `FULFIL_BURST_DRAIN=worker` (with `FULFIL_BURST_ACK=receipt`): the webhook drain and the
  * engine's dispatch in their own process (niced, FULFIL_BURST_DRAIN_NICE), as a deployment
- * with a worker would run them; the
- * host process only verifies and enqueues (`autoDrain: false`). The worker drains
+ * with a worker would run them; the host process only verifies and enqueues
+ * (`autoDrain: false`). The worker drains
  * `storage.deliveries` continuously, dispatches to its own fake warehouse and reports each
  * submit, ingest time and error to the host over IPC. Internal to the bench.
  */
