@@ -108,6 +108,20 @@ export function ackMode(): AckMode {
   return asked;
 }
 
+/**
+ * `FULFIL_BURST_DRAIN_COMMIT` (`receipt` mode): `relaxed` (default) gives the drain's engine
+ * a storage with `synchronousCommit: 'off'`: its commits do not wait for the disk, the
+ * outbox claim before each warehouse submit does (and so flushes them); the deliveries
+ * being drained are durable since their enqueue. `durable`: every commit waits.
+ */
+export function drainCommit(): 'relaxed' | 'durable' {
+  const asked = process.env.FULFIL_BURST_DRAIN_COMMIT?.trim() || 'relaxed';
+  if (asked !== 'relaxed' && asked !== 'durable') {
+    throw new Error(`FULFIL_BURST_DRAIN_COMMIT must be relaxed or durable, got "${asked}"`);
+  }
+  return asked;
+}
+
 /** The host's engine on `storage`, dispatching to `warehouse` in the background. */
 export function burstEngine(
   storage: PostgresStorage,
@@ -148,12 +162,25 @@ export async function startHost(options: {
   secret: string;
   warehouseMs: number;
 }): Promise<BurstHost> {
+  const ack = ackMode();
+  const relaxed = ack === 'receipt' && drainCommit() === 'relaxed';
+  // The engine's storage: in `receipt` mode only the drain ingests through it, so its
+  // commits may skip the flush (`synchronousCommit: 'off'`, see drainCommit).
   const storage = createPostgresStorage({
     connectionString: options.connectionString,
     schema: options.schema,
     autoMigrate: false,
+    ...(relaxed ? { synchronousCommit: 'off' as const } : {}),
   });
-  const ack = ackMode();
+  // The acknowledgements' enqueue on a pool of their own: never behind a drain query.
+  const receipts =
+    ack === 'receipt'
+      ? createPostgresStorage({
+          connectionString: options.connectionString,
+          schema: options.schema,
+          autoMigrate: false,
+        })
+      : undefined;
   const drain =
     process.env.FULFIL_BURST_DRAIN === 'worker' && ack === 'receipt' ? 'worker' : 'inline';
   const worker = drain === 'worker' ? await startDrainWorker(options) : undefined;
@@ -170,13 +197,13 @@ export async function startHost(options: {
   const pgQueue = storage.deliveries;
   let enqueueMs: number[] = [];
   const queue: DeliveryQueue | undefined =
-    ack === 'receipt'
+    ack === 'receipt' && receipts
       ? {
           ...pgQueue,
           async enqueue(delivery) {
             const t0 = performance.now();
             try {
-              return await pgQueue.enqueue(delivery);
+              return await receipts.deliveries.enqueue(delivery);
             } finally {
               enqueueMs.push(performance.now() - t0);
             }
@@ -223,6 +250,7 @@ export async function startHost(options: {
       await engine.idle();
       await closeServer(server);
       await storage.close();
+      await receipts?.close();
     },
   };
 }

@@ -13,7 +13,10 @@
  * verified delivery is enqueued in `storage.deliveries` (one INSERT) and ingests in the
  * webhook drain after the answer (in the host process, or with FULFIL_BURST_DRAIN=worker in
  * a worker process: the host then only verifies and enqueues); `commit` answers once
- * `engine.ingest` has committed.
+ * `engine.ingest` has committed. In `receipt` mode the enqueue has a pool of its own, and
+ * FULFIL_BURST_DRAIN_COMMIT picks how the drain engine's storage commits: `relaxed`
+ * (default: `synchronousCommit: 'off'`; the enqueue and the outbox claim before each submit
+ * still wait for the flush) or `durable`.
  *
  * Then the handler/bare-Express ratio at a steady RATE (FULFIL_BURST_RATE, default 200
  * req/s) for RATIO_SECONDS (FULFIL_BURST_RATIO_SECONDS, default 20), in alternating
@@ -27,7 +30,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '@fulfil/storage-postgres';
-import { type BurstHost, startBareExpress, startHost } from './burst-host';
+import { type BurstHost, drainCommit, startBareExpress, startHost } from './burst-host';
 import { BURST_SHOP, burstOrderId, type LoadResult } from './burst-load';
 import { countingPool } from './pg-pool';
 
@@ -77,8 +80,11 @@ export async function run(): Promise<Record<string, string>> {
     console.log(`warm-up: ${WARM_UP} webhooks over 3 s`);
     await load(host.url, WARM_UP, 3, 1_000_000);
     const burst = await flashSale(host, admin, schema);
-    const ratio = await ratioRounds(host, 2_000_000);
-    const mode = host.ack === 'receipt' ? `receipt, drain ${host.drain}` : host.ack;
+    const ratio = await ratioRounds(host, admin, 2_000_000);
+    const mode =
+      host.ack === 'receipt'
+        ? `receipt, drain ${host.drain}, drain commits ${drainCommit()}`
+        : host.ack;
     const figures = { 'burst ack mode': mode, ...burst, ...ratio };
     for (const [k, v] of Object.entries(figures)) console.log(`${k}: ${v}`);
     return figures;
@@ -155,7 +161,21 @@ async function flashSale(
 }
 
 /** Alternating rounds at a steady RATE into the host and into bare Express. */
-async function ratioRounds(host: BurstHost, offset: number) {
+async function ratioRounds(
+  host: BurstHost,
+  admin: ReturnType<typeof countingPool>['pool'],
+  offset: number,
+) {
+  // WAL flushes the server made during the host's rounds (the whole server's: other
+  // clients of it count too), a figure the machine's noise does not move.
+  const walSyncs = async () => {
+    const { rows } = await admin.query('SELECT wal_sync::float8 AS n FROM pg_stat_wal');
+    return Number((rows[0] as { n: number } | undefined)?.n ?? Number.NaN);
+  };
+  let flushes = 0;
+  // This process's CPU during each kind of round (the host's includes its drain and
+  // dispatch, the part of them that runs during its rounds).
+  const cpuMs = { host: 0, bare: 0 };
   const bare = await startBareExpress();
   const perRound = Math.max(1, Math.round((RATE * RATIO_SECONDS) / ROUNDS / 2));
   const seconds = perRound / RATE;
@@ -176,8 +196,13 @@ async function ratioRounds(host: BurstHost, offset: number) {
         offset += perRound;
         host.takeIngestTimes();
         host.takeEnqueueTimes();
+        const before = name === 'host' ? await walSyncs() : 0;
+        const cpu0 = process.cpuUsage();
         const { result } = await load(url, perRound, seconds, offset);
+        const used = process.cpuUsage(cpu0);
+        cpuMs[name] += (used.user + used.system) / 1000;
         if (name === 'host') {
+          flushes += (await walSyncs()) - before;
           ingestTimes.push(...host.takeIngestTimes());
           enqueueTimes.push(...host.takeEnqueueTimes());
         }
@@ -196,7 +221,7 @@ async function ratioRounds(host: BurstHost, offset: number) {
   const b = quantiles(samples.bare);
   const ms = (x: number) => `${x.toFixed(2)} ms`;
   return {
-    'ratio host': `p50 ${ms(h.p50)}, p99 ${ms(h.p99)} (${samples.host.length} webhooks at ${RATE}/s; ${failed.host} not 200); ${ackPart(host, en, e, ms)}`,
+    'ratio host': `p50 ${ms(h.p50)}, p99 ${ms(h.p99)} (${samples.host.length} webhooks at ${RATE}/s; ${failed.host} not 200); ${ackPart(host, en, e, ms)}; server WAL flushes ${(flushes / Math.max(1, samples.host.length)).toFixed(2)} per webhook; server process CPU ${(cpuMs.host / Math.max(1, samples.host.length)).toFixed(2)} ms per webhook (bare Express ${(cpuMs.bare / Math.max(1, samples.bare.length)).toFixed(2)})`,
     'ratio bare Express': `p50 ${ms(b.p50)}, p99 ${ms(b.p99)} (${samples.bare.length}; ${failed.bare} not 200)`,
     'handler/bare ratio': `p50 ${(h.p50 / b.p50).toFixed(2)}×, p99 ${(h.p99 / b.p99).toFixed(2)}× (aim ≤ 2×)`,
   };

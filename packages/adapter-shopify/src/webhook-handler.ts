@@ -12,6 +12,7 @@ import { type ParsedShopifyWebhook, type ParseWebhookOptions, peekOrderId } from
 import { createWebhookProcessor } from './webhook-process';
 import {
   createDrain,
+  createReceiptGate,
   type DrainErrorInfo,
   type DrainOptions,
   type DrainResult,
@@ -149,8 +150,13 @@ export function createShopifyWebhookHandler(
   const max = options.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BYTES;
   const processWebhook = createWebhookProcessor(options);
   const { queue } = options;
+  // Acknowledgements first: the drain waits (briefly) for the enqueues in flight.
+  const receipts = createReceiptGate(options.yieldToReceiptsMs);
   const background = queue
-    ? createDrain(queue, (d: RawDelivery) => processWebhook(d.body, d.headers), options)
+    ? createDrain(queue, (d: RawDelivery) => processWebhook(d.body, d.headers), {
+        ...options,
+        gate: receipts.wait,
+      })
     : undefined;
   const reply = (
     status: number,
@@ -203,6 +209,7 @@ export function createShopifyWebhookHandler(
         now: (options.clock ?? Date).now(),
       });
       let stored: 'queued' | 'duplicate';
+      receipts.enter();
       try {
         stored = await queue.enqueue(delivery);
       } catch (err) {
@@ -214,6 +221,8 @@ export function createShopifyWebhookHandler(
           { error: 'enqueue_failed', reason: 'not stored; Shopify will retry' },
           err,
         );
+      } finally {
+        receipts.leave();
       }
       if (options.autoDrain !== false) background.kick();
       const orderId = peekOrderId(raw, request.headers, options);

@@ -3,6 +3,7 @@ import {
   type ClaimedDelivery,
   type Clock,
   type DeliveryQueue,
+  FulfilError,
   isFulfilError,
   type RawDelivery,
 } from '@fulfil/core';
@@ -47,6 +48,12 @@ export interface DrainOptions {
    * queue, or a scheduled job). Default `true`.
    */
   autoDrain?: boolean;
+  /**
+   * Acknowledgements first: before each claim and each delivery, the drain of this handler
+   * waits until none of its enqueues is in flight, for at most this long (ms). Default 5;
+   * `0` never waits.
+   */
+  yieldToReceiptsMs?: number;
 }
 
 /** Told about a delivery that failed in the drain (`status` 400: dead payload; 500: retried). */
@@ -108,8 +115,14 @@ export function createDrain(
   process: (delivery: RawDelivery) => Promise<WebhookOutcome>,
   options: DrainOptions & {
     onError?: ((error: unknown, status: number, info?: DrainErrorInfo) => void) | undefined;
+    /**
+     * Awaited before each claim and each delivery: the handler's acknowledgements in flight
+     * go first (see {@link createReceiptGate}).
+     */
+    gate?: () => Promise<void>;
   },
 ) {
+  const gate = options.gate ?? (async () => {});
   const clock = options.clock ?? { now: () => Date.now() };
   const batch = Math.max(1, Math.floor(options.drainBatch ?? 25));
   const leaseMs = Math.max(1, options.leaseMs ?? 30_000);
@@ -178,8 +191,12 @@ export function createDrain(
     try {
       for (;;) {
         again = false;
+        await gate();
         const claimed = await queue.claim({ now: clock.now(), limit: batch, leaseMs });
-        for (const c of claimed) await one(c, totals);
+        for (const c of claimed) {
+          await gate();
+          await one(c, totals);
+        }
         if (claimed.length < batch && !again) return totals;
       }
     } catch (err) {
@@ -210,6 +227,58 @@ export function createDrain(
     },
     async idle() {
       while (kicked || current) await (kicked ?? current);
+    },
+  };
+}
+
+/** How long the drain waits at most for the acknowledgements in flight, per step. */
+export const RECEIPT_GATE_MAX_WAIT_MS = 5;
+
+/**
+ * Acknowledgements first: the handler counts the deliveries it is acknowledging
+ * (`enter`/`leave`), and the drain, before each claim and each delivery, waits until none is
+ * in flight, for at most `maxWaitMs`. The drain shares the event loop (and the database
+ * pool) with the acknowledgements; without the gate, a delivery's parsing and deciding
+ * started while an enqueue is waiting for the database runs before that enqueue's answer
+ * is written. The wait is bounded, so under steady traffic the drain still goes at least
+ * one delivery per `maxWaitMs` plus its own time.
+ */
+export function createReceiptGate(maxWaitMs = RECEIPT_GATE_MAX_WAIT_MS) {
+  if (!Number.isFinite(maxWaitMs) || maxWaitMs < 0) {
+    throw new FulfilError(
+      'CONFIG_INVALID',
+      `webhookHandler.yieldToReceiptsMs must be a number of ms ≥ 0, got ${String(maxWaitMs)}`,
+      { details: { path: 'webhookHandler.yieldToReceiptsMs' } },
+    );
+  }
+  let inFlight = 0;
+  let waiters: (() => void)[] = [];
+  const release = () => {
+    const woken = waiters;
+    waiters = [];
+    for (const wake of woken) wake();
+  };
+  return {
+    enter() {
+      inFlight++;
+    },
+    /** After the current I/O callback: the answer is written before the drain goes on. */
+    leave() {
+      inFlight = Math.max(0, inFlight - 1);
+      if (inFlight === 0) setImmediate(() => inFlight === 0 && release());
+    },
+    /** Resolves once no acknowledgement is in flight, or after `maxWaitMs`. */
+    wait(): Promise<void> {
+      if (inFlight === 0 || maxWaitMs <= 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(done, maxWaitMs);
+        function done() {
+          clearTimeout(timer);
+          waiters = waiters.filter((w) => w !== done);
+          resolve();
+        }
+        waiters.push(done);
+      });
     },
   };
 }

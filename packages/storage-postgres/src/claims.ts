@@ -15,6 +15,9 @@ import type { Queryable } from './runner';
 
 // Outbox and timer claims with FOR UPDATE SKIP LOCKED, leases and fencing tokens. Internal.
 
+/** Makes the statement's own transaction wait for the WAL flush (a session set to `off`). */
+export const SYNC_COMMIT = `(SELECT set_config('synchronous_commit', 'on', true)) IS NOT NULL`;
+
 const ClaimOptionsSchema = z.object({
   now: z.number().finite(),
   limit: z.number().int().nonnegative(),
@@ -30,6 +33,11 @@ export async function claimCommands(
   db: Queryable,
   t: Tables,
   options: ClaimOptions,
+  /**
+   * The session commits asynchronously: this claim waits for the flush (of itself and of
+   * every commit before it), so no command runs before the state that produced it is durable.
+   */
+  forceSync = false,
 ): Promise<ClaimedCommand[]> {
   const { now, limit, leaseMs } = checkClaim(options);
   if (limit === 0) return [];
@@ -50,7 +58,7 @@ export async function claimCommands(
      )
      UPDATE ${t.outbox} o
      SET claim_token = $3 || o.seq::text, claimed_until = $1 + $4, attempts = o.attempts + 1
-     FROM c WHERE o.id = c.id
+     FROM c WHERE o.id = c.id${forceSync ? ` AND ${SYNC_COMMIT}` : ''}
      RETURNING o.seq, o.command, o.attempts - 1 AS attempts, o.claim_token`,
     [now, limit, `${randomUUID()}:`, leaseMs],
   );

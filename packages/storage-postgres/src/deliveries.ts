@@ -8,6 +8,7 @@ import {
   deliveryClaimLost,
   sanitizeText,
 } from '@fulfil/core';
+import { SYNC_COMMIT } from './claims';
 import { quoteIdent } from './options';
 import type { Queryable } from './runner';
 
@@ -17,8 +18,22 @@ import type { Queryable } from './runner';
 // `enqueue` is the whole cost of a webhook acknowledgement, so it is one autocommitted
 // statement (prepared once per connection by the runner): no transaction, no read first.
 // It resolves once PostgreSQL has committed the row, so the delivery is as durable as the
-// server's commit (`synchronous_commit`). Every other call is one statement too, and none
-// of them goes through the group commit of orders.
+// server's commit (`synchronous_commit`; on a storage with `synchronousCommit: 'off'` the
+// enqueue still waits for the flush). Every other call is one statement too, and none of
+// them goes through the group commit of orders.
+//
+// `claim`, `complete` and `fail` commit asynchronously (`synchronous_commit = off` for their
+// own transaction only, set inside the statement: no extra round trip). They are the drain's
+// bookkeeping, and none of them is the last copy of anything:
+// - a lost claim leaves the delivery pending (or with its old lease): it is claimed again;
+// - a lost `complete` or `fail` leaves the delivery claimed until its lease runs out: it is
+//   drained again, and the engine's inbox drops the events already committed;
+// - PostgreSQL loses asynchronous commits only as a suffix of its WAL (a crash loses the
+//   last ones, never one without the ones after it), so a `complete` that survives implies
+//   that the ingest it follows survived too;
+// - every later synchronous commit (the next enqueue, an order commit) flushes them.
+// Without the flush each of these writes would wait for the disk (a few ms under load),
+// and the acknowledgements, whose enqueue does wait for it, would queue behind them.
 
 /** Runs `fn` on the database once it is migrated, wrapping driver errors (the storage's `run`). */
 export type RunDeliveries = <T>(
@@ -43,20 +58,42 @@ export function deliveriesTable(schema: string): string {
   return `${quoteIdent(schema)}.deliveries`;
 }
 
-/** Creates the {@link DeliveryQueue} on `table`, running every statement through `run`. */
-export function createPostgresDeliveryQueue(run: RunDeliveries, table: string): DeliveryQueue {
+/**
+ * Makes the statement's own transaction commit without waiting for the WAL flush (an
+ * `InitPlan` evaluated once; `set_config(..., true)` ends with the transaction).
+ */
+const ASYNC_COMMIT = `(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL`;
+
+/**
+ * Creates the {@link DeliveryQueue} on `table`, running every statement through `run`.
+ * `forceSyncEnqueue`: the session commits asynchronously (`synchronousCommit: 'off'`), so
+ * the enqueue sets `synchronous_commit = on` for its own transaction.
+ */
+export function createPostgresDeliveryQueue(
+  run: RunDeliveries,
+  table: string,
+  forceSyncEnqueue = false,
+): DeliveryQueue {
+  const enqueueSql = forceSyncEnqueue
+    ? `INSERT INTO ${table} (key, source, headers, body, received_at)
+       SELECT $1::text, $2::text, $3::json, $4::bytea, $5::float8 WHERE ${SYNC_COMMIT}
+       ON CONFLICT (key) DO NOTHING RETURNING 1 AS queued`
+    : `INSERT INTO ${table} (key, source, headers, body, received_at)
+       VALUES ($1, $2, $3::json, $4, $5)
+       ON CONFLICT (key) DO NOTHING RETURNING 1 AS queued`;
   return {
     async enqueue(input) {
       const d = checkRawDelivery(input);
       const { rows } = await run(
         'enqueue',
         (db) =>
-          db.query(
-            `INSERT INTO ${table} (key, source, headers, body, received_at)
-             VALUES ($1, $2, $3::json, $4, $5)
-             ON CONFLICT (key) DO NOTHING RETURNING 1 AS queued`,
-            [d.key, d.source, JSON.stringify(d.headers), asBuffer(d.body), d.receivedAt],
-          ),
+          db.query(enqueueSql, [
+            d.key,
+            d.source,
+            JSON.stringify(d.headers),
+            asBuffer(d.body),
+            d.receivedAt,
+          ]),
         { deliveryKey: d.key },
       );
       return rows.length === 1 ? 'queued' : 'duplicate';
@@ -70,7 +107,7 @@ export function createPostgresDeliveryQueue(run: RunDeliveries, table: string): 
           `UPDATE ${table} d
            SET claim_token = $3 || d.seq::text, due_at = $1::float8 + $4::float8,
                attempts = d.attempts + 1
-           WHERE d.key IN (
+           WHERE ${ASYNC_COMMIT} AND d.key IN (
              SELECT key FROM ${table}
              WHERE status = 'pending' AND due_at <= $1
              ORDER BY received_at, seq
@@ -107,7 +144,7 @@ export function createPostgresDeliveryQueue(run: RunDeliveries, table: string): 
             `UPDATE ${table}
              SET status = CASE WHEN status = 'pending' THEN 'done' ELSE status END,
                  finished_at = CASE WHEN status = 'pending' THEN $3 ELSE finished_at END
-             WHERE key = $1 AND claim_token = $2`,
+             WHERE key = $1 AND claim_token = $2 AND ${ASYNC_COMMIT}`,
             [String(key), String(claimToken), Date.now()],
           ),
         { deliveryKey: key },
@@ -131,7 +168,7 @@ export function createPostgresDeliveryQueue(run: RunDeliveries, table: string): 
                                     THEN $5 ELSE finished_at END,
                  status = CASE WHEN status = 'pending' AND $4::float8 IS NULL
                                THEN 'dead' ELSE status END
-             WHERE key = $1 AND claim_token = $2`,
+             WHERE key = $1 AND claim_token = $2 AND ${ASYNC_COMMIT}`,
             [
               String(key),
               String(claimToken),

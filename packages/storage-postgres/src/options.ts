@@ -61,6 +61,23 @@ export interface PostgresStorageOptions extends ConnectionOptions {
    * statement, with no limit on how many run at once.
    */
   batching?: false | { maxBatch?: number; concurrency?: number };
+  /**
+   * `'off'`: this storage's commits (orders, inbox, outbox, timers, command results) return
+   * without waiting for PostgreSQL to flush them to disk (`synchronous_commit = off` on the
+   * connections it opens; only with `connectionString`). A crash of the server (or of its
+   * machine) can then lose the last ~0.6 s of commits: never part of one, never one without
+   * the ones committed after it. Two kinds of statement still wait for the flush, which
+   * makes everything committed before them durable too: `deliveries.enqueue` (the delivery
+   * a webhook is acknowledged for) and the outbox claim (`claimCommands`), so no command
+   * reaches a warehouse, store or alert sink before the state that produced it is on disk.
+   *
+   * Use it ONLY for a storage whose every event comes from a durable source it can be
+   * taken from again: the engine of a webhook drain (acknowledge on receipt), whose
+   * deliveries stay in `deliveries` until their ingest is done. Never for an engine that
+   * answers a webhook after `ingest` (acknowledge on commit, warehouse webhooks, review
+   * actions): those answers would come before the flush. Default: the server's setting.
+   */
+  synchronousCommit?: 'off';
 }
 
 /** Batching unless told otherwise (see {@link PostgresStorageOptions.batching}). */
@@ -102,8 +119,14 @@ export const PostgresStorageOptionsSchema = z
           .strict(),
       ])
       .default({ ...DEFAULT_BATCHING }),
+    synchronousCommit: z.literal('off').optional(),
   })
-  .refine(oneSource, oneSourceMessage);
+  .refine(oneSource, oneSourceMessage)
+  .refine((o) => o.synchronousCommit === undefined || o.connectionString !== undefined, {
+    message:
+      "synchronousCommit: 'off' needs connectionString (the storage opens the connections and sets it on each)",
+    path: ['synchronousCommit'],
+  });
 
 export type ParsedStorageOptions = z.output<typeof PostgresStorageOptionsSchema>;
 

@@ -107,6 +107,8 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
   const parsed = parseStorageOptions(options);
   const runner = createRunner(parsed);
   const schema = parsed.schema;
+  /** Commits do not wait for the flush; the enqueue and the outbox claim still do. */
+  const relaxed = parsed.synchronousCommit === 'off';
   const t: Tables = tablesIn(schema);
   const onCorrupt =
     parsed.onCorrupt ??
@@ -236,7 +238,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
       return records;
     },
 
-    claimCommands: (o) => run('claimCommands', (db) => claims.claimCommands(db, t, o)),
+    claimCommands: (o) => run('claimCommands', (db) => claims.claimCommands(db, t, o, relaxed)),
     completeCommand: (id, token) =>
       run('completeCommand', (db) => claims.completeCommand(db, t, id, token), { commandId: id }),
     failCommand: (id, token, failure) =>
@@ -263,7 +265,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     },
 
     ...operations,
-    deliveries: createPostgresDeliveryQueue(run, deliveriesTable(schema)),
+    deliveries: createPostgresDeliveryQueue(run, deliveriesTable(schema), relaxed),
 
     async purge(options) {
       const { deliveriesDoneOlderThanDays: days, ...rest } = options ?? {};

@@ -64,12 +64,20 @@ export interface RunnerSource {
   pool?: PoolLike | undefined;
   connectionString?: string | undefined;
   pglite?: PGliteLike | undefined;
+  /** With `connectionString`: `synchronous_commit` of every connection opened. */
+  synchronousCommit?: 'off' | undefined;
 }
 
 export function createRunner(source: RunnerSource): Runner {
   if (source.pglite) return pgliteRunner(source.pglite);
   if (source.pool) return poolRunner(source.pool, false);
-  const pool = new pg.Pool({ connectionString: source.connectionString, max: 10 });
+  const pool = new pg.Pool({
+    connectionString: source.connectionString,
+    max: 10,
+    ...(source.synchronousCommit
+      ? { options: `-c synchronous_commit=${source.synchronousCommit}` }
+      : {}),
+  });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
   return poolRunner(pool as unknown as PoolLike, true);
