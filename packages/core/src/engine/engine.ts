@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { decide } from '../decide/decide';
 import type { DecideConfig, Decision } from '../decide/types';
 import { FulfilError, isFulfilError, parseOrThrow } from '../errors';
@@ -20,16 +19,14 @@ import {
 import { type DispatcherDeps, type DispatchReport, drainOutbox } from './dispatcher';
 import { observeDecision, tee } from './engine-metrics';
 import { gatherFacts, reservesStock } from './gather';
-import { assertStockSources, buildDecideConfig, type EngineOptions } from './options';
+import {
+  assertStockSources,
+  buildDecideConfig,
+  checkEngineOptions,
+  DispatchSettings,
+  type EngineOptions,
+} from './options';
 import { createRecordCache } from './record-cache';
-
-const DispatchSettings = z.object({
-  maxAttempts: z.number().int().min(1).optional(),
-  backoffMs: z.number().finite().nonnegative().optional(),
-  leaseMs: z.number().finite().positive().optional(),
-  batch: z.number().int().min(1).optional(),
-  concurrency: z.number().int().min(1).max(1000).optional(),
-});
 
 /** Records an engine keeps of its own last commits (see `record-cache.ts`). */
 const RECORD_CACHE_SIZE = 256;
@@ -109,6 +106,7 @@ export interface Engine {
  * ```
  */
 export function createEngine(options: EngineOptions): Engine {
+  checkEngineOptions(options);
   const config = buildDecideConfig(options);
   assertStockSources(options);
   const clock = options.clock ?? systemClock;
