@@ -3,7 +3,7 @@ import type { DecideConfig, Decision } from '../decide/types';
 import { FulfilError, isFulfilError, parseOrThrow } from '../errors';
 import { createMemoryMetrics, type MetricsSnapshot } from '../memory/memory-metrics';
 import type { Explanation, HistoryEntry } from '../model/commands';
-import { OrderEvent } from '../model/events';
+import { OrderEvent, type OrderEventInput } from '../model/events';
 import type { OrderRecord } from '../model/record';
 import { repairEventText } from '../model/sanitize-text';
 import { systemClock } from '../ports/clock';
@@ -58,6 +58,17 @@ export interface OrderExplanation {
   history: HistoryEntry[];
 }
 
+/**
+ * What the untyped `ingest` overload accepts: anything (`unknown`, `any`, a record of
+ * unknowns) except a value whose type says it is an order event (`type` is one of
+ * `OrderEvent['type']`) yet does not match {@link OrderEventInput}.
+ */
+export type UntypedEvent<T> = T extends { type: OrderEvent['type'] }
+  ? unknown extends T
+    ? unknown
+    : never
+  : unknown;
+
 /** The running engine. */
 export interface Engine {
   /**
@@ -67,7 +78,14 @@ export interface Engine {
    * Once the commit succeeded it resolves; a failed dispatch is reported on
    * `result.dispatch`, counted (`dispatch_errors`) and passed to `onError`.
    */
-  ingest(event: unknown, options?: IngestOptions): Promise<IngestResult>;
+  ingest(event: OrderEventInput, options?: IngestOptions): Promise<IngestResult>;
+  /**
+   * The same for input whose type is not known (a parsed webhook body, a queue message):
+   * it is validated at runtime and rejected with `INVALID_INPUT` naming the path. A value
+   * whose static type claims a known event `type` must match {@link OrderEventInput}
+   * (the first overload), so a typed event literal is always checked at compile time.
+   */
+  ingest<const T>(event: T & UntypedEvent<T>, options?: IngestOptions): Promise<IngestResult>;
   /** Runs due commands from the outbox until none is due. */
   dispatch(): Promise<DispatchReport>;
   /**
@@ -335,7 +353,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   return {
     config,
-    async ingest(input, ingestOptions) {
+    async ingest(input: unknown, ingestOptions?: IngestOptions): Promise<IngestResult> {
       const mode = dispatchModeOf(ingestOptions, auto);
       const result = await ingestOne(input);
       result.dispatch = await afterCommit.run(mode, result, input);
