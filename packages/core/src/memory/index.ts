@@ -1,13 +1,11 @@
 export * from './console-alerts';
 export * from './delivery-checks';
 export type { FailNextOptions } from './faults';
-export * from './keyword-note-classifier';
 export * from './memory-alerts';
 export * from './memory-delivery-queue';
 export * from './memory-inventory';
 export * from './memory-metrics';
 export * from './memory-storage';
 export * from './memory-store';
-export * from './simple-risk-scorer';
 export * from './simulated-clock';
 export * from './simulated-warehouse';

@@ -1,3 +1,4 @@
+export * from './baselines';
 export * from './delivery-queue-conformance';
 export * from './fixtures';
 export { AWKWARD_STRINGS, expectCode, expectConfigInvalid } from './helpers';
