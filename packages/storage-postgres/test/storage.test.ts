@@ -7,7 +7,7 @@ import {
   makeTimer,
 } from '@fulfil/core/testing';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPostgresStorage } from '../src';
+import { createPostgresStorage, type PostgresStorageOptions } from '../src';
 import { openTestDatabase } from './test-db';
 
 const db = await openTestDatabase();
@@ -24,7 +24,7 @@ describe('options', () => {
   ])('rejects %s with CONFIG_INVALID naming the path', (_name, options, path) => {
     let error: unknown;
     try {
-      db.storage(options);
+      db.storage(options as Partial<PostgresStorageOptions>);
     } catch (err) {
       error = err;
     }
