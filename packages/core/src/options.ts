@@ -70,7 +70,7 @@ export function parseOptions<S extends z.ZodType>(
   if (result.success) return result.data as z.output<S>;
   const unknownKeys: { path: string; message: string }[] = [];
   const others: { path: string; message: string }[] = [];
-  for (const issue of result.error.issues) {
+  for (const issue of flattenUnions(result.error.issues)) {
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeysAt(strict, issue.path);
       for (const key of issue.keys) {
@@ -154,6 +154,24 @@ export function functionOption<T extends (...args: never[]) => unknown>(
   }) as unknown as z.ZodType<T, T>;
 }
 
+/**
+ * Replaces a union failure by the issues of the branch the value was meant for (the one
+ * whose type matched, e.g. the object branch of `false | { ... }`), so a misspelt key
+ * inside it still gets its suggestion.
+ */
+function flattenUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || !Array.isArray(issue.errors)) return [issue];
+    const typed = issue.errors.filter(
+      (branch) => !branch.some((i) => i.code === 'invalid_type' && i.path.length === 0),
+    );
+    if (typed.length !== 1) return [issue];
+    return flattenUnions(
+      (typed[0] ?? []).map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue),
+    );
+  });
+}
+
 function strictTop<S extends z.ZodType>(schema: S): z.ZodType {
   const def = defOf(schema);
   if (def.type === 'object' && def.catchall === undefined) {
@@ -183,6 +201,11 @@ function objectShape(schema: z.ZodType | undefined): Record<string, z.ZodType> |
   for (let i = 0; i < 16 && current !== undefined; i++) {
     const def = defOf(current);
     if (def.type === 'object') return def.shape;
+    if (def.type === 'union') {
+      // `false | { ... }`: the keys of every object branch.
+      const shapes = (def.options ?? []).map(objectShape).filter((x) => x !== undefined);
+      return shapes.length === 0 ? undefined : Object.assign({}, ...shapes);
+    }
     current = def.innerType ?? def.in;
   }
   return undefined;
@@ -205,6 +228,10 @@ function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
       }
       if (def.type === 'record') {
         unwrapped = def.valueType;
+        break;
+      }
+      if (def.type === 'union') {
+        unwrapped = objectShape(unwrapped)?.[String(part)];
         break;
       }
       unwrapped = def.innerType ?? def.in;
