@@ -2,23 +2,26 @@
  * notes: the offline note classifier (`KeywordNoteClassifier`: four languages,
  * typo-tolerant phrase matching, clause rules, date reading, injection check) per
  * note, over the first 340 labelled notes in rotation (the set measured before the
- * lexicon grew), against the simple English keyword classifier of `memory/`
+ * lexicon grew), against the baseline English keyword classifier
+ * (`createBaselineNoteClassifier` of `@fulfil/core/testing`)
  * measured in the same run as the baseline: the median round (as before) and the
  * best round (the least disturbed by other load on the machine). Also: building a
  * classifier (the lexicon is compiled once), and notes it has never seen (a new
  * classifier's first pass over the held-out notes, its word cache cold). Plus the
  * rule-based risk scorer (with an in-memory velocity source of 2,000 orders)
- * against the simple risk scorer.
+ * against the baseline risk scorer (`createBaselineRiskScorer`).
  */
 import {
-  createKeywordNoteClassifier,
   createMemoryVelocitySource,
-  createSimpleRiskScorer,
   KeywordNoteClassifier,
   type Order,
   RuleBasedRiskScorer,
 } from '@fulfil/core';
-import { makeOrder } from '@fulfil/core/testing';
+import {
+  createBaselineNoteClassifier,
+  createBaselineRiskScorer,
+  makeOrder,
+} from '@fulfil/core/testing';
 import holdout from '../../packages/core/test/notes/data/holdout.json' with { type: 'json' };
 import holdout2 from '../../packages/core/test/notes/data/holdout-2.json' with { type: 'json' };
 import holdout3 from '../../packages/core/test/notes/data/holdout-3.json' with { type: 'json' };
@@ -33,7 +36,7 @@ export async function run(): Promise<Record<string, string>> {
   const order = makeOrder();
   const ctx = { order, now: NOW, timeZone: TZ };
   const fresh = new KeywordNoteClassifier();
-  const simple = createKeywordNoteClassifier();
+  const simple = createBaselineNoteClassifier();
   let i = 0;
   let j = 0;
   const kwRounds: number[] = [];
@@ -91,7 +94,7 @@ export async function run(): Promise<Record<string, string>> {
     );
   }
   const scorer = new RuleBasedRiskScorer({ typicalOrderTotal: 5000, velocity });
-  const simpleRisk = createSimpleRiskScorer({ typicalOrderTotal: 5000 });
+  const simpleRisk = createBaselineRiskScorer({ typicalOrderTotal: 5000 });
   const risky: Order = makeOrder({
     billingAddress: { country: 'FR', line1: '1 rue X' },
     clientIp: '198.51.100.7',

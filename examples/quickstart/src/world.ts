@@ -3,12 +3,12 @@ import {
   createMemoryAlerts,
   createMemoryInventory,
   createMemoryStore,
+  createNoteClassifier,
+  createRiskScorer,
   createSimulatedClock,
   createSimulatedWarehouse,
   type InventorySnapshot,
-  KeywordNoteClassifier,
   type Location,
-  RuleBasedRiskScorer,
   type Storage,
   storageVelocitySource,
   type WarehouseAdapter,
@@ -51,9 +51,9 @@ export function createDemoWorld(
     alerts,
     clock,
     inventory: createMemoryInventory({ stock }),
-    classifier: new KeywordNoteClassifier(config.notes || {}),
+    classifier: createNoteClassifier(config.notes || {}),
     // Velocity (orders per email / IP / address / phone) is counted from stored orders.
-    risk: new RuleBasedRiskScorer({
+    risk: createRiskScorer({
       ...(config.risk || {}),
       velocity: storageVelocitySource(storage),
     }),

@@ -1,4 +1,4 @@
-import { parseOrThrow } from '@fulfil/core';
+import { parseOptions } from '@fulfil/core';
 import type { HttpHooks, RateLimiter, RetryOptions } from '@fulfil/http';
 import { z } from 'zod';
 
@@ -95,6 +95,7 @@ const Schema = z.object({
       windowMs: z.number().int().positive().default(SHIPSTATION_RATE_LIMIT.windowMs),
       resetMarginMs: z.number().nonnegative().optional(),
     })
+    .strict()
     .default({ limit: SHIPSTATION_RATE_LIMIT.limit, windowMs: SHIPSTATION_RATE_LIMIT.windowMs }),
   limiter: z
     .custom<RateLimiter>(
@@ -131,5 +132,5 @@ export type ResolvedOptions = z.output<typeof Schema>;
 
 /** Validates `options`; throws `CONFIG_INVALID` whose message and `details.path` name the bad field. */
 export function resolveOptions(options: ShipStationOptions): ResolvedOptions {
-  return parseOrThrow(Schema, options, 'shipstation', 'CONFIG_INVALID');
+  return parseOptions(Schema, options, 'createShipStationWarehouse');
 }

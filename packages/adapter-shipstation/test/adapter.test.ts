@@ -1,5 +1,5 @@
 import { type FulfilError, isFulfilError } from '@fulfil/core';
-import { expectCode, makeShipmentRequest } from '@fulfil/core/testing';
+import { expectCode, expectConfigInvalid, makeShipmentRequest } from '@fulfil/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createShipStationWarehouse, orderKeyOf, orderNumberOf } from '../src';
 import { connect, createWorld, EAST_WAREHOUSE, ordersOf } from './world';
@@ -26,13 +26,17 @@ async function thrown(promise: Promise<unknown>): Promise<FulfilError> {
 describe('configuration', () => {
   const valid = { apiKey: 'k', apiSecret: 's', warehouseIds: { east: 1 } };
   it.each([
-    [{ ...valid, warehouseIds: { east: -4 } }, 'shipstation.warehouseIds.east'],
-    [{ ...valid, warehouseIds: {} }, 'shipstation.warehouseIds'],
-    [{ ...valid, apiSecret: '' }, 'shipstation.apiSecret'],
-    [{ ...valid, baseUrl: 'ftp://ssapi.shipstation.com' }, 'shipstation.baseUrl'],
-    [{ ...valid, webhookToken: 'short' }, 'shipstation.webhookToken'],
-    [{ ...valid, rateLimit: { limit: 0 } }, 'shipstation.rateLimit.limit'],
-    [{ ...valid, pageSize: 501 }, 'shipstation.pageSize'],
+    [{ ...valid, warehouseIds: { east: -4 } }, 'warehouseIds.east'],
+    [{ ...valid, warehouseIds: {} }, 'warehouseIds'],
+    [{ ...valid, apiSecret: '' }, 'apiSecret'],
+    [{ ...valid, baseUrl: 'ftp://ssapi.shipstation.com' }, 'baseUrl'],
+    [{ ...valid, webhookToken: 'short' }, 'webhookToken'],
+    [{ ...valid, rateLimit: { limit: 0 } }, 'rateLimit.limit'],
+    [{ ...valid, pageSize: 501 }, 'pageSize'],
+    [{ ...valid, apiSecret: undefined }, 'apiSecret'],
+    [{ apiKey: 'k', apiSecret: 's' }, 'warehouseIds'],
+    [{ ...valid, warehouseId: { east: 1 } }, 'warehouseId'],
+    [{ ...valid, rateLimit: { limt: 40 } }, 'rateLimit.limt'],
   ])('a bad option is CONFIG_INVALID naming its path (%#)', (options, path) => {
     let error: unknown;
     try {
@@ -43,6 +47,28 @@ describe('configuration', () => {
     expect(isFulfilError(error, 'CONFIG_INVALID')).toBe(true);
     expect((error as FulfilError).details.path).toBe(path);
     expect((error as FulfilError).message).toContain(path);
+  });
+
+  it('a misspelt option gets a suggestion; each required option missing in turn is named', () => {
+    expectConfigInvalid(
+      () =>
+        createShipStationWarehouse({
+          apiKey: 'k',
+          apiSecrte: 's',
+          warehouseIds: { east: 1 },
+        } as never),
+      'apiSecrte',
+      /did you mean "apiSecret"\?.*apiSecret: required/,
+    );
+    for (const key of ['apiKey', 'apiSecret', 'warehouseIds'] as const) {
+      const { [key]: _dropped, ...rest } = valid;
+      expectConfigInvalid(() => createShipStationWarehouse(rest as never), key, /required/);
+    }
+    expectConfigInvalid(
+      () => createShipStationWarehouse(undefined as never),
+      'apiKey',
+      /called without options; required: apiKey, apiSecret, warehouseIds/,
+    );
   });
 
   it('declares webhooks only with a token', () => {

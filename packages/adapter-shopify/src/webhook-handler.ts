@@ -8,6 +8,7 @@ import {
 import { type HeadersLike, headerOf } from './headers';
 import type { FulfillmentOrderSource } from './store-webhooks';
 import { verifyShopifyWebhook } from './verify';
+import { checkWebhookHandlerOptions } from './webhook-handler-options';
 import { type ParsedShopifyWebhook, type ParseWebhookOptions, peekOrderId } from './webhook-parse';
 import { createWebhookProcessor } from './webhook-process';
 import {
@@ -142,10 +143,13 @@ export const DEFAULT_MAX_WEBHOOK_BYTES = 1024 * 1024;
 export function createShopifyWebhookHandler(
   options: ShopifyWebhookHandlerOptions,
 ): ShopifyWebhookHandler {
+  checkWebhookHandlerOptions(options);
   if (!options.engine && !options.ingest) {
-    throw new FulfilError('CONFIG_INVALID', 'webhookHandler: give `engine` or `ingest`', {
-      details: { path: 'webhookHandler.engine' },
-    });
+    throw new FulfilError(
+      'CONFIG_INVALID',
+      'createShopifyWebhookHandler options: engine: give `engine` or `ingest`',
+      { details: { path: 'engine' } },
+    );
   }
   const max = options.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BYTES;
   const processWebhook = createWebhookProcessor(options);

@@ -179,7 +179,7 @@ describe('createShopifyStore', () => {
       type: 'order.received',
       idempotencyKey: 'wh-10',
       occurredAt: '2026-11-27T09:10:00Z',
-      order: known,
+      order: known!,
     });
     const report = await store.reconcile('2026-11-27T09:10:00Z', (e) => w.engine.ingest(e));
     expect(report).toEqual({ scanned: 3, ingested: 3, watermark: '2026-11-27T09:12:00Z' });

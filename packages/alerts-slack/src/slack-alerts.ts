@@ -1,4 +1,11 @@
-import { type Alert, type AlertSink, ErrorCodes, FulfilError } from '@fulfil/core';
+import {
+  type Alert,
+  type AlertSink,
+  ErrorCodes,
+  FulfilError,
+  functionOption,
+  parseOptions,
+} from '@fulfil/core';
 import {
   createRateLimiter,
   isUnknownOutcome,
@@ -8,6 +15,7 @@ import {
 } from '@fulfil/http';
 import { WebClient } from '@slack/web-api';
 import { IncomingWebhook } from '@slack/webhook';
+import { z } from 'zod';
 import { ALERT_EVENT_TYPE, alertMessage, type Block, digestMessage } from './blocks';
 import { createDigests, type DigestOptions } from './digest';
 import { toSlackError } from './errors';
@@ -62,6 +70,41 @@ export interface SlackAlertsOptions {
 
 type Payload = { text: string; blocks: Block[] };
 
+const fn = () => functionOption();
+const OptionsSchema = z.object({
+  token: z.string().min(1).optional(),
+  channel: z.string().min(1).optional(),
+  webhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+  consoleUrl: fn().optional(),
+  consoleHomeUrl: z.string().min(1).optional(),
+  suggest: fn().optional(),
+  isReview: fn().optional(),
+  slackApiUrl: z.url({ protocol: /^https?$/ }).optional(),
+  timeoutMs: z.number().positive().optional(),
+  paceMs: z.number().nonnegative().optional(),
+  redis: z
+    .custom<NonNullable<SlackAlertsOptions['redis']>>((v) => typeof v === 'object' && v !== null, {
+      message: 'expected Redis clustering settings ({ client, ... })',
+    })
+    .optional(),
+  limiterFor: fn().optional(),
+  maxRateLimitWaits: z.number().int().nonnegative().optional(),
+  digest: z
+    .union([
+      z.literal(false),
+      z
+        .object({
+          after: z.number().int().positive().optional(),
+          windowMs: z.number().positive().optional(),
+        })
+        .strict(),
+    ])
+    .optional(),
+  checkHistory: z.enum(['after-unknown', 'always']).optional(),
+  historyLookbackMs: z.number().positive().optional(),
+  now: fn().optional(),
+} satisfies Record<keyof SlackAlertsOptions, z.ZodType>);
+
 /** The Slack sink: an `AlertSink` you can close (stops its limiters, closes Redis duplicates). */
 export interface SlackAlertSink extends AlertSink {
   close(): Promise<void>;
@@ -93,6 +136,7 @@ export interface SlackAlertSink extends AlertSink {
  * ```
  */
 export function createSlackAlerts(options: SlackAlertsOptions): SlackAlertSink {
+  parseOptions(OptionsSchema, options, 'createSlackAlerts');
   const { token, webhookUrl, channel } = options;
   if ((token === undefined) === (webhookUrl === undefined))
     throw new FulfilError(

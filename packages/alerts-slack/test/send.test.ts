@@ -1,4 +1,5 @@
 import type { Alert } from '@fulfil/core';
+import { expectConfigInvalid } from '@fulfil/core/testing';
 import { UpstreamError } from '@fulfil/http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAlerts, REVIEW_ACTIONS } from '../src';
@@ -130,5 +131,25 @@ describe('createSlackAlerts', () => {
       /exactly one of token or webhookUrl/,
     );
     expect(() => createSlackAlerts({ token: 'xoxb-1' })).toThrow(/needs a channel/);
+  });
+
+  it('a misspelt option gets a suggestion; no options, a bad URL name their path', () => {
+    expectConfigInvalid(
+      () => createSlackAlerts({ token: 'xoxb-1', chanel: CHANNEL } as never),
+      'chanel',
+      /did you mean "channel"/,
+    );
+    expectConfigInvalid(
+      () => createSlackAlerts({ webhookURL: 'https://hooks.slack.test/x' } as never),
+      'webhookURL',
+      /did you mean "webhookUrl"/,
+    );
+    expectConfigInvalid(() => createSlackAlerts(undefined as never), '(root)', /must be an object/);
+    expectConfigInvalid(() => createSlackAlerts({ webhookUrl: 'not a url' }), 'webhookUrl');
+    expectConfigInvalid(
+      () => createSlackAlerts({ token: 'xoxb-1', channel: CHANNEL, digest: { afer: 3 } } as never),
+      'digest.afer',
+      /did you mean "after"/,
+    );
   });
 });

@@ -7,6 +7,7 @@ export * from './machine';
 export * from './memory';
 export * from './model';
 export * from './notes';
+export * from './options';
 export * from './ports';
 export * from './risk';
 export * from './routing';

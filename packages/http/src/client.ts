@@ -1,5 +1,5 @@
-import { FulfilError } from '@fulfil/core';
 import pRetry, { AbortError } from 'p-retry';
+import { checkHttpClientOptions } from './client-options';
 import { redact, redactUrl, UpstreamError } from './errors';
 import type { HttpHooks } from './hooks';
 import { isLimiterUnavailable, LIMITER_UNAVAILABLE } from './redis-guard';
@@ -36,15 +36,8 @@ import type { HttpClient, HttpClientOptions, HttpResponse, RequestOptions } from
  * ```
  */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  let base: URL;
-  try {
-    base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
-  } catch (cause) {
-    throw new FulfilError('CONFIG_INVALID', `http.baseUrl: not a URL: "${options.baseUrl}"`, {
-      cause,
-      details: { path: 'http.baseUrl' },
-    });
-  }
+  checkHttpClientOptions(options);
+  const base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
   const vendor = options.vendor ?? base.host;
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const doFetch = options.fetch ?? fetch;

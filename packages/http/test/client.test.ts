@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expectConfigInvalid } from '@fulfil/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createHttpClient,
@@ -237,7 +238,27 @@ describe('createHttpClient', () => {
 
   it('fails with CONFIG_INVALID on a bad base URL', () => {
     expect(() => createHttpClient({ baseUrl: 'not a url' })).toThrow(
-      /CONFIG_INVALID: http.baseUrl/,
+      /CONFIG_INVALID: createHttpClient options: baseUrl: not a URL/,
+    );
+  });
+
+  it('a missing base URL, a misspelt option or a limiter without schedule: CONFIG_INVALID with the path', () => {
+    expectConfigInvalid(() => createHttpClient(undefined as never), 'baseUrl', /required: baseUrl/);
+    expectConfigInvalid(() => createHttpClient({} as never), 'baseUrl', /required/);
+    expectConfigInvalid(
+      () => createHttpClient({ baseURL: 'https://x.test' } as never),
+      'baseURL',
+      /did you mean "baseUrl"/,
+    );
+    expectConfigInvalid(
+      () => createHttpClient({ baseUrl: 'https://x.test', retry: { retires: 2 } } as never),
+      'retry.retires',
+      /did you mean "retries"/,
+    );
+    expectConfigInvalid(
+      () => createHttpClient({ baseUrl: 'https://x.test', limiter: {} as never }),
+      'limiter',
+      /missing method schedule/,
     );
   });
 });

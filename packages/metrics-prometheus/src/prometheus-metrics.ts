@@ -1,5 +1,6 @@
-import type { MetricLabels, Metrics } from '@fulfil/core';
+import { type MetricLabels, type Metrics, parseOptions, portOption } from '@fulfil/core';
 import { Counter, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
 import { KNOWN_METRICS } from './catalogue';
 import {
   DEFAULT_MS_BUCKETS,
@@ -8,6 +9,23 @@ import {
   metricName,
   STATE_MS_BUCKETS,
 } from './names';
+
+const Buckets = z.array(z.number().finite()).readonly();
+
+const OptionsSchema = z.object({
+  registry: portOption<Registry>(
+    'prom-client Registry',
+    ['metrics', 'registerMetric'],
+    'new Registry()',
+  ).optional(),
+  prefix: z.string().optional(),
+  buckets: Buckets.optional(),
+  bucketsFor: z.record(z.string(), Buckets).optional(),
+  allowedLabels: z.array(z.string()).readonly().optional(),
+  maxLabelValues: z.number().int().positive().optional(),
+  maxMetrics: z.number().int().positive().optional(),
+  labelNames: z.record(z.string(), z.array(z.string()).readonly()).optional(),
+} satisfies Record<keyof PrometheusMetricsOptions, z.ZodType>);
 
 /** Options of {@link createPrometheusMetrics}. */
 export interface PrometheusMetricsOptions {
@@ -85,6 +103,7 @@ type Drop =
  * ```
  */
 export function createPrometheusMetrics(options: PrometheusMetricsOptions = {}): PrometheusMetrics {
+  parseOptions(OptionsSchema, options, 'createPrometheusMetrics', { optional: true });
   const registry = options.registry ?? new Registry();
   const prefix = metricName(options.prefix ?? 'fulfil_');
   const buckets = [...(options.buckets ?? DEFAULT_MS_BUCKETS)];

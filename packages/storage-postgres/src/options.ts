@@ -1,4 +1,4 @@
-import { type FulfilError, parseOrThrow } from '@fulfil/core';
+import { type FulfilError, parseOptions, parseOrThrow } from '@fulfil/core';
 import { z } from 'zod';
 import type { PGliteLike, PoolLike } from './runner';
 
@@ -130,9 +130,11 @@ export const PostgresStorageOptionsSchema = z
 
 export type ParsedStorageOptions = z.output<typeof PostgresStorageOptionsSchema>;
 
-/** Validates options; throws `CONFIG_INVALID` naming the bad option. */
+/** Validates options; throws `CONFIG_INVALID` naming the bad option ("did you mean ...?" for a misspelt one). */
 export function parseStorageOptions(options: PostgresStorageOptions): ParsedStorageOptions {
-  return parseOrThrow(PostgresStorageOptionsSchema, options, 'options', 'CONFIG_INVALID');
+  return parseOptions(PostgresStorageOptionsSchema, options, 'createPostgresStorage', {
+    optional: true,
+  });
 }
 
 export function parseConnectionOptions(

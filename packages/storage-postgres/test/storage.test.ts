@@ -1,6 +1,13 @@
 import { type FulfilError, isFulfilError } from '@fulfil/core';
-import { expectCode, makeCommand, makeCommit, makeTimer } from '@fulfil/core/testing';
+import {
+  expectCode,
+  expectConfigInvalid,
+  makeCommand,
+  makeCommit,
+  makeTimer,
+} from '@fulfil/core/testing';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPostgresStorage, type PostgresStorageOptions } from '../src';
 import { openTestDatabase } from './test-db';
 
 const db = await openTestDatabase();
@@ -9,22 +16,34 @@ beforeEach(() => db.truncate());
 
 describe('options', () => {
   it.each([
-    [
-      'a schema that is not a plain identifier',
-      { schema: 'x"; DROP SCHEMA public; --' },
-      'options.schema',
-    ],
-    ['a schema starting with a digit', { schema: '1abc' }, 'options.schema'],
-    ['no connection', { pool: undefined, pglite: undefined }, 'options'],
+    ['a schema that is not a plain identifier', { schema: 'x"; DROP SCHEMA public; --' }, 'schema'],
+    ['a schema starting with a digit', { schema: '1abc' }, 'schema'],
+    ['no connection', { pool: undefined, pglite: undefined }, '(root)'],
+    ['a misspelt option', { connectionstring: 'postgres://x' }, 'connectionstring'],
+    ['batching.maxbatch', { batching: { maxbatch: 4 } }, 'batching.maxbatch'],
   ])('rejects %s with CONFIG_INVALID naming the path', (_name, options, path) => {
     let error: unknown;
     try {
-      db.storage(options);
+      db.storage(options as Partial<PostgresStorageOptions>);
     } catch (err) {
       error = err;
     }
     expect(isFulfilError(error, 'CONFIG_INVALID')).toBe(true);
-    expect((error as FulfilError).message).toContain(path);
+    expect((error as FulfilError).details.path).toBe(path);
+    expect((error as FulfilError).message).toContain('createPostgresStorage');
+  });
+
+  it('a misspelt option gets a suggestion; no options at all says what to give', () => {
+    expectConfigInvalid(
+      () => createPostgresStorage({ connectionstring: 'postgres://x' } as never),
+      'connectionstring',
+      /did you mean "connectionString"/,
+    );
+    expectConfigInvalid(
+      () => createPostgresStorage(undefined as never),
+      '(root)',
+      /give exactly one of pool, connectionString or pglite/,
+    );
   });
 
   it('a mixed-case schema name is quoted, not folded', async () => {

@@ -1,10 +1,9 @@
-import { z } from 'zod';
 import { decide } from '../decide/decide';
 import type { DecideConfig, Decision } from '../decide/types';
 import { FulfilError, isFulfilError, parseOrThrow } from '../errors';
 import { createMemoryMetrics, type MetricsSnapshot } from '../memory/memory-metrics';
 import type { Explanation, HistoryEntry } from '../model/commands';
-import { OrderEvent } from '../model/events';
+import { OrderEvent, type OrderEventInput } from '../model/events';
 import type { OrderRecord } from '../model/record';
 import { repairEventText } from '../model/sanitize-text';
 import { systemClock } from '../ports/clock';
@@ -20,16 +19,14 @@ import {
 import { type DispatcherDeps, type DispatchReport, drainOutbox } from './dispatcher';
 import { observeDecision, tee } from './engine-metrics';
 import { gatherFacts, reservesStock } from './gather';
-import { assertStockSources, buildDecideConfig, type EngineOptions } from './options';
+import {
+  assertStockSources,
+  buildDecideConfig,
+  checkEngineOptions,
+  DispatchSettings,
+  type EngineOptions,
+} from './options';
 import { createRecordCache } from './record-cache';
-
-const DispatchSettings = z.object({
-  maxAttempts: z.number().int().min(1).optional(),
-  backoffMs: z.number().finite().nonnegative().optional(),
-  leaseMs: z.number().finite().positive().optional(),
-  batch: z.number().int().min(1).optional(),
-  concurrency: z.number().int().min(1).max(1000).optional(),
-});
 
 /** Records an engine keeps of its own last commits (see `record-cache.ts`). */
 const RECORD_CACHE_SIZE = 256;
@@ -61,6 +58,17 @@ export interface OrderExplanation {
   history: HistoryEntry[];
 }
 
+/**
+ * What the untyped `ingest` overload accepts: anything (`unknown`, `any`, a record of
+ * unknowns) except a value whose type says it is an order event (`type` is one of
+ * `OrderEvent['type']`) yet does not match {@link OrderEventInput}.
+ */
+export type UntypedEvent<T> = T extends { type: OrderEvent['type'] }
+  ? unknown extends T
+    ? unknown
+    : never
+  : unknown;
+
 /** The running engine. */
 export interface Engine {
   /**
@@ -70,7 +78,14 @@ export interface Engine {
    * Once the commit succeeded it resolves; a failed dispatch is reported on
    * `result.dispatch`, counted (`dispatch_errors`) and passed to `onError`.
    */
-  ingest(event: unknown, options?: IngestOptions): Promise<IngestResult>;
+  ingest(event: OrderEventInput, options?: IngestOptions): Promise<IngestResult>;
+  /**
+   * The same for input whose type is not known (a parsed webhook body, a queue message):
+   * it is validated at runtime and rejected with `INVALID_INPUT` naming the path. A value
+   * whose static type claims a known event `type` must match {@link OrderEventInput}
+   * (the first overload), so a typed event literal is always checked at compile time.
+   */
+  ingest<const T>(event: T & UntypedEvent<T>, options?: IngestOptions): Promise<IngestResult>;
   /** Runs due commands from the outbox until none is due. */
   dispatch(): Promise<DispatchReport>;
   /**
@@ -109,6 +124,7 @@ export interface Engine {
  * ```
  */
 export function createEngine(options: EngineOptions): Engine {
+  checkEngineOptions(options);
   const config = buildDecideConfig(options);
   assertStockSources(options);
   const clock = options.clock ?? systemClock;
@@ -337,7 +353,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   return {
     config,
-    async ingest(input, ingestOptions) {
+    async ingest(input: unknown, ingestOptions?: IngestOptions): Promise<IngestResult> {
       const mode = dispatchModeOf(ingestOptions, auto);
       const result = await ingestOne(input);
       result.dispatch = await afterCommit.run(mode, result, input);

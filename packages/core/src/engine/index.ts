@@ -1,6 +1,12 @@
 export type { DispatchMode, IngestDispatch, IngestOptions } from './after-commit';
 export type { DispatchReport } from './dispatcher';
-export { createEngine, type Engine, type IngestResult, type OrderExplanation } from './engine';
+export {
+  createEngine,
+  type Engine,
+  type IngestResult,
+  type OrderExplanation,
+  type UntypedEvent,
+} from './engine';
 export type {
   DispatchOptions,
   EngineErrorContext,

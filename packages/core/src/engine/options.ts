@@ -7,6 +7,7 @@ import { defaultMachine } from '../machine/default-machine';
 import type { MachineDefinitionInput } from '../machine/schema';
 import { Location, type LocationInput } from '../model/facts';
 import { assertStorableConfig } from '../model/sanitize-text';
+import { functionOption, parseOptions, portOption } from '../options';
 import type { Clock } from '../ports/clock';
 import type {
   AlertSink,
@@ -154,6 +155,99 @@ const TimeZone = z.string().refine(
   },
   { message: 'unknown IANA time zone' },
 );
+
+/** How the outbox runs commands (validated shape of {@link DispatchOptions}). */
+export const DispatchSettings = z
+  .object({
+    maxAttempts: z.number().int().min(1).optional(),
+    backoffMs: z.number().finite().nonnegative().optional(),
+    leaseMs: z.number().finite().positive().optional(),
+    batch: z.number().int().min(1).optional(),
+    concurrency: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+
+/**
+ * The shape of {@link EngineOptions}: ports are checked for their methods (never copied),
+ * data is checked for its type here and in depth by {@link buildDecideConfig}.
+ */
+const EngineOptionsShape = {
+  storage: portOption<Storage>(
+    'Storage',
+    [
+      'load',
+      'commit',
+      'isProcessed',
+      'markProcessed',
+      'history',
+      'claimCommands',
+      'claimDueTimers',
+    ],
+    'createMemoryStorage() or createPostgresStorage()',
+  ).refine((s) => typeof s !== 'object' || s === null || typeof s.capabilities === 'object', {
+    message: 'expected a Storage with a `capabilities` object',
+  }),
+  warehouses: z.record(
+    z.string(),
+    portOption<WarehouseAdapter>(
+      'WarehouseAdapter',
+      ['submit'],
+      'createSimulatedWarehouse() or createShipStationWarehouse(), keyed by the name locations use in `warehouse`',
+    ),
+  ),
+  inventory: portOption<InventorySource>('InventorySource', ['available']).optional(),
+  store: portOption<StoreAdapter>(
+    'StoreAdapter',
+    ['addTags', 'hold', 'releaseHold', 'fulfill'],
+    'createShopifyStore()',
+  ).optional(),
+  classifier: portOption<NoteClassifier>(
+    'NoteClassifier',
+    ['classify'],
+    'createNoteClassifier()',
+  ).optional(),
+  risk: portOption<RiskScorer>('RiskScorer', ['assess'], 'createRiskScorer()').optional(),
+  alerts: portOption<AlertSink>('AlertSink', ['send']).optional(),
+  clock: portOption<Clock>('Clock', ['now']).optional(),
+  metrics: portOption<Metrics>('Metrics', ['increment', 'observe']).optional(),
+  machine: z
+    .custom<MachineDefinitionInput>((v) => typeof v === 'object' && v !== null, {
+      message: 'expected a machine definition (an object), e.g. defaultMachine',
+    })
+    .optional(),
+  rules: z.array(z.custom<RuleInput>()).optional(),
+  router: portOption<Router>('Router', ['route'], 'createOptimalRouter()').optional(),
+  locations: z.array(z.custom<LocationInput>()),
+  timeZone: z.string().optional(),
+  notifyCustomer: z.boolean().optional(),
+  dispatch: DispatchSettings.optional(),
+  autoDispatch: z.boolean().optional(),
+  onError: functionOption<NonNullable<EngineOptions['onError']>>(
+    'a function (error, context) => void',
+  ).optional(),
+  conflictRetries: z.number().int().min(0).optional(),
+  reservations: z
+    .union([z.literal(false), z.object({ releaseOn: z.unknown().optional() }).strict()])
+    .optional(),
+  forecast: portOption<ForecastSource>(
+    'ForecastSource',
+    ['cover'],
+    'forecasterSource(createForecaster())',
+  ).optional(),
+  forecastAlerts: z.boolean().optional(),
+} satisfies Record<keyof EngineOptions, z.ZodType>;
+
+const EngineOptionsSchema = z.object(EngineOptionsShape).strict();
+
+/**
+ * Checks the shape of {@link EngineOptions} as a JavaScript caller may pass them (no
+ * options, a missing port, a misspelt key) and returns them typed. Throws
+ * `CONFIG_INVALID` naming the path, with "did you mean ...?" for a misspelt key.
+ */
+export function checkEngineOptions(options: unknown): EngineOptions {
+  parseOptions(EngineOptionsSchema, options, 'createEngine');
+  return options as EngineOptions;
+}
 
 /** Validates the options and compiles machine and rules once. Throws `CONFIG_INVALID`. */
 export function buildDecideConfig(options: EngineOptions): DecideConfig {

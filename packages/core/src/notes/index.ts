@@ -1,6 +1,10 @@
 export { type DateContext, dateContext, type FoundDate, findDates } from './dates';
 export { looksLikeInjection } from './injection';
-export { type KeywordClassifierOptions, KeywordNoteClassifier } from './keyword-classifier';
+export {
+  createNoteClassifier,
+  type KeywordClassifierOptions,
+  KeywordNoteClassifier,
+} from './keyword-classifier';
 export { DEFAULT_LEXICON, type LexiconEntry } from './lexicon';
 export { isTrivialNote, normalizeNote } from './normalize';
 export {

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { NoteClassification, NoteTag } from '../model/facts';
 import type { Order } from '../model/order';
+import { parseOptions } from '../options';
 import type { NoteClassifier } from '../ports/services';
 import { type DateContext, dateContext, findDates, mayHaveDate } from './dates';
 import { collectEvidence, compileLexicon, type PhraseRef, tokensOf } from './evidence';
@@ -40,6 +42,30 @@ const AWAY_BEFORE =
   /\b(away|travel\w*|vacation|holiday|not around|out of (?:the country|town)|de viaje|vacaciones|absent\w*|en vacances|verreist|im urlaub|urlaub)\b/;
 const AWAY_AFTER =
   /^[^.!?;]{0,40}\b(away|later|or after|onwards|travel\w*|vacation|holiday|fuera|de viaje|vacaciones|absent\w*|en vacances|verreist|im urlaub|urlaub)\b/;
+
+const LexiconEntrySchema = z
+  .object({
+    tag: z.string().min(1),
+    confidence: z.number().min(0).max(1),
+    negatable: z.boolean().optional(),
+    phrases: z.array(z.string()),
+  })
+  .strict();
+
+const ClassifierOptions = z.object({
+  name: z.string().min(1).optional(),
+  taxonomy: z
+    .custom<NoteTaxonomy>(
+      (v) => typeof v === 'object' && v !== null && Array.isArray((v as NoteTaxonomy).tags),
+      { message: 'expected a note taxonomy (NOTE_TAXONOMY, defineNoteTaxonomy(...))' },
+    )
+    .optional(),
+  lexicon: z.array(LexiconEntrySchema).optional(),
+  replaceLexicon: z.boolean().optional(),
+  certainty: z.number().min(0).max(1).optional(),
+  maxLength: z.number().int().positive().optional(),
+  dayFirst: z.boolean().optional(),
+} satisfies Record<keyof KeywordClassifierOptions, z.ZodType>);
 
 /** The request a date belongs to: the trigger word nearest before it wins. */
 function dateKind(before: string, after: string): 'ship_after' | 'expedite' | undefined {
@@ -98,7 +124,9 @@ export class KeywordNoteClassifier implements NoteClassifier {
   readonly #maxLength: number;
   readonly #dayFirst: boolean | undefined;
 
+  /** @throws FulfilError `CONFIG_INVALID` naming the bad option. */
   constructor(options: KeywordClassifierOptions = {}) {
+    parseOptions(ClassifierOptions, options, 'KeywordNoteClassifier', { optional: true });
     this.name = options.name ?? 'keyword';
     this.taxonomy = options.taxonomy ?? NOTE_TAXONOMY;
     const allowed = new Set(this.taxonomy.tags.map((t) => t.id));
@@ -264,4 +292,21 @@ function addText(tag: NoteTag, original: string): void {
   if (tag.tag === 'delivery_instructions') {
     tag.text = clean.trim().slice(0, 200);
   }
+}
+
+/**
+ * Creates the note classifier to reach for: a {@link KeywordNoteClassifier} (offline,
+ * English, Spanish, French and German). Options are validated (`CONFIG_INVALID` naming
+ * the path, "did you mean ...?" for a misspelt one). For a model on top of it, see
+ * `@fulfil/classifier-anthropic`.
+ *
+ * @example
+ * ```ts
+ * const engine = createEngine({ ...ports, classifier: createNoteClassifier(), rules: noteRules() });
+ * ```
+ */
+export function createNoteClassifier(
+  options: KeywordClassifierOptions = {},
+): KeywordNoteClassifier {
+  return new KeywordNoteClassifier(options);
 }

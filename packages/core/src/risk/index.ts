@@ -1,6 +1,7 @@
 export { DISPOSABLE_DOMAINS, FREIGHT_FORWARDER_NAMES } from './lists';
 export { type MediumRiskAction, type RiskRulesOptions, riskRules } from './risk-rules';
 export {
+  createRiskScorer,
   RISK_WEIGHTS,
   type RiskSignalName,
   RuleBasedRiskScorer,

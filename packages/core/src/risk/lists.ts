@@ -1,8 +1,17 @@
-import { DISPOSABLE_EMAIL_DOMAINS as BASE } from '../memory/simple-risk-scorer';
-
 /** Throwaway email domains (a short list; extend it with `disposableDomains`). */
 export const DISPOSABLE_DOMAINS: readonly string[] = [
-  ...BASE,
+  'mailinator.com',
+  'guerrillamail.com',
+  '10minutemail.com',
+  'tempmail.com',
+  'temp-mail.org',
+  'yopmail.com',
+  'trashmail.com',
+  'sharklasers.com',
+  'getnada.com',
+  'dispostable.com',
+  'maildrop.cc',
+  'throwawaymail.com',
   'guerrillamail.net',
   'mailnesia.com',
   'mintemail.com',

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ErrorCodes, parseOrThrow } from '../errors';
 import type { RiskAssessment, RiskLevel } from '../model/facts';
 import type { Order } from '../model/order';
 import type { Address } from '../model/primitives';
+import { parseOptions, portOption } from '../options';
 import type { RiskScorer } from '../ports/services';
 import { DISPOSABLE_DOMAINS, FREIGHT_FORWARDER_NAMES } from './lists';
 import { type VelocityKey, type VelocitySource, velocityValues } from './velocity';
@@ -32,7 +32,17 @@ export const RISK_WEIGHTS: Readonly<Record<RiskSignalName, number>> = {
 export const RuleBasedRiskScorerSettings = z
   .object({
     name: z.string().min(1).default('rule-based'),
-    weights: z.record(z.string(), z.number().min(0).max(100)).default({}),
+    weights: z
+      .object(
+        Object.fromEntries(
+          Object.keys(RISK_WEIGHTS).map((signal) => [
+            signal,
+            z.number().min(0).max(100).optional(),
+          ]),
+        ),
+      )
+      .strict()
+      .default({}),
     thresholds: z
       .object({
         medium: z.number().min(0).max(100).default(30),
@@ -131,13 +141,19 @@ export class RuleBasedRiskScorer implements RiskScorer {
 
   /** @throws FulfilError `CONFIG_INVALID` naming the bad option. */
   constructor(options: RuleBasedRiskScorerOptions = {}) {
-    const { velocity, ...data } = options;
-    this.#o = parseOrThrow(
-      RuleBasedRiskScorerSettings,
-      data,
-      'riskScorer',
-      ErrorCodes.CONFIG_INVALID,
+    const { velocity, ...data } = parseOptions(
+      RuleBasedRiskScorerSettings.extend({
+        velocity: portOption<VelocitySource>(
+          'VelocitySource',
+          ['countRecentOrders'],
+          'createMemoryVelocitySource() or storageVelocitySource(storage)',
+        ).optional(),
+      }),
+      options,
+      'RuleBasedRiskScorer',
+      { optional: true },
     );
+    this.#o = data;
     this.name = this.#o.name;
     this.#weights = {
       ...RISK_WEIGHTS,
@@ -310,4 +326,17 @@ function money(minor: number, currency: string): string {
   } catch {
     return `${minor} ${currency} minor units`;
   }
+}
+
+/**
+ * Creates the risk scorer to reach for: a {@link RuleBasedRiskScorer}. Options are
+ * validated (`CONFIG_INVALID` naming the path, "did you mean ...?" for a misspelt one).
+ *
+ * @example
+ * ```ts
+ * const engine = createEngine({ ...ports, risk: createRiskScorer({ typicalOrderTotal: { USD: 8_000 } }) });
+ * ```
+ */
+export function createRiskScorer(options: RuleBasedRiskScorerOptions = {}): RuleBasedRiskScorer {
+  return new RuleBasedRiskScorer(options);
 }

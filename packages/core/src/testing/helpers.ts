@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { type ErrorCode, isFulfilError } from '../errors';
+import { type ErrorCode, type FulfilError, isFulfilError } from '../errors';
 
 /** Asserts that `promise` rejects with a `FulfilError` of `code`. */
 export async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<void> {
@@ -34,3 +34,36 @@ export const AWKWARD_STRINGS: readonly string[] = [
   ' padded ',
   '$1 $& {{y}} %s',
 ];
+
+/**
+ * Asserts that `create` throws a `FulfilError` with code `CONFIG_INVALID` whose
+ * `details.path` is `path` (and whose message matches `message`, when given), and
+ * returns it. For the option tests of a factory: a missing required option, a
+ * misspelt key ("did you mean ...?"), a wrong port.
+ *
+ * @example
+ * ```ts
+ * expectConfigInvalid(() => createEngine({ warehouse: {} } as unknown as EngineOptions), 'warehouse', /did you mean "warehouses"/);
+ * ```
+ */
+export function expectConfigInvalid(
+  create: () => unknown,
+  path: string,
+  message?: RegExp,
+): FulfilError {
+  let error: unknown;
+  try {
+    create();
+  } catch (err) {
+    error = err;
+  }
+  expect(
+    isFulfilError(error, 'CONFIG_INVALID'),
+    `expected a FulfilError with code CONFIG_INVALID, got: ${String(error)}`,
+  ).toBe(true);
+  const e = error as FulfilError;
+  expect(e.details.path, `details.path of: ${e.message}`).toBe(path);
+  if (path !== '(root)') expect(e.message).toContain(path);
+  if (message) expect(e.message).toMatch(message);
+  return e;
+}

@@ -199,7 +199,7 @@ describe('forecast source: days of cover facts, stock protection and alerts', ()
 
   it('bad forecast or reservation options fail with CONFIG_INVALID naming the option', () => {
     const bad = (extra: Record<string, unknown>) => () => createWorld(undefined, extra as never);
-    expect(bad({ forecast: {} })).toThrow(/forecast: must be a ForecastSource/);
+    expect(bad({ forecast: {} })).toThrow(/forecast: expected a ForecastSource/);
     expect(bad({ forecastAlerts: 'yes' })).toThrow(/forecastAlerts/);
     expect(bad({ reservations: { releaseOn: 'never' } })).toThrow(/reservations\.releaseOn/);
     try {

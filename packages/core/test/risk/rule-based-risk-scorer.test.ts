@@ -3,10 +3,14 @@ import { isFulfilError } from '../../src/errors';
 import type { OrderInput } from '../../src/model';
 import {
   createMemoryVelocitySource,
+  createRiskScorer,
   RuleBasedRiskScorer,
+  type RuleBasedRiskScorerOptions,
   storageVelocitySource,
+  type VelocitySource,
 } from '../../src/risk';
 import { makeOrder } from '../../src/testing/fixtures';
+import { expectConfigInvalid } from '../../src/testing/helpers';
 
 const NOW = Date.parse('2026-11-27T15:00:00.000Z');
 const US = {
@@ -180,8 +184,27 @@ describe('RuleBasedRiskScorer', () => {
       err = e;
     }
     expect(isFulfilError(err, 'CONFIG_INVALID')).toBe(true);
-    expect(String(err)).toMatch(/riskScorer.highValueFactor/);
-    expect(String(err)).toMatch(/riskScorer.thresholds: medium must be <= high/);
+    expect(String(err)).toMatch(/RuleBasedRiskScorer options: .*highValueFactor: Too small/);
+    expect(String(err)).toMatch(/thresholds: medium must be <= high/);
+  });
+
+  it('a misspelt option, signal weight or a velocity source without its method: CONFIG_INVALID with the path', () => {
+    expectConfigInvalid(
+      () => createRiskScorer({ typicalOrdertotal: 5000 } as unknown as RuleBasedRiskScorerOptions),
+      'typicalOrdertotal',
+      /did you mean "typicalOrderTotal"/,
+    );
+    expectConfigInvalid(
+      () => createRiskScorer({ weights: { adress_mismatch: 10 } as Record<string, number> }),
+      'weights.adress_mismatch',
+      /did you mean "address_mismatch"/,
+    );
+    expectConfigInvalid(
+      () => createRiskScorer({ velocity: {} as unknown as VelocitySource }),
+      'velocity',
+      /VelocitySource .*missing method countRecentOrders/,
+    );
+    expect(createRiskScorer()).toBeInstanceOf(RuleBasedRiskScorer);
   });
 });
 

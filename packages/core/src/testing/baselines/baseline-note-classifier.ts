@@ -1,9 +1,20 @@
-import type { NoteClassification, NoteTag } from '../model/facts';
-import type { NoteClassifier } from '../ports/services';
-import { findDate } from './note-dates';
+/**
+ * The baseline note classifier: a dozen English regular expressions, kept as the yardstick
+ * the real classifier is measured against (bench, evaluations) and as a small, predictable
+ * classifier for tests. It is not the one to use: that is `createNoteClassifier()` (the
+ * multilingual `KeywordNoteClassifier` of `@fulfil/core`).
+ *
+ * @module
+ */
 
-/** Every tag the keyword classifier may return, in the order it reports them. */
-export const KEYWORD_NOTE_TAGS = [
+import { z } from 'zod';
+import type { NoteClassification, NoteTag } from '../../model/facts';
+import { parseOptions } from '../../options';
+import type { NoteClassifier } from '../../ports/services';
+import { findDate } from './baseline-note-dates';
+
+/** Every tag the baseline classifier may return, in the order it reports them. */
+export const BASELINE_NOTE_TAGS = [
   'gift',
   'fragile',
   'ship_after',
@@ -17,12 +28,12 @@ export const KEYWORD_NOTE_TAGS = [
   'contact_customer',
   'other',
 ] as const;
-/** One of {@link KEYWORD_NOTE_TAGS}. */
-export type KeywordNoteTag = (typeof KEYWORD_NOTE_TAGS)[number];
+/** One of {@link BASELINE_NOTE_TAGS}. */
+export type BaselineNoteTag = (typeof BASELINE_NOTE_TAGS)[number];
 
-/** Options for {@link createKeywordNoteClassifier}. */
-export interface KeywordNoteClassifierOptions {
-  /** Reported as `classifier` in each classification. Default `keyword`. */
+/** Options for {@link createBaselineNoteClassifier}. */
+export interface BaselineNoteClassifierOptions {
+  /** Reported as `classifier` in each classification. Default `baseline`. */
   name?: string;
   /**
    * Tag a non-trivial note that matches no keyword as `other` (so a rule can
@@ -31,8 +42,13 @@ export interface KeywordNoteClassifierOptions {
   tagOther?: boolean;
 }
 
+const Options = z.object({
+  name: z.string().min(1).default('baseline'),
+  tagOther: z.boolean().default(true),
+});
+
 interface KeywordRule {
-  tag: KeywordNoteTag;
+  tag: BaselineNoteTag;
   pattern: RegExp;
   confidence: number;
   /** Drop the match when a negation ("no", "not", "don't") comes just before it. */
@@ -123,31 +139,32 @@ const TRIVIAL = new Set(
 );
 
 /**
- * Creates a small English keyword classifier for order notes, so the core runs
- * without an AI service. It returns only {@link KEYWORD_NOTE_TAGS}; an empty or
+ * Creates the baseline classifier for order notes: a small English keyword list, the
+ * yardstick of the bench and evaluations. Use `createNoteClassifier()` in an application. It returns only {@link BASELINE_NOTE_TAGS}; an empty or
  * trivial note ("thanks!", "n/a", emoji only) gets no tags; `ship_after` and
  * need-by dates are read in the order's time zone as ISO dates (`2026-12-20`).
  *
  * @example
  * ```ts
- * const classifier = createKeywordNoteClassifier();
+ * const classifier = createBaselineNoteClassifier();
  * await classifier.classify('Gift! please ship after Dec 20', { order, timeZone: 'America/New_York', now });
- * // { tags: [{ tag: 'gift', ... }, { tag: 'ship_after', date: '2026-12-20', confidence: 0.9 }], uncertain: false, classifier: 'keyword' }
+ * // { tags: [{ tag: 'gift', ... }, { tag: 'ship_after', date: '2026-12-20', confidence: 0.9 }], uncertain: false, classifier: 'baseline' }
  * ```
  */
-export function createKeywordNoteClassifier(
-  options: KeywordNoteClassifierOptions = {},
+export function createBaselineNoteClassifier(
+  options: BaselineNoteClassifierOptions = {},
 ): NoteClassifier {
-  const name = options.name ?? 'keyword';
-  const tagOther = options.tagOther ?? true;
+  const { name, tagOther } = parseOptions(Options, options, 'createBaselineNoteClassifier', {
+    optional: true,
+  });
   return {
     name,
     async classify(note, context): Promise<NoteClassification> {
       const original = typeof note === 'string' ? note.normalize('NFKC').replace(/[‘’]/g, "'") : '';
       if (isTrivial(original)) return { tags: [], uncertain: false, classifier: name };
       const text = original.toLowerCase();
-      const found = new Map<KeywordNoteTag, NoteTag>();
-      const add = (tag: NoteTag & { tag: KeywordNoteTag }) => {
+      const found = new Map<BaselineNoteTag, NoteTag>();
+      const add = (tag: NoteTag & { tag: BaselineNoteTag }) => {
         const before = found.get(tag.tag);
         if (before === undefined || before.confidence < tag.confidence) found.set(tag.tag, tag);
       };
@@ -177,7 +194,7 @@ export function createKeywordNoteClassifier(
       if (found.size === 0 && tagOther) {
         add({ tag: 'other', confidence: 0.5, text: original.trim().slice(0, 200) });
       }
-      const tags = KEYWORD_NOTE_TAGS.flatMap((tag) => {
+      const tags = BASELINE_NOTE_TAGS.flatMap((tag) => {
         const hit = found.get(tag);
         return hit === undefined ? [] : [hit];
       });
@@ -225,7 +242,7 @@ function findShipAfter(
 }
 
 /** The free text a tag carries: a gift message, an engraving, the delivery instruction. */
-function extractText(tag: KeywordNoteTag, note: string, index: number): { text?: string } {
+function extractText(tag: BaselineNoteTag, note: string, index: number): { text?: string } {
   if (tag === 'gift') {
     const message =
       /\b(?:message|card|note)\s*(?:says?|reads?|:|-)\s*["“']?([^"”]+?)["”']?\s*$/i.exec(note);

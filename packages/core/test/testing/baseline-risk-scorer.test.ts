@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createSimpleRiskScorer, DEFAULT_RISK_WEIGHTS } from '../../src/memory';
 import { RiskAssessment } from '../../src/model';
-import { makeOrder } from '../../src/testing';
+import {
+  BASELINE_RISK_WEIGHTS,
+  createBaselineRiskScorer,
+  expectConfigInvalid,
+  makeOrder,
+} from '../../src/testing';
 
 const ctx = { now: Date.parse('2026-11-27T09:00:00Z') };
-const scorer = createSimpleRiskScorer({ typicalOrderTotal: { USD: 8_000, JPY: 9_000 } });
+const scorer = createBaselineRiskScorer({ typicalOrderTotal: { USD: 8_000, JPY: 9_000 } });
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
@@ -14,13 +18,13 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-describe('createSimpleRiskScorer', () => {
+describe('createBaselineRiskScorer', () => {
   it('scores an ordinary order 0 / low with no reasons', async () => {
     expect(await scorer.assess(makeOrder(), ctx)).toEqual({
       score: 0,
       level: 'low',
       reasons: [],
-      scorer: 'simple',
+      scorer: 'baseline',
     });
   });
 
@@ -69,22 +73,25 @@ describe('createSimpleRiskScorer', () => {
   it('levels by configurable thresholds and weights', async () => {
     const order = makeOrder({ storeRisk: { level: 'high' } });
     expect((await scorer.assess(order, ctx)).level).toBe('medium'); // 40
-    const strict = createSimpleRiskScorer({ thresholds: { medium: 10, high: 40 }, name: 'strict' });
+    const strict = createBaselineRiskScorer({
+      thresholds: { medium: 10, high: 40 },
+      name: 'strict',
+    });
     expect(await strict.assess(order, ctx)).toMatchObject({
       score: 40,
       level: 'high',
       scorer: 'strict',
     });
-    const off = createSimpleRiskScorer({ weights: { store_risk: 0 } });
+    const off = createBaselineRiskScorer({ weights: { store_risk: 0 } });
     expect((await off.assess(order, ctx)).reasons).toEqual([]);
-    expect(DEFAULT_RISK_WEIGHTS.store_risk).toBe(40);
+    expect(BASELINE_RISK_WEIGHTS.store_risk).toBe(40);
   });
 
   it('rejects bad options with CONFIG_INVALID', () => {
-    expect(() => createSimpleRiskScorer({ thresholds: { medium: 80, high: 50 } })).toThrow(
+    expect(() => createBaselineRiskScorer({ thresholds: { medium: 80, high: 50 } })).toThrow(
       /CONFIG_INVALID/,
     );
-    expect(() => createSimpleRiskScorer({ weights: { high_total: -1 } })).toThrow(
+    expect(() => createBaselineRiskScorer({ weights: { high_total: -1 } })).toThrow(
       /weights.high_total/,
     );
   });
@@ -94,5 +101,20 @@ describe('createSimpleRiskScorer', () => {
     const copy = structuredClone(order);
     await scorer.assess(order, ctx);
     expect(order).toEqual(copy);
+  });
+});
+
+describe('createBaselineRiskScorer options', () => {
+  it('a misspelt option or signal is refused with a suggestion', () => {
+    expectConfigInvalid(
+      () => createBaselineRiskScorer({ highTotalfactor: 3 } as never),
+      'highTotalfactor',
+      /did you mean "highTotalFactor"/,
+    );
+    expectConfigInvalid(
+      () => createBaselineRiskScorer({ weights: { high_totals: 3 } } as never),
+      'weights.high_totals',
+      /did you mean "high_total"/,
+    );
   });
 });

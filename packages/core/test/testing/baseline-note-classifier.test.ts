@@ -1,17 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createKeywordNoteClassifier, KEYWORD_NOTE_TAGS } from '../../src/memory';
 import { NoteClassification } from '../../src/model';
-import { makeOrder } from '../../src/testing';
+import {
+  BASELINE_NOTE_TAGS,
+  createBaselineNoteClassifier,
+  expectConfigInvalid,
+  makeOrder,
+} from '../../src/testing';
 
-const classifier = createKeywordNoteClassifier();
+const classifier = createBaselineNoteClassifier();
 const order = makeOrder();
 const NOW = Date.parse('2026-11-27T15:00:00Z');
 const classify = (note: string, timeZone = 'America/New_York', now = NOW) =>
   classifier.classify(note, { order, timeZone, now });
 const tagsOf = async (note: string) => (await classify(note)).tags.map((t) => t.tag);
 
-describe('createKeywordNoteClassifier', () => {
+describe('createBaselineNoteClassifier', () => {
   it.each([
     '',
     '   ',
@@ -24,7 +28,7 @@ describe('createKeywordNoteClassifier', () => {
     '-',
     'none',
   ])('gives no tags for a trivial note: %j', async (note) => {
-    expect(await classify(note)).toEqual({ tags: [], uncertain: false, classifier: 'keyword' });
+    expect(await classify(note)).toEqual({ tags: [], uncertain: false, classifier: 'baseline' });
   });
 
   it.each([
@@ -100,9 +104,9 @@ describe('createKeywordNoteClassifier', () => {
     expect(await classify(note)).toEqual({
       tags: [{ tag: 'other', confidence: 0.5, text: note }],
       uncertain: false,
-      classifier: 'keyword',
+      classifier: 'baseline',
     });
-    const quiet = createKeywordNoteClassifier({ tagOther: false, name: 'kw' });
+    const quiet = createBaselineNoteClassifier({ tagOther: false, name: 'kw' });
     expect(await quiet.classify(note, { order, timeZone: 'UTC', now: NOW })).toEqual({
       tags: [],
       uncertain: false,
@@ -136,10 +140,21 @@ describe('createKeywordNoteClassifier', () => {
         async (note) => {
           const result = await classify(note);
           expect(NoteClassification.parse(result)).toEqual(result);
-          for (const tag of result.tags) expect(KEYWORD_NOTE_TAGS).toContain(tag.tag);
+          for (const tag of result.tags) expect(BASELINE_NOTE_TAGS).toContain(tag.tag);
         },
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('createBaselineNoteClassifier options', () => {
+  it('a misspelt option is refused with a suggestion; none is fine', () => {
+    expectConfigInvalid(
+      () => createBaselineNoteClassifier({ tagother: false } as never),
+      'tagother',
+      /did you mean "tagOther"/,
+    );
+    expect(createBaselineNoteClassifier().name).toBe('baseline');
   });
 });

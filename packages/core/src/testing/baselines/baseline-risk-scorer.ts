@@ -1,10 +1,13 @@
-import { ErrorCodes, FulfilError } from '../errors';
-import type { RiskAssessment, RiskLevel } from '../model/facts';
-import type { Order } from '../model/order';
-import type { RiskScorer } from '../ports/services';
+import { z } from 'zod';
+import { ErrorCodes, FulfilError } from '../../errors';
+import type { RiskAssessment, RiskLevel } from '../../model/facts';
+import type { Order } from '../../model/order';
+import { parseOptions } from '../../options';
+import type { RiskScorer } from '../../ports/services';
+import { DISPOSABLE_DOMAINS } from '../../risk/lists';
 
-/** The signals the simple risk scorer reads. */
-export type RiskSignal =
+/** The signals the baseline risk scorer reads. */
+export type BaselineRiskSignal =
   | 'store_risk'
   | 'store_recommendation'
   | 'high_total'
@@ -12,8 +15,17 @@ export type RiskSignal =
   | 'first_order_rush'
   | 'disposable_email';
 
+const SIGNALS: readonly BaselineRiskSignal[] = [
+  'store_risk',
+  'store_recommendation',
+  'high_total',
+  'country_mismatch',
+  'first_order_rush',
+  'disposable_email',
+];
+
 /** Points per signal. Store risk `medium` and recommendation `investigate` count half. */
-export const DEFAULT_RISK_WEIGHTS: Readonly<Record<RiskSignal, number>> = {
+export const BASELINE_RISK_WEIGHTS: Readonly<Record<BaselineRiskSignal, number>> = {
   store_risk: 40,
   store_recommendation: 30,
   high_total: 25,
@@ -22,25 +34,9 @@ export const DEFAULT_RISK_WEIGHTS: Readonly<Record<RiskSignal, number>> = {
   disposable_email: 20,
 };
 
-/** A short list of throwaway email domains. */
-export const DISPOSABLE_EMAIL_DOMAINS: readonly string[] = [
-  'mailinator.com',
-  'guerrillamail.com',
-  '10minutemail.com',
-  'tempmail.com',
-  'temp-mail.org',
-  'yopmail.com',
-  'trashmail.com',
-  'sharklasers.com',
-  'getnada.com',
-  'dispostable.com',
-  'maildrop.cc',
-  'throwawaymail.com',
-];
-
-/** Options for {@link createSimpleRiskScorer}. */
-export interface SimpleRiskScorerOptions {
-  /** Reported as `scorer` in each assessment. Default `simple`. */
+/** Options for {@link createBaselineRiskScorer}. */
+export interface BaselineRiskScorerOptions {
+  /** Reported as `scorer` in each assessment. Default `baseline`. */
   name?: string;
   /**
    * A normal order total in minor units, or one per currency (`{ USD: 8000, JPY: 9000 }`).
@@ -51,34 +47,54 @@ export interface SimpleRiskScorerOptions {
   highTotalFactor?: number;
   /** `first_order_rush` fires for a first, expedited order above this many times the typical total. Default 2. */
   rushTotalFactor?: number;
-  /** Points per signal, overriding {@link DEFAULT_RISK_WEIGHTS}; 0 turns a signal off. */
-  weights?: Partial<Record<RiskSignal, number>>;
+  /** Points per signal, overriding {@link BASELINE_RISK_WEIGHTS}; 0 turns a signal off. */
+  weights?: Partial<Record<BaselineRiskSignal, number>>;
   /** Scores at which the level becomes `medium` and `high`. Default `{ medium: 40, high: 70 }`. */
   thresholds?: { medium?: number; high?: number };
-  /** Email domains treated as disposable. Default {@link DISPOSABLE_EMAIL_DOMAINS}. */
+  /** Email domains treated as disposable. Default `DISPOSABLE_DOMAINS` (the list `RuleBasedRiskScorer` uses). */
   disposableDomains?: readonly string[];
 }
 
+const Total = z.number().finite().nonnegative();
+const Options = z.object({
+  name: z.string().min(1).optional(),
+  typicalOrderTotal: z.union([Total, z.record(z.string(), Total)]).optional(),
+  highTotalFactor: z.number().optional(),
+  rushTotalFactor: z.number().optional(),
+  weights: z
+    .object(Object.fromEntries(SIGNALS.map((s) => [s, z.number().optional()])))
+    .strict()
+    .optional(),
+  thresholds: z
+    .object({ medium: z.number().optional(), high: z.number().optional() })
+    .strict()
+    .optional(),
+  disposableDomains: z.array(z.string()).optional(),
+});
+
 /**
- * Creates a rule-based {@link RiskScorer}: weighted signals, each with a
- * readable reason, summed and capped at 100.
+ * Creates the baseline {@link RiskScorer}: six weighted signals, each with a readable
+ * reason, summed and capped at 100. It is the yardstick of the bench and evaluations
+ * and a small, predictable scorer for tests; in an application use `createRiskScorer()`
+ * (`RuleBasedRiskScorer`: address mismatch, freight forwarders, velocity, ...).
  *
  * @example
  * ```ts
- * const risk = createSimpleRiskScorer({ typicalOrderTotal: { USD: 8_000 } });
+ * const risk = createBaselineRiskScorer({ typicalOrderTotal: { USD: 8_000 } });
  * const assessment = await risk.assess(order, { now: Date.now() });
  * // { score: 45, level: 'medium', reasons: [{ signal: 'high_total', weight: 25, reason: '...' }, ...] }
  * ```
  */
-export function createSimpleRiskScorer(options: SimpleRiskScorerOptions = {}): RiskScorer {
-  const name = options.name ?? 'simple';
-  const weights = { ...DEFAULT_RISK_WEIGHTS, ...options.weights };
+export function createBaselineRiskScorer(options: BaselineRiskScorerOptions = {}): RiskScorer {
+  parseOptions(Options, options, 'createBaselineRiskScorer', { optional: true });
+  const name = options.name ?? 'baseline';
+  const weights = { ...BASELINE_RISK_WEIGHTS, ...options.weights };
   const medium = options.thresholds?.medium ?? 40;
   const high = options.thresholds?.high ?? 70;
   const highFactor = options.highTotalFactor ?? 5;
   const rushFactor = options.rushTotalFactor ?? 2;
   const disposable = new Set(
-    (options.disposableDomains ?? DISPOSABLE_EMAIL_DOMAINS).map((d) => d.toLowerCase()),
+    (options.disposableDomains ?? DISPOSABLE_DOMAINS).map((d) => d.toLowerCase()),
   );
   checkOptions(weights, medium, high, highFactor, rushFactor);
 
@@ -86,7 +102,7 @@ export function createSimpleRiskScorer(options: SimpleRiskScorerOptions = {}): R
     name,
     async assess(order) {
       const reasons: RiskAssessment['reasons'] = [];
-      const add = (signal: RiskSignal, share: number, reason: string) => {
+      const add = (signal: BaselineRiskSignal, share: number, reason: string) => {
         const weight = Math.round(weights[signal] * share);
         if (weight !== 0) reasons.push({ signal, weight, reason });
       };
@@ -148,7 +164,7 @@ export function createSimpleRiskScorer(options: SimpleRiskScorerOptions = {}): R
 }
 
 function checkOptions(
-  weights: Record<RiskSignal, number>,
+  weights: Record<BaselineRiskSignal, number>,
   medium: number,
   high: number,
   highFactor: number,
@@ -167,7 +183,7 @@ function checkOptions(
   if (problems.length > 0) {
     throw new FulfilError(
       ErrorCodes.CONFIG_INVALID,
-      `simple risk scorer options: ${problems.join('; ')}`,
+      `createBaselineRiskScorer options: ${problems.join('; ')}`,
       {
         details: {
           issues: problems.map((message) => ({ path: message.split(':')[0] ?? '', message })),
@@ -178,7 +194,7 @@ function checkOptions(
 }
 
 function typicalFor(
-  typical: SimpleRiskScorerOptions['typicalOrderTotal'],
+  typical: BaselineRiskScorerOptions['typicalOrderTotal'],
   currency: string,
 ): number | undefined {
   if (typical === undefined || typeof typical === 'number') return typical;
