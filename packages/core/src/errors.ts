@@ -15,6 +15,8 @@ export const ErrorCodes = {
   VERSION_CONFLICT: 'VERSION_CONFLICT',
   /** The order is not known to storage. */
   ORDER_NOT_FOUND: 'ORDER_NOT_FOUND',
+  /** Something other than an order, named by id (e.g. an outbox command), is not known. */
+  NOT_FOUND: 'NOT_FOUND',
   /** A claimed outbox row or timer was reclaimed by another worker (its lease expired). */
   CLAIM_LOST: 'CLAIM_LOST',
   /** A port implementation failed (network, vendor error, ...). */

@@ -7,60 +7,97 @@
  * depends on them (e.g. which states count as "submitted"). Times are epoch ms in
  * queries and ISO 8601 (UTC) in results.
  *
+ * Definitions (computable from history entries and current records alone):
+ * - An order is *received* at the `at` of its first history entry (version 1).
+ * - An order *enters* a set of states at the `at` of its first history entry (lowest
+ *   version) whose `to` is in the set; later entries into the set do not count again.
+ * - An order *enters review* at every history entry whose `to` is in `reviewStates` and
+ *   whose `from` is not (null counts as not): leaving review and coming back counts again.
+ * - An *exception* is a history entry that enters review or whose `eventType` is
+ *   `command.failed` (an entry that is both counts once).
+ * - A *stay* in state S is a maximal run of consecutive history entries of one order whose
+ *   `to` is S (self-transitions continue it); it begins at the run's first entry's `at` and
+ *   ends at the `at` of the next entry (whose `to` differs). Its length is end - begin.
+ *   States passed through inside one decision (only in `explanation.transitions`) have none.
+ * - Percentiles are nearest-rank: of n values sorted ascending, the p-th percentile is the
+ *   value at 1-based rank `ceil(p * n / 100)`.
+ * - Names are ordered by UTF-16 code units (as JS `<`; ASCII names as SQL `COLLATE "C"`).
+ *
  * Contract (checked by `insightsConformance` in `@fulfil/core/testing`):
  * - Every method reads only committed state; none changes anything except
  *   {@link Insights.retryCommand}.
- * - Buckets are aligned to UTC minute / hour / day starts; a bucket is returned only when
- *   something happened in it; buckets come oldest first; `[since, until)` is half-open.
- * - An invalid query (negative limit, `since > until`, unknown bucket, a malformed cursor)
- *   fails with `FulfilError` code `INVALID_INPUT` naming the field.
- * - Order ids, names, reasons and tags are returned verbatim.
+ * - Buckets are aligned to UTC minute / hour / day starts (a bucket's `at` is its start,
+ *   even when `since` falls inside it); a bucket is returned only when at least one of its
+ *   figures is non-zero; buckets come oldest first; `[since, until)` is half-open and
+ *   applies to the time of each counted fact (an entry at `until` is left out).
+ * - An invalid query (a limit out of range or not whole, a `since` or `until` that is not a
+ *   finite number, `since > until` (named `until`), an unknown bucket, a malformed cursor, an
+ *   empty search text) fails with `FulfilError` code `INVALID_INPUT` whose message and
+ *   `details.path` name the field (e.g. `query.limit`).
+ * - Order ids, names, reasons, tags and errors are returned verbatim.
  * - Paged results are stable: following `nextCursor` until it is absent returns every
- *   matching item exactly once when nothing changes in between.
+ *   matching item exactly once, in order, when nothing changes in between. Cursors are
+ *   opaque strings; one from another method or another storage MAY be refused.
  */
 export interface Insights {
   /**
-   * Orders received (first history entry), orders entering one of `submittedStates`
-   * for the first time, orders entering one of `shippedStates` for the first time, and
-   * exceptions, per bucket.
+   * Per bucket: orders received, orders entering `submittedStates`, orders entering
+   * `shippedStates` (each counted in the bucket of that entry) and exceptions (see the
+   * definitions above).
    */
   throughput(query: InsightsRangeQuery): Promise<ThroughputPoint[]>;
   /**
-   * Processing time received → submitted: for each order whose first entry into one of
-   * `submittedStates` falls in the bucket, `that time - the order's first history entry`;
-   * p50/p95/p99 per bucket (nearest-rank percentiles).
+   * Processing time received → submitted: for each order whose entry into
+   * `submittedStates` falls in the bucket, `that entry's at - the time it was received`;
+   * count and nearest-rank p50/p95/p99 per bucket, in ms.
    */
   processingTime(query: InsightsRangeQuery): Promise<ProcessingTimePoint[]>;
-  /** Stored orders per current state, every state with at least one order, by name. */
+  /** Stored orders per current state (`record.status`), every state with at least one order, by state name. */
   ordersByState(): Promise<StateCount[]>;
   /**
-   * Time in state: for every stay in a state that began at or after `since` and has ended,
-   * its length; count, p50, p95 and max per state, by state name.
+   * Time in state: for every stay (see the definitions) that began in `[since, until)` and
+   * has ended (at any time), its length; count, nearest-rank p50 and p95, and max per
+   * state, in ms, by state name. States with no ended stay are left out.
    */
   timeInState(query: { since: number; until?: number }): Promise<StateTime[]>;
-  /** Shares and counts for orders received in `[since, until)`. */
+  /**
+   * Shares and counts for the orders received in `[since, until)`, each judged on its whole
+   * history so far (entries after `until` count too) and its current record.
+   */
   summary(query: InsightsSummaryQuery): Promise<InsightsSummary>;
   /**
-   * Orders waiting for a person (their record carries `review`), oldest `review.since`
-   * first (ties by order id), optionally only those with a reason equal to `reason`.
+   * Orders waiting for a person (their current record carries `review`, whatever its
+   * status), oldest `review.since` first (ties by order id), optionally only those with a
+   * reason equal to `reason`.
    */
   reviewQueue(query?: ReviewQueueQuery): Promise<ReviewQueuePage>;
   /**
    * Outbox commands that failed for good (dead) and, with `includeRetrying`, pending ones
-   * that failed at least once (`lastError` set); most recent first.
+   * that failed at least once (`lastError` set); newest first (reverse commit order, which
+   * stays stable while rows fail or are retried).
    */
   failedCommands(query?: FailedCommandsQuery): Promise<FailedCommandsPage>;
-  /** Every outbox command of one order (pending, done, dead) in commit order. */
+  /**
+   * Every outbox command of one order (pending, done, dead) in commit order; `[]` for an
+   * unknown order. A claimed row shows as `pending`. Rows the storage has purged (done rows
+   * past their retention) are absent.
+   */
   orderCommands(orderId: string): Promise<CommandStatus[]>;
   /**
-   * Orders whose id, store order name (`#1001`, also without `#`) or external id equals
-   * `text` (exact match, names compared case-insensitively), at most `limit` (default 20).
+   * Orders whose id or external id (`order.source.externalId`) equals `text`, or whose store
+   * order name (`order.source.name`) equals `text` or `'#' + text` ignoring case (ASCII
+   * letters MUST be folded; others MAY be). Exact matches only: no prefixes, no wildcards
+   * (`%` and `_` are plain characters). Most recently created (`record.createdAt`) first,
+   * ties by order id; at most `limit` (1..500, default 20). `text` must be non-empty.
    */
   search(query: { text: string; limit?: number }): Promise<OrderSearchHit[]>;
   /**
-   * Makes a dead (or pending) command claimable at `at` (default: at once) with its
-   * attempts kept; fails with `NOT_FOUND` for an unknown id and `INVALID_INPUT` for a
-   * command that is done. Returns the command's new status.
+   * Makes a dead (or pending) command claimable at `at` (default: at once, whatever `now` a
+   * later claim passes, as for a new command), with its attempts and `lastError` kept (so it
+   * shows as retrying until it succeeds). A dead row's old claim is void (its token gets
+   * `CLAIM_LOST`); a pending row held by a live claim stays held until its lease ends. Fails
+   * with `NOT_FOUND` for an unknown id and `INVALID_INPUT` for a command that is done.
+   * Returns the command's new status.
    */
   retryCommand(commandId: string, options?: { at?: number }): Promise<CommandStatus>;
 }
@@ -79,6 +116,8 @@ export interface InsightsRangeQuery {
   submittedStates?: string[];
   /** States that mean "shipped". Default `['shipped', 'delivered']`. */
   shippedStates?: string[];
+  /** States that mean "waiting for a person" (exceptions). Default `['needs_review']`. */
+  reviewStates?: string[];
 }
 
 /** Activity in one bucket. */
@@ -89,8 +128,8 @@ export interface ThroughputPoint {
   submitted: number;
   shipped: number;
   /**
-   * Orders that entered review, plus commands that failed for good (`command.failed`
-   * history entries), in the bucket.
+   * History entries that entered review or are `command.failed` (a command that failed
+   * for good), in the bucket.
    */
   exceptions: number;
 }
@@ -125,6 +164,8 @@ export interface InsightsSummaryQuery {
   until?: number;
   /** As in {@link InsightsRangeQuery}. */
   submittedStates?: string[];
+  /** As in {@link InsightsRangeQuery}. */
+  reviewStates?: string[];
   /**
    * `facts.note.classifier` names that are language models (for `llmNoteShare`).
    * Default `['claude']` (the name `@fulfil/classifier-anthropic` gives its model's answers).
@@ -136,29 +177,46 @@ export interface InsightsSummaryQuery {
 export interface InsightsSummary {
   /** Orders received in the range. */
   received: number;
-  /** Of those: reached a submitted state with no person involved (no review, no `review.resolved`). */
+  /**
+   * Of those: entered `submittedStates` with no person involved: no entry into review and
+   * no `review.resolved` entry in their history.
+   */
   automated: number;
-  /** Of those: a person acted on them (a `review.resolved` entry). */
+  /** Of those: a person acted on them (a `review.resolved` history entry). */
   touched: number;
-  /** Of those: ever entered review. */
+  /** Of those: ever entered review (an entry whose `to` is in `reviewStates`). */
   reviewed: number;
-  /** Of those: a command failed for good (`command.failed`). */
+  /** Of those: a command failed for good (a `command.failed` history entry). */
   failed: number;
+  /** `automated / received`. */
   automationRate: number;
+  /** `reviewed / received`. */
   reviewRate: number;
+  /** `failed / received`. */
   errorRate: number;
-  /** Of those: routed to more than one shipment at some point. */
+  /**
+   * Of those, the share routed to more than one shipment at some point: a history entry
+   * whose `explanation.routing.shipments` has more than one element.
+   */
   splitShare: number;
-  /** Of those: had backordered units at some point. */
+  /**
+   * Of those, the share with backordered units at some point: a history entry whose
+   * `explanation.routing.backordered` is not empty.
+   */
   backorderShare: number;
   /**
    * Of those with a classified note (`facts.note`): the share classified by a language
    * model, i.e. whose `facts.note.classifier` is one of `llmClassifiers` in the query.
    */
   llmNoteShare: number;
-  /** Orders with a non-empty note among those received. */
+  /** Orders whose `order.note` is a non-empty string, among those received. */
   withNote: number;
-  /** Holds placed on orders received in the range, by hold reason, most first. */
+  /**
+   * Holds the orders received in the range carry now (their current record's `holds`; a
+   * released hold is gone from the record and no longer counts), per hold reason, most
+   * first, ties by reason. History entries do not say which holds a decision placed, so
+   * this is what both memory and SQL can count.
+   */
   holdsByReason: { reason: string; count: number }[];
 }
 
@@ -184,12 +242,15 @@ export interface ReviewQueueItem {
   store: string;
   status: string;
   reasons: string[];
-  /** When it entered review (ISO). */
+  /** When it entered review: `record.review.since`, as stored. */
   since: string;
+  /** `now - since` in ms, at least 0. */
   ageMs: number;
-  /** From `facts.risk`: the score, level and each reason's sentence. */
+  /** From `facts.risk`: the score, level and each reason's sentence (`reasons[].reason`); absent without it. */
   risk?: { score: number; level: string; reasons: string[] };
+  /** `order.note`. */
   note?: string | null;
+  /** `facts.note.tags[].tag` in stored order; `[]` without a classified note. */
   noteTags: string[];
 }
 
@@ -200,7 +261,10 @@ export interface ReviewQueuePage {
   total: number;
   /** Absent on the last page. */
   nextCursor?: string;
-  /** Every reason in the whole queue with its count (ignores `reason`), most first. */
+  /**
+   * Every reason in the whole queue with the number of orders carrying it (ignores
+   * `reason`), most first, ties by reason.
+   */
   reasons: { reason: string; count: number }[];
 }
 
@@ -221,9 +285,9 @@ export interface CommandStatus {
   /** Claims so far. */
   attempts: number;
   lastError?: string;
-  /** Epoch ms when a pending row may next be claimed. */
+  /** Epoch ms before which a pending row is not claimed; absent when claimable at once. */
   nextAttemptAt?: number;
-  /** Epoch ms when it finished (done or dead). */
+  /** Epoch ms (the storage's wall clock) when it finished (done or dead); absent while pending. */
   finishedAt?: number;
 }
 
@@ -240,6 +304,6 @@ export interface OrderSearchHit {
   externalId: string;
   store: string;
   status: string;
-  /** ISO. */
+  /** `record.createdAt` (ISO). */
   createdAt: string;
 }

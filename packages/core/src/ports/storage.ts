@@ -1,8 +1,8 @@
 import type { Command, HistoryEntry, Timer } from '../model/commands';
-import type { Insights } from './insights';
 import type { InventorySnapshot } from '../model/facts';
 import type { OrderRecord } from '../model/record';
 import type { VelocityQuery } from '../risk/velocity';
+import type { Insights } from './insights';
 
 /**
  * Units of one SKU at one location that a decision routed to a shipment, held until the
