@@ -1,8 +1,8 @@
 import type { Commit } from '@fulfil/core';
+import { FLAG } from './insights-schema';
 import { quoteIdent } from './options';
 import type { ReservationTables } from './reservations';
 import type { Queryable } from './runner';
-import { FLAG } from './insights-schema';
 import { velocityValues } from './velocity';
 
 // The commit statements: one commit (`writeOne`) or several orders' commits at once

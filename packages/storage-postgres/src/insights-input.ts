@@ -86,7 +86,11 @@ export function encodeCursor(tag: string, key: unknown[]): string {
  * The sort key inside `cursor` (made by {@link encodeCursor} with `tag`), checked by `key`;
  * anything else fails with `INVALID_INPUT` at `query.cursor`.
  */
-export function decodeCursor<K extends z.ZodType>(cursor: string, tag: string, key: K): z.output<K> {
+export function decodeCursor<K extends z.ZodType>(
+  cursor: string,
+  tag: string,
+  key: K,
+): z.output<K> {
   let parsed: unknown;
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('not base64url');

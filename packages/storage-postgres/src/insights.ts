@@ -7,9 +7,9 @@ import type {
   ThroughputPoint,
 } from '@fulfil/core';
 import type { Tables } from './commit-sql';
-import { FLAG } from './insights-schema';
 import { rangeQuery, sinceQuery, summaryQuery } from './insights-input';
 import { createInsightLists } from './insights-lists';
+import { FLAG } from './insights-schema';
 import type { Run } from './operations';
 
 // `storage.insights`: the read model (capability `insights`) on the per-order columns and
@@ -29,7 +29,7 @@ const firstInto = (s: string) => `(prior IS NOT NULL AND state = ANY(${s}) AND N
 export function createPostgresInsights(run: Run, t: Tables): Insights {
   const bucketOf = (column: string) => `date_trunc($1, ${column}, 'UTC')`;
   return {
-    throughput(query) {
+    async throughput(query) {
       const q = rangeQuery(query);
       return run('insights.throughput', async (db) => {
         // $1 bucket, $2 since, $3 until, $4 submitted, $5 shipped, $6 review.
@@ -81,7 +81,7 @@ export function createPostgresInsights(run: Run, t: Tables): Insights {
       });
     },
 
-    processingTime(query) {
+    async processingTime(query) {
       const q = rangeQuery(query);
       return run('insights.processingTime', async (db) => {
         // percentile_disc(p) is the value at rank ceil(p * n): nearest rank.
@@ -106,7 +106,7 @@ export function createPostgresInsights(run: Run, t: Tables): Insights {
       });
     },
 
-    ordersByState() {
+    async ordersByState() {
       return run('insights.ordersByState', async (db) => {
         const { rows } = await db.query<{ state: string; n: number; moves: number }>(
           `WITH m AS (SELECT from_status, to_status FROM ${t.stateMoves}),
@@ -125,7 +125,7 @@ export function createPostgresInsights(run: Run, t: Tables): Insights {
       });
     },
 
-    timeInState(query) {
+    async timeInState(query) {
       const q = sinceQuery(query);
       return run('insights.timeInState', async (db) => {
         const { rows } = await db.query<{ state: string; n: number; p: number[]; max: number }>(
@@ -148,7 +148,7 @@ export function createPostgresInsights(run: Run, t: Tables): Insights {
       });
     },
 
-    summary(query) {
+    async summary(query) {
       const q = summaryQuery(query);
       return run('insights.summary', async (db) => {
         const flag = (bit: number) => `ins_flags & ${bit} <> 0`;

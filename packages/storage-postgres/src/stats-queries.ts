@@ -70,6 +70,5 @@ export function createStatsQueries(run: Run, t: Tables): StatsQueries {
         }));
       });
     },
-
   };
 }
