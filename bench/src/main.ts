@@ -62,6 +62,7 @@ const suites: Suite[] = [
       'shipstation',
       'threepl',
       'burst',
+      'console',
     ] as const
   ).map(
     (name): Suite => ({

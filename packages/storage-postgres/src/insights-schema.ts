@@ -36,7 +36,7 @@ const KEPT = FLAG.touched | FLAG.failed | FLAG.split | FLAG.backordered;
 /** The statements of migration 6 (`s`: the quoted schema). */
 export function insightsMigration(s: string): string[] {
   const recordFlags = `(CASE WHEN coalesce(o.record->'order'->>'note', '') <> '' THEN ${FLAG.note} ELSE 0 END
-      | CASE WHEN o.record->'facts'->'note' IS NOT NULL THEN ${FLAG.classified} ELSE 0 END)`;
+      | CASE WHEN json_typeof(o.record->'facts'->'note') = 'object' THEN ${FLAG.classified} ELSE 0 END)`;
   const routing = (field: string, test: string) =>
     `bool_or(json_typeof(entry->'explanation'->'routing'->'${field}') = 'array'
        AND json_array_length(entry->'explanation'->'routing'->'${field}') ${test})`;
