@@ -1,6 +1,7 @@
 export * from './console-alerts';
 export * from './delivery-checks';
 export type { FailNextOptions } from './faults';
+export * from './insights-checks';
 export * from './keyword-note-classifier';
 export * from './memory-alerts';
 export * from './memory-delivery-queue';

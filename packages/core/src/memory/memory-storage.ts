@@ -1,7 +1,9 @@
 import type { Command, HistoryEntry, Timer } from '../model/commands';
 import type { OrderRecord } from '../model/record';
+import type { Insights } from '../ports/insights';
 import type { ClaimedCommand, ClaimedTimer, Storage, StorageCapabilities } from '../ports/storage';
 import { velocityValues } from '../risk/velocity';
+import { createMemoryInsights, type MemoryCommandRow } from './memory-insights';
 import {
   checkClaimOptions,
   claimLost,
@@ -54,6 +56,8 @@ export interface TimerRow {
 
 /** The in-memory {@link Storage}, plus inspection helpers for tests and demos. */
 export interface MemoryStorage extends Storage {
+  /** The read model (capability `insights`), computed from the stored history when asked. */
+  readonly insights: Insights;
   /** Every outbox row in commit order (copies). A claim shows as live unless its lease ended by `now` (default: all claims live). */
   outbox(now?: number): OutboxRow[];
   /** Every timer row by due time (copies). A claim shows as live unless its lease ended by `now` (default: all claims live). */
@@ -70,16 +74,7 @@ export interface MemoryStorage extends Storage {
   }[];
 }
 
-interface CommandState {
-  seq: number;
-  command: Command;
-  state: 'pending' | 'done' | 'dead';
-  attempts: number;
-  nextAttemptAt: number;
-  claimToken?: string;
-  leaseUntil?: number;
-  lastError?: string;
-}
+type CommandState = MemoryCommandRow;
 
 interface TimerState {
   seq: number;
@@ -119,6 +114,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
     velocity: true,
     reservations: true,
     completesInCommit: true,
+    insights: true,
   };
 
   /** Marks a claimed row done (a dead or done row stays so). */
@@ -126,11 +122,13 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
     if (row.state !== 'pending') return;
     row.state = 'done';
     row.leaseUntil = undefined;
+    row.finishedAt = Date.now();
     if (!retain) commands.delete(commandId);
   };
 
   return {
     capabilities,
+    insights: createMemoryInsights({ records, histories, commands }),
 
     async load(orderId) {
       const record = records.get(orderId);
@@ -252,8 +250,10 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
       if (row.state !== 'pending') return;
       row.lastError = failure.error;
       row.leaseUntil = undefined;
-      if (failure.retryAt === undefined) row.state = 'dead';
-      else row.nextAttemptAt = failure.retryAt;
+      if (failure.retryAt === undefined) {
+        row.state = 'dead';
+        row.finishedAt = Date.now();
+      } else row.nextAttemptAt = failure.retryAt;
     },
 
     async claimDueTimers(claim) {

@@ -1,0 +1,4 @@
+import { createMemoryStorage } from '../../src/memory';
+import { insightsConformance } from '../../src/testing';
+
+insightsConformance('memory', async () => ({ storage: createMemoryStorage() }));
