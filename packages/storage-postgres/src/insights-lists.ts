@@ -63,7 +63,9 @@ export function createInsightLists(run: Run, t: Tables): Lists {
         const reason = q.reason ?? null;
         // $1 reason (or null): `reviewing` is the index's predicate, so the planner can use it.
         const reviewing = `review_since IS NOT NULL AND ($1::text IS NULL OR $1 = ANY(review_reasons))`;
-        const [page, total, reasons] = await Promise.all([
+        // The page walks orders_review from the cursor; the total and the reasons are one
+        // pass over the queue (the index holds the reasons: an index-only scan).
+        const [page, whole] = await Promise.all([
           db.query<{ order_id: string; review_since: Date; record: OrderRecord }>(
             `SELECT order_id, review_since, record FROM ${t.orders}
              WHERE ${reviewing}
@@ -71,16 +73,22 @@ export function createInsightLists(run: Run, t: Tables): Lists {
              ORDER BY review_since, order_id COLLATE "C" LIMIT $4`,
             [reason, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
           ),
-          db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t.orders} WHERE ${reviewing}`, [
-            reason,
-          ]),
-          db.query<{ reason: string; n: number }>(
-            `SELECT r.reason, count(DISTINCT order_id)::int AS n
-             FROM ${t.orders}, unnest(review_reasons) AS r(reason)
-             WHERE review_since IS NOT NULL
-             GROUP BY r.reason ORDER BY n DESC, r.reason COLLATE "C"`,
+          db.query<{ total: number; reasons: { reason: string; n: number }[] | null }>(
+            `WITH q AS MATERIALIZED (
+               SELECT order_id, review_reasons FROM ${t.orders} WHERE review_since IS NOT NULL
+             ),
+             r AS (
+               SELECT reason, count(*) AS n
+               FROM (SELECT DISTINCT order_id, reason FROM q, unnest(review_reasons) AS reason) AS d
+               GROUP BY reason
+             )
+             SELECT (SELECT count(*) FROM q WHERE $1::text IS NULL OR $1 = ANY(review_reasons))::int AS total,
+               (SELECT json_agg(json_build_object('reason', reason, 'n', n) ORDER BY n DESC, reason COLLATE "C") FROM r) AS reasons`,
+            [reason],
           ),
         ]);
+        const total = { rows: [{ n: whole.rows[0]?.total ?? 0 }] };
+        const reasons = { rows: whole.rows[0]?.reasons ?? [] };
         const rows = page.rows.slice(0, limit);
         const last = rows.at(-1);
         return {

@@ -122,6 +122,7 @@ export function insightsMigration(s: string): string[] {
     `INSERT INTO ${s}.insights_events (kind, state, from_state, at)
      SELECT 'f', to_status, from_status, at FROM ${s}.history WHERE event_type = 'command.failed'`,
     `CREATE INDEX insights_events_entries ON ${s}.insights_events (state, at) INCLUDE (from_state, prior, ms) WHERE kind = 't'`,
+    `CREATE INDEX insights_events_received ON ${s}.insights_events (at) WHERE kind = 't' AND prior = '{}'`,
     `CREATE INDEX insights_events_stays ON ${s}.insights_events (at) INCLUDE (state, ms) WHERE kind = 's'`,
     `CREATE INDEX insights_events_failed ON ${s}.insights_events (at) INCLUDE (state, from_state) WHERE kind = 'f'`,
     `CREATE TABLE ${s}.insights_state_counts (state text PRIMARY KEY, n bigint NOT NULL)`,

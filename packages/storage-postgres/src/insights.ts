@@ -41,8 +41,9 @@ export function createPostgresInsights(run: Run, t: Tables): Insights {
           exceptions: number;
         }>(
           `WITH r AS (
-             SELECT ${bucketOf('received_at')} AS b, count(*) AS n FROM ${t.orders}
-             WHERE received_at >= $2::timestamptz AND received_at < $3::timestamptz GROUP BY 1
+             SELECT ${bucketOf('at')} AS b, count(*) AS n FROM ${t.events}
+             WHERE kind = 't' AND prior = '{}' AND at >= $2::timestamptz AND at < $3::timestamptz
+             GROUP BY 1
            ),
            e AS (
              SELECT ${bucketOf('at')} AS b,
