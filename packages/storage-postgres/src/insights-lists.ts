@@ -1,5 +1,10 @@
 import {
   type CommandStatus,
+  checkFailedCommandsQuery,
+  checkRetryCommand,
+  checkReviewQueueQuery,
+  checkSearchQuery,
+  encodeCursor,
   FulfilError,
   type Insights,
   type OrderRecord,
@@ -8,7 +13,7 @@ import {
 } from '@fulfil/core';
 import { z } from 'zod';
 import type { Tables } from './commit-sql';
-import { decodeCursor, encodeCursor, Limit } from './insights-input';
+import { cursorKey } from './insights-input';
 import type { Run } from './operations';
 
 // The pages of `storage.insights`: review queue, failed commands (keyset pagination on the
@@ -19,20 +24,6 @@ type Lists = Pick<
   Insights,
   'reviewQueue' | 'failedCommands' | 'orderCommands' | 'search' | 'retryCommand'
 >;
-
-const ReviewQuery = z.object({
-  reason: z.string().optional(),
-  limit: Limit.optional(),
-  cursor: z.string().optional(),
-  now: z.number().finite().optional(),
-});
-const FailedQuery = z.object({
-  includeRetrying: z.boolean().optional(),
-  limit: Limit.optional(),
-  cursor: z.string().optional(),
-});
-const SearchQuery = z.object({ text: z.string().min(1), limit: Limit.optional() });
-const RetryOptions = z.object({ at: z.number().finite().optional() });
 
 /** The outbox columns a {@link CommandStatus} is made of. */
 const COMMAND_COLUMNS = `id, order_id, type, status, attempts, last_error, next_attempt_at, finished_at, seq`;
@@ -52,13 +43,12 @@ interface CommandRow {
 export function createInsightLists(run: Run, t: Tables): Lists {
   return {
     async reviewQueue(query = {}) {
-      const q = parseOrThrow(ReviewQuery, query, 'query');
-      const limit = q.limit ?? 50;
+      const q = checkReviewQueueQuery(query, Date.now());
+      const { limit, now } = q;
       const after =
         q.cursor === undefined
           ? undefined
-          : decodeCursor(q.cursor, 'review', z.tuple([z.string().datetime(), z.string()]));
-      const now = q.now ?? Date.now();
+          : cursorKey('review', q.cursor, z.tuple([z.string().datetime(), z.string()]));
       return run('insights.reviewQueue', async (db) => {
         const reason = q.reason ?? null;
         // $1 reason (or null): `reviewing` is the index's predicate, so the planner can use it.
@@ -108,12 +98,12 @@ export function createInsightLists(run: Run, t: Tables): Lists {
     },
 
     async failedCommands(query = {}) {
-      const q = parseOrThrow(FailedQuery, query, 'query');
-      const limit = q.limit ?? 50;
+      const q = checkFailedCommandsQuery(query);
+      const { limit } = q;
       const before =
         q.cursor === undefined
           ? undefined
-          : decodeCursor(q.cursor, 'failed', z.tuple([z.number().int().positive()]))[0];
+          : cursorKey('failed', q.cursor, z.tuple([z.number().int().positive()]))[0];
       // Written out as the partial index `outbox_failed` states it, so the planner uses it.
       const which = q.includeRetrying
         ? `(status = 'dead' OR (status = 'pending' AND last_error IS NOT NULL))`
@@ -148,7 +138,7 @@ export function createInsightLists(run: Run, t: Tables): Lists {
     },
 
     async search(query) {
-      const q = parseOrThrow(SearchQuery, query, 'query');
+      const q = checkSearchQuery(query);
       return run('insights.search', async (db) => {
         // Three index lookups (primary key, orders_external, orders_name) OR-ed together.
         const { rows } = await db.query<{
@@ -163,7 +153,7 @@ export function createInsightLists(run: Run, t: Tables): Lists {
            FROM ${t.orders}
            WHERE order_id = $1 OR external_id = $1 OR lower(name) = lower($1) OR lower(name) = lower('#' || $1)
            ORDER BY created_at DESC, order_id COLLATE "C" LIMIT $2`,
-          [q.text, q.limit ?? 20],
+          [q.text, q.limit],
         );
         return rows.map((r) => ({
           orderId: r.order_id,
@@ -177,8 +167,8 @@ export function createInsightLists(run: Run, t: Tables): Lists {
     },
 
     async retryCommand(commandId, options = {}) {
-      const id = parseOrThrow(z.string(), commandId, 'commandId');
-      const o = parseOrThrow(RetryOptions, options, 'options');
+      const o = checkRetryCommand(commandId, options);
+      const id = commandId;
       return run('insights.retryCommand', async (db) => {
         // A dead row becomes pending with its old claim void; a pending row keeps its claim
         // (a live lease stays held) and only gets the new time. Attempts and error stay.
