@@ -21,6 +21,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import {
   createPostgresStorage,
   migrate,
@@ -114,7 +115,17 @@ async function oneSize(url: string, pool: Pool, size: number): Promise<Record<st
     console.log(
       `rows: ${size} orders, ${c.history} history entries, ${c.events} insights events, ${c.review} in review, ${c.outbox} outbox rows (${c.dead} dead); generated (with indexes) in ${(generated / 1000).toFixed(1)} s, VACUUM ANALYZE ${(vacuum / 1000).toFixed(1)} s`,
     );
-    return await timeQueries(pool, schema, label, now);
+    const figures = await timeQueries(pool, schema, label, now);
+    // Timings on a shared machine: the load average says how far to trust them.
+    const load = os.loadavg()[0]!.toFixed(1);
+    console.log(
+      `machine load average (1 min) after the timed runs: ${load} on ${os.cpus().length} cores`,
+    );
+    const key = `console ${label} rows`;
+    return {
+      [key]: `${size} orders, ${c.events} insights events, ${c.review} in review; generated in ${(generated / 1000).toFixed(0)} s; load average ${load} on ${os.cpus().length} cores`,
+      ...figures,
+    };
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
   }
