@@ -29,6 +29,8 @@ export interface Tables extends ReservationTables {
   events: string;
   stateCounts: string;
   stateMoves: string;
+  hours: string;
+  hourly: string;
 }
 
 /** The tables of `schema` (a validated identifier), quoted and qualified. */
@@ -43,6 +45,8 @@ export function tablesIn(schema: string): Tables {
     events: `${s}.insights_events`,
     stateCounts: `${s}.insights_state_counts`,
     stateMoves: `${s}.insights_state_moves`,
+    hours: `${s}.insights_hours`,
+    hourly: `${s}.insights_hourly`,
     reservations: `${s}.reservations`,
     releaseSeq: `${s}.reservation_release_seq`,
     shortfall: `${s}.reservation_shortfall`,

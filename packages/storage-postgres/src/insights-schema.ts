@@ -125,6 +125,18 @@ export function insightsMigration(s: string): string[] {
     `CREATE INDEX insights_events_received ON ${s}.insights_events (at) WHERE kind = 't' AND prior = '{}'`,
     `CREATE INDEX insights_events_stays ON ${s}.insights_events (at) INCLUDE (state, ms) WHERE kind = 's'`,
     `CREATE INDEX insights_events_failed ON ${s}.insights_events (at) INCLUDE (state, from_state) WHERE kind = 'f'`,
+    // Hourly rollup of entries and failures for closed hours, made by readers (see
+    // insights.ts); an hour is in insights_hours once rolled up.
+    `CREATE TABLE ${s}.insights_hours (hour timestamptz PRIMARY KEY)`,
+    `CREATE TABLE ${s}.insights_hourly (
+       hour timestamptz NOT NULL,
+       kind "char" NOT NULL,
+       state text NOT NULL,
+       from_state text,
+       prior text[],
+       n integer NOT NULL
+     )`,
+    `CREATE INDEX insights_hourly_hour ON ${s}.insights_hourly (hour)`,
     `CREATE TABLE ${s}.insights_state_counts (state text PRIMARY KEY, n bigint NOT NULL)`,
     `INSERT INTO ${s}.insights_state_counts (state, n)
      SELECT status, count(*) FROM ${s}.orders GROUP BY status`,
@@ -162,6 +174,14 @@ export function insightsMigration(s: string): string[] {
            NEW.ins_flags := NEW.ins_flags | (OLD.ins_flags & ${KEPT});
          END IF;
          RETURN NEW;
+       END IF;
+       -- An entry in an hour already rolled up (a clock behind the database's, a replay)
+       -- voids that hour's rollup. Live commits (their time is now) never get here.
+       IF NEW.last_at < date_trunc('hour', now(), 'UTC') THEN
+         DELETE FROM ${s}.insights_hours WHERE hour = date_trunc('hour', NEW.last_at, 'UTC');
+         IF FOUND THEN
+           DELETE FROM ${s}.insights_hourly WHERE hour = date_trunc('hour', NEW.last_at, 'UTC');
+         END IF;
        END IF;
        IF TG_OP = 'INSERT' THEN
          INSERT INTO ${s}.insights_events (kind, state, from_state, at, prior, ms)

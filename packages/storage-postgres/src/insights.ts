@@ -32,7 +32,20 @@ export function createPostgresInsights(run: Run, t: Tables): Insights {
     async throughput(query) {
       const q = rangeQuery(query);
       return run('insights.throughput', async (db) => {
-        // $1 bucket, $2 since, $3 until, $4 submitted, $5 shipped, $6 review.
+        // Hour and day buckets read the closed hours inside the range from the hourly
+        // rollup (made here for the hours that lack it) and only the ends from the events.
+        const [h1, h2] = q.bucket === 'minute' ? [q.since, q.since] : await rollUp(db, t, q);
+        // $1 bucket, $2 since, $3 until, $4 submitted, $5 shipped, $6 review, $7..$8 rolled up.
+        const states = '$4::text[] || $5::text[] || $6::text[]';
+        const raw = (lo: string, hi: string) => {
+          const span = `at >= ${lo}::timestamptz AND at < ${hi}::timestamptz`;
+          return `SELECT 'r' AS src, at, NULL AS state, NULL AS from_state, NULL::text[] AS prior, 1::bigint AS n
+               FROM ${t.events} WHERE kind = 't' AND prior = '{}' AND ${span}
+             UNION ALL SELECT 'e', at, state, from_state, prior, 1 FROM ${t.events}
+               WHERE kind = 't' AND state = ANY(${states}) AND ${span}
+             UNION ALL SELECT 'f', at, state, from_state, NULL, 1 FROM ${t.events}
+               WHERE kind = 'f' AND ${span}`;
+        };
         const { rows } = await db.query<{
           b: Date;
           received: number;
@@ -40,33 +53,24 @@ export function createPostgresInsights(run: Run, t: Tables): Insights {
           shipped: number;
           exceptions: number;
         }>(
-          `WITH r AS (
-             SELECT ${bucketOf('at')} AS b, count(*) AS n FROM ${t.events}
-             WHERE kind = 't' AND prior = '{}' AND at >= $2::timestamptz AND at < $3::timestamptz
-             GROUP BY 1
-           ),
-           e AS (
-             SELECT ${bucketOf('at')} AS b,
-               count(*) FILTER (WHERE ${firstInto('$4')}) AS submitted,
-               count(*) FILTER (WHERE ${firstInto('$5')}) AS shipped,
-               count(*) FILTER (WHERE ${entersReview('$6')}) AS review
-             FROM ${t.events}
-             WHERE kind = 't' AND state = ANY($4::text[] || $5::text[] || $6::text[])
-               AND at >= $2::timestamptz AND at < $3::timestamptz
-             GROUP BY 1
-           ),
-           f AS (
-             SELECT ${bucketOf('at')} AS b, count(*) AS n FROM ${t.events}
-             WHERE kind = 'f' AND at >= $2::timestamptz AND at < $3::timestamptz
-               AND NOT ${entersReview('$6')}
-             GROUP BY 1
+          `WITH x AS (
+             ${raw('$2', '$7')}
+             UNION ALL ${raw('$8', '$3')}
+             UNION ALL SELECT 'r', hour, NULL, NULL, NULL, n FROM ${t.hourly}
+               WHERE kind = 't' AND prior = '{}' AND hour >= $7::timestamptz AND hour < $8::timestamptz
+             UNION ALL SELECT 'e', hour, state, from_state, prior, n FROM ${t.hourly}
+               WHERE kind = 't' AND state = ANY(${states}) AND hour >= $7::timestamptz AND hour < $8::timestamptz
+             UNION ALL SELECT 'f', hour, state, from_state, NULL, n FROM ${t.hourly}
+               WHERE kind = 'f' AND hour >= $7::timestamptz AND hour < $8::timestamptz
            )
-           SELECT b, coalesce(r.n, 0)::int AS received, coalesce(e.submitted, 0)::int AS submitted,
-             coalesce(e.shipped, 0)::int AS shipped,
-             (coalesce(e.review, 0) + coalesce(f.n, 0))::int AS exceptions
-           FROM r FULL JOIN e USING (b) FULL JOIN f USING (b)
-           ORDER BY b`,
-          [q.bucket, q.since, q.until, q.submitted, q.shipped, q.review],
+           SELECT ${bucketOf('at')} AS b,
+             coalesce(sum(n) FILTER (WHERE src = 'r'), 0)::int AS received,
+             coalesce(sum(n) FILTER (WHERE src = 'e' AND ${firstInto('$4')}), 0)::int AS submitted,
+             coalesce(sum(n) FILTER (WHERE src = 'e' AND ${firstInto('$5')}), 0)::int AS shipped,
+             coalesce(sum(n) FILTER (WHERE (src = 'e' AND ${entersReview('$6')})
+               OR (src = 'f' AND NOT ${entersReview('$6')})), 0)::int AS exceptions
+           FROM x GROUP BY 1 ORDER BY 1`,
+          [q.bucket, q.since, q.until, q.submitted, q.shipped, q.review, h1, h2],
         );
         return rows
           .map(
@@ -201,6 +205,62 @@ export function createPostgresInsights(run: Run, t: Tables): Insights {
 
     ...createInsightLists(run, t),
   };
+}
+
+/**
+ * The closed hours inside `[since, until)` (those that ended more than 5 minutes ago by the
+ * database's clock), after rolling up those not rolled up yet: per hour, the entries and
+ * failures counted by (kind, state, from, prior). One statement: an hour's marker and its
+ * rows are written together, and a marker another reader wrote first is left alone.
+ * Returns the rolled-up span `[h1, h2)` (empty: `h1 = h2 = since`).
+ */
+async function rollUp(
+  db: Parameters<Parameters<Run>[1]>[0],
+  t: Tables,
+  q: { since: string; until: string },
+): Promise<[string, string]> {
+  const { rows } = await db.query<{ h1: Date | null; h2: Date | null }>(
+    `WITH b AS (
+       SELECT h1, h2 FROM (
+         SELECT date_trunc('hour', $1::timestamptz - interval '1 microsecond', 'UTC') + interval '1 hour' AS h1,
+           least(date_trunc('hour', $2::timestamptz, 'UTC'),
+                 date_trunc('hour', now() - interval '5 minutes', 'UTC')) AS h2
+       ) AS x WHERE h1 < h2
+     ),
+     m AS (
+       INSERT INTO ${t.hours} (hour)
+       SELECT g FROM b, generate_series(b.h1, b.h2 - interval '1 hour', interval '1 hour') AS g
+       ON CONFLICT (hour) DO NOTHING RETURNING hour
+     ),
+     known AS (
+       -- Every state entered: a skip scan of insights_events_entries, one probe per state.
+       SELECT state FROM (
+         WITH RECURSIVE k AS (
+           (SELECT state FROM ${t.events} WHERE kind = 't' ORDER BY state LIMIT 1)
+           UNION ALL
+           SELECT (SELECT e.state FROM ${t.events} AS e
+                   WHERE e.kind = 't' AND e.state > k.state ORDER BY e.state LIMIT 1)
+           FROM k WHERE k.state IS NOT NULL
+         )
+         SELECT state FROM k WHERE state IS NOT NULL
+       ) AS ks
+     ),
+     r AS (
+       INSERT INTO ${t.hourly} (hour, kind, state, from_state, prior, n)
+       SELECT date_trunc('hour', e.at, 'UTC'), e.kind, e.state, e.from_state, e.prior, count(*)
+       FROM ${t.events} AS e, b
+       WHERE ((e.kind = 't' AND e.state = ANY(ARRAY(SELECT state FROM known))) OR e.kind = 'f')
+         AND e.at >= b.h1 AND e.at < b.h2
+         AND date_trunc('hour', e.at, 'UTC') IN (SELECT hour FROM m)
+       GROUP BY 1, 2, 3, 4, 5
+       RETURNING 1
+     )
+     SELECT b.h1, b.h2, (SELECT count(*) FROM r) AS n FROM (SELECT 1) AS one LEFT JOIN b ON true`,
+    [q.since, q.until],
+  );
+  const r = rows[0];
+  if (!r?.h1 || !r.h2) return [q.since, q.since];
+  return [iso(r.h1), iso(r.h2)];
 }
 
 /**

@@ -54,6 +54,8 @@ describe('migrations', () => {
         'history',
         'inbox',
         'insights_events',
+        'insights_hourly',
+        'insights_hours',
         'insights_state_counts',
         'insights_state_moves',
         'orders',

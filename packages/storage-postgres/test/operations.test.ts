@@ -92,6 +92,33 @@ describe('insights on PostgreSQL (beyond the conformance cases)', () => {
     );
   });
 
+  it('hour buckets read closed hours from the rollup; a later entry in a rolled-up hour voids it', async () => {
+    const storage = db.storage();
+    const q = {
+      since: Date.parse(at(0)),
+      until: Date.parse(at(0)) + 3 * 3_600_000,
+      bucket: 'hour' as const,
+    };
+    const a = makeCommit({ at: at(1) });
+    await storage.commit(a);
+    expect(await storage.insights.throughput(q)).toEqual([
+      { at: at(0), received: 1, submitted: 0, shipped: 0, exceptions: 0 },
+    ]);
+    const hours = `"${db.schema}".insights_hours`;
+    expect((await db.sql(`SELECT count(*)::int AS n FROM ${hours}`))[0]).toEqual({ n: 3 });
+    // A commit stamped inside that hour (a clock behind the database's) voids its rollup.
+    await storage.commit(makeCommit({ previous: a.record, status: 'submitted', at: at(30) }));
+    await storage.commit(makeCommit({ at: at(61) }));
+    expect(await storage.insights.throughput(q)).toEqual([
+      { at: at(0), received: 1, submitted: 1, shipped: 0, exceptions: 0 },
+      { at: at(60), received: 1, submitted: 0, shipped: 0, exceptions: 0 },
+    ]);
+    const minutes = await storage.insights.throughput({ ...q, bucket: 'day' });
+    expect(minutes).toEqual([
+      { at: at(-540), received: 2, submitted: 1, shipped: 0, exceptions: 0 },
+    ]);
+  });
+
   it('timeInState: nearest-rank p50/p95/max per state over finished stays', async () => {
     const storage = db.storage();
     // Order A: received 09:00 → on_hold 09:01 → (note, still on_hold) 09:03 → ready 09:05.
