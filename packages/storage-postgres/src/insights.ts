@@ -248,10 +248,16 @@ async function rollUp(
      r AS (
        INSERT INTO ${t.hourly} (hour, kind, state, from_state, prior, n)
        SELECT date_trunc('hour', e.at, 'UTC'), e.kind, e.state, e.from_state, e.prior, count(*)
-       FROM ${t.events} AS e, b
-       WHERE ((e.kind = 't' AND e.state = ANY(ARRAY(SELECT state FROM known))) OR e.kind = 'f')
-         AND e.at >= b.h1 AND e.at < b.h2
-         AND date_trunc('hour', e.at, 'UTC') IN (SELECT hour FROM m)
+       FROM (
+         -- Each part on its own partial index (an OR of the two would scan the table).
+         SELECT x.kind, x.state, x.from_state, x.prior, x.at FROM ${t.events} AS x, b
+         WHERE x.kind = 't' AND x.state = ANY(ARRAY(SELECT state FROM known))
+           AND x.at >= b.h1 AND x.at < b.h2
+         UNION ALL
+         SELECT x.kind, x.state, x.from_state, x.prior, x.at FROM ${t.events} AS x, b
+         WHERE x.kind = 'f' AND x.at >= b.h1 AND x.at < b.h2
+       ) AS e
+       WHERE date_trunc('hour', e.at, 'UTC') IN (SELECT hour FROM m)
        GROUP BY 1, 2, 3, 4, 5
        RETURNING 1
      )
