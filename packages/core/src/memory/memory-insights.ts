@@ -1,54 +1,15 @@
-import { ErrorCodes, FulfilError } from '../errors';
-import type { Command, HistoryEntry } from '../model/commands';
-import type { OrderRecord } from '../model/record';
-import type {
-  CommandStatus,
-  Insights,
-  OrderSearchHit,
-  ProcessingTimePoint,
-  ReviewQueueItem,
-  StateTime,
-  ThroughputPoint,
-} from '../ports/insights';
+import type { HistoryEntry } from '../model/commands';
+import type { Insights, ProcessingTimePoint, StateTime, ThroughputPoint } from '../ports/insights';
 import {
   bucketStart,
-  checkFailedCommandsQuery,
   checkInsightsRange,
   checkInsightsSpan,
   checkInsightsSummary,
-  checkRetryCommand,
-  checkReviewQueueQuery,
-  checkSearchQuery,
-  decodeCursor,
-  encodeCursor,
-  malformedCursor,
   nearestRank,
 } from './insights-checks';
+import { createMemoryQueues } from './memory-insights-queues';
+import { byName, type MemoryInsightsSource, ranked } from './memory-insights-rows';
 
-/** One outbox row of the memory storage (internal; shared with memory-storage.ts). */
-export interface MemoryCommandRow {
-  seq: number;
-  command: Command;
-  state: 'pending' | 'done' | 'dead';
-  attempts: number;
-  /** 0 = at once. */
-  nextAttemptAt: number;
-  claimToken?: string;
-  leaseUntil?: number;
-  lastError?: string;
-  /** Wall-clock ms when the row became done or dead. */
-  finishedAt?: number;
-}
-
-/** What the memory read model reads: the memory storage's own maps (internal). */
-export interface MemoryInsightsSource {
-  records: ReadonlyMap<string, OrderRecord>;
-  histories: ReadonlyMap<string, readonly HistoryEntry[]>;
-  /** Rows are changed in place by `retryCommand`. */
-  commands: ReadonlyMap<string, MemoryCommandRow>;
-}
-
-const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const ms = (iso: string) => Date.parse(iso);
 const iso = (at: number) => new Date(at).toISOString();
 
@@ -63,27 +24,6 @@ function firstInto(history: readonly HistoryEntry[], states: ReadonlySet<string>
   return history.findIndex((e) => states.has(e.to));
 }
 
-function statusOf(row: MemoryCommandRow): CommandStatus {
-  const pending = row.state === 'pending';
-  return {
-    commandId: row.command.id,
-    orderId: row.command.orderId,
-    type: row.command.type,
-    status: row.state,
-    attempts: row.attempts,
-    ...(row.lastError === undefined ? {} : { lastError: row.lastError }),
-    ...(pending && row.nextAttemptAt > 0 ? { nextAttemptAt: row.nextAttemptAt } : {}),
-    ...(!pending && row.finishedAt !== undefined ? { finishedAt: row.finishedAt } : {}),
-  };
-}
-
-/** Counts per key, most first, ties by key. */
-function ranked(counts: Map<string, number>): { reason: string; count: number }[] {
-  return [...counts]
-    .map(([reason, count]) => ({ reason, count }))
-    .sort((a, b) => b.count - a.count || byName(a.reason, b.reason));
-}
-
 /**
  * The {@link Insights} read model over the memory storage's maps: every figure is
  * computed from the stored history entries, records and outbox rows when asked (a
@@ -91,7 +31,7 @@ function ranked(counts: Map<string, number>): { reason: string; count: number }[
  * `createMemoryStorage`; internal.
  */
 export function createMemoryInsights(source: MemoryInsightsSource): Insights {
-  const { records, histories, commands } = source;
+  const { records, histories } = source;
   // Parsed `at` of each history entry, per history array (histories only grow by push and
   // stored entries never change, so parsed times stay valid).
   const parsed = new WeakMap<readonly HistoryEntry[], number[]>();
@@ -107,8 +47,10 @@ export function createMemoryInsights(source: MemoryInsightsSource): Insights {
   };
 
   return {
+    ...createMemoryQueues(source),
+
     async throughput(query) {
-      const q = checkInsightsRange(query, Date.now());
+      const q = checkInsightsRange(query, source.now());
       const submitted = new Set(q.submittedStates);
       const shipped = new Set(q.shippedStates);
       const review = new Set(q.reviewStates);
@@ -139,7 +81,7 @@ export function createMemoryInsights(source: MemoryInsightsSource): Insights {
     },
 
     async processingTime(query) {
-      const q = checkInsightsRange(query, Date.now());
+      const q = checkInsightsRange(query, source.now());
       const submitted = new Set(q.submittedStates);
       const buckets = new Map<number, number[]>();
       for (const history of histories.values()) {
@@ -177,7 +119,7 @@ export function createMemoryInsights(source: MemoryInsightsSource): Insights {
     },
 
     async timeInState(query) {
-      const q = checkInsightsSpan(query, Date.now());
+      const q = checkInsightsSpan(query, source.now());
       const stays = new Map<string, number[]>();
       for (const history of histories.values()) {
         const times = timesOf(history);
@@ -212,7 +154,7 @@ export function createMemoryInsights(source: MemoryInsightsSource): Insights {
     },
 
     async summary(query) {
-      const q = checkInsightsSummary(query, Date.now());
+      const q = checkInsightsSummary(query, source.now());
       const submitted = new Set(q.submittedStates);
       const review = new Set(q.reviewStates);
       const llm = new Set(q.llmClassifiers);
@@ -284,160 +226,5 @@ export function createMemoryInsights(source: MemoryInsightsSource): Insights {
         holdsByReason: ranked(holds),
       };
     },
-
-    async reviewQueue(query) {
-      const q = checkReviewQueueQuery(query, Date.now());
-      let after: [number, string] | undefined;
-      if (q.cursor !== undefined) {
-        const [since, orderId] = decodeCursor('review', q.cursor);
-        if (typeof since !== 'number' || typeof orderId !== 'string') throw malformedCursor();
-        after = [since, orderId];
-      }
-      const queue: { since: number; record: OrderRecord }[] = [];
-      const reasons = new Map<string, number>();
-      for (const record of records.values()) {
-        if (record.review === undefined) continue;
-        for (const reason of new Set(record.review.reasons))
-          reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-        if (q.reason !== undefined && !record.review.reasons.includes(q.reason)) continue;
-        queue.push({ since: ms(record.review.since), record });
-      }
-      queue.sort((a, b) => a.since - b.since || byName(a.record.orderId, b.record.orderId));
-      const from =
-        after === undefined
-          ? 0
-          : queue.findIndex(
-              (x) =>
-                x.since > after[0] ||
-                (x.since === after[0] && byName(x.record.orderId, after[1]) > 0),
-            );
-      const rest = from < 0 ? [] : queue.slice(from, from + q.limit + 1);
-      const page = rest.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return {
-        items: page.map(({ since, record }) => reviewItem(record, since, q.now)),
-        total: queue.length,
-        ...(rest.length > q.limit && last !== undefined
-          ? { nextCursor: encodeCursor('review', [last.since, last.record.orderId]) }
-          : {}),
-        reasons: ranked(reasons),
-      };
-    },
-
-    async failedCommands(query) {
-      const q = checkFailedCommandsQuery(query);
-      let before = Number.POSITIVE_INFINITY;
-      if (q.cursor !== undefined) {
-        const [seq] = decodeCursor('failed', q.cursor);
-        if (typeof seq !== 'number') throw malformedCursor();
-        before = seq;
-      }
-      const rows = [...commands.values()]
-        .filter(
-          (row) =>
-            row.state === 'dead' ||
-            (q.includeRetrying && row.state === 'pending' && row.lastError !== undefined),
-        )
-        .filter((row) => row.seq < before)
-        .sort((a, b) => b.seq - a.seq);
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return {
-        items: page.map(statusOf),
-        ...(rows.length > q.limit && last !== undefined
-          ? { nextCursor: encodeCursor('failed', [last.seq]) }
-          : {}),
-      };
-    },
-
-    async orderCommands(orderId) {
-      return [...commands.values()]
-        .filter((row) => row.command.orderId === orderId)
-        .sort((a, b) => a.seq - b.seq)
-        .map(statusOf);
-    },
-
-    async search(query) {
-      const q = checkSearchQuery(query);
-      const name = q.text.toLowerCase();
-      const hashed = `#${name}`;
-      const hits: OrderRecord[] = [];
-      for (const record of records.values()) {
-        const s = record.order.source;
-        const n = s.name?.toLowerCase();
-        if (
-          record.orderId === q.text ||
-          s.externalId === q.text ||
-          (n !== undefined && (n === name || n === hashed))
-        )
-          hits.push(record);
-      }
-      return hits
-        .sort((a, b) => ms(b.createdAt) - ms(a.createdAt) || byName(a.orderId, b.orderId))
-        .slice(0, q.limit)
-        .map(
-          (record): OrderSearchHit => ({
-            orderId: record.orderId,
-            ...(record.order.source.name === undefined ? {} : { name: record.order.source.name }),
-            externalId: record.order.source.externalId,
-            store: record.order.source.store,
-            status: record.status,
-            createdAt: record.createdAt,
-          }),
-        );
-    },
-
-    async retryCommand(commandId, options) {
-      const o = checkRetryCommand(commandId, options);
-      const row = commands.get(commandId);
-      if (row === undefined) {
-        throw new FulfilError(ErrorCodes.NOT_FOUND, `command "${commandId}" is not stored`, {
-          details: { commandId },
-        });
-      }
-      if (row.state === 'done') {
-        throw new FulfilError(
-          ErrorCodes.INVALID_INPUT,
-          `commandId: command "${commandId}" is done; only a dead or pending command can be retried`,
-          { details: { path: 'commandId', commandId } },
-        );
-      }
-      if (row.state === 'dead') {
-        row.state = 'pending';
-        // The claim it died under is void: its holder already failed it.
-        row.claimToken = undefined;
-        row.leaseUntil = undefined;
-        row.finishedAt = undefined;
-      }
-      row.nextAttemptAt = o.at ?? 0;
-      return statusOf(row);
-    },
-  };
-}
-
-function reviewItem(record: OrderRecord, since: number, now: number): ReviewQueueItem {
-  const review = record.review as NonNullable<OrderRecord['review']>;
-  const source = record.order.source;
-  const risk = record.facts?.risk;
-  return {
-    orderId: record.orderId,
-    ...(source.name === undefined ? {} : { name: source.name }),
-    externalId: source.externalId,
-    store: source.store,
-    status: record.status,
-    reasons: [...review.reasons],
-    since: review.since,
-    ageMs: Math.max(0, now - since),
-    ...(risk === undefined
-      ? {}
-      : {
-          risk: {
-            score: risk.score,
-            level: risk.level,
-            reasons: risk.reasons.map((r) => r.reason),
-          },
-        }),
-    note: record.order.note ?? null,
-    noteTags: (record.facts?.note?.tags ?? []).map((tag) => tag.tag),
   };
 }

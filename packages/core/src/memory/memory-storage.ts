@@ -1,9 +1,11 @@
 import type { Command, HistoryEntry, Timer } from '../model/commands';
 import type { OrderRecord } from '../model/record';
+import { type Clock, systemClock } from '../ports/clock';
 import type { Insights } from '../ports/insights';
 import type { ClaimedCommand, ClaimedTimer, Storage, StorageCapabilities } from '../ports/storage';
 import { velocityValues } from '../risk/velocity';
-import { createMemoryInsights, type MemoryCommandRow } from './memory-insights';
+import { createMemoryInsights } from './memory-insights';
+import type { MemoryCommandRow } from './memory-insights-rows';
 import {
   checkClaimOptions,
   claimLost,
@@ -26,6 +28,12 @@ export interface MemoryStorageOptions {
    * long-running process to keep memory flat (dead rows are always kept).
    */
   retainCompleted?: boolean;
+  /**
+   * The clock of the read model's defaults (`storage.insights`: `until` and `now` when a
+   * query leaves them out) and of the outbox's finish times. Default: the system clock. Pass
+   * the engine's simulated clock in demos and tests so "the last hour" means its hour.
+   */
+  clock?: Clock;
 }
 
 /** Status of an outbox row as {@link MemoryStorage.outbox} shows it. */
@@ -100,6 +108,7 @@ interface TimerState {
  */
 export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryStorage {
   const retain = options.retainCompleted ?? true;
+  const clock = options.clock ?? systemClock;
   const records = new Map<string, OrderRecord>();
   const histories = new Map<string, HistoryEntry[]>();
   const processed = new Map<string, number>();
@@ -122,13 +131,13 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
     if (row.state !== 'pending') return;
     row.state = 'done';
     row.leaseUntil = undefined;
-    row.finishedAt = Date.now();
+    row.finishedAt = clock.now();
     if (!retain) commands.delete(commandId);
   };
 
   return {
     capabilities,
-    insights: createMemoryInsights({ records, histories, commands }),
+    insights: createMemoryInsights({ records, histories, commands, now: () => clock.now() }),
 
     async load(orderId) {
       const record = records.get(orderId);
@@ -252,7 +261,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
       row.leaseUntil = undefined;
       if (failure.retryAt === undefined) {
         row.state = 'dead';
-        row.finishedAt = Date.now();
+        row.finishedAt = clock.now();
       } else row.nextAttemptAt = failure.retryAt;
     },
 

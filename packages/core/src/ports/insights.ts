@@ -38,6 +38,10 @@
  * - Paged results are stable: following `nextCursor` until it is absent returns every
  *   matching item exactly once, in order, when nothing changes in between. Cursors are
  *   opaque strings; one from another method or another storage MAY be refused.
+ *
+ * `@fulfil/core` exports the query checks (`checkInsightsRange`, `checkReviewQueueQuery`,
+ * ...), `nearestRank`, `bucketStart` and `encodeCursor` / `decodeCursor`, so every
+ * implementation refuses the same queries with the same paths.
  */
 export interface Insights {
   /**
@@ -96,8 +100,8 @@ export interface Insights {
    * later claim passes, as for a new command), with its attempts and `lastError` kept (so it
    * shows as retrying until it succeeds). A dead row's old claim is void (its token gets
    * `CLAIM_LOST`); a pending row held by a live claim stays held until its lease ends. Fails
-   * with `NOT_FOUND` for an unknown id and `INVALID_INPUT` for a command that is done.
-   * Returns the command's new status.
+   * with `NOT_FOUND` for an unknown id and `INVALID_INPUT` for a command that is done (an
+   * invalid `at` is refused first). Returns the command's new status.
    */
   retryCommand(commandId: string, options?: { at?: number }): Promise<CommandStatus>;
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createMemoryStorage } from '../../src/memory';
+import { createMemoryStorage, createSimulatedClock } from '../../src/memory';
 import type { HistoryEntry } from '../../src/model';
 import { fact, review, rule } from '../../src/rules';
-import { makeRecord } from '../../src/testing/fixtures';
+import { seedJourney } from '../../src/testing';
+import { makeCommand, makeRecord } from '../../src/testing/fixtures';
 import { createWorld, HOUR, T0 } from '../engine/world';
 
 describe('memory insights on what the engine stores', () => {
@@ -75,6 +76,35 @@ describe('memory insights on what the engine stores', () => {
     const commands = await insights.orderCommands(ids[0] as string);
     expect(commands.length).toBeGreaterThan(0);
     expect(commands.every((c) => c.status === 'done')).toBe(true);
+  });
+});
+
+describe('memory insights with a clock', () => {
+  it('until, now and finish times come from the clock option', async () => {
+    const clock = createSimulatedClock(T0);
+    const storage = createMemoryStorage({ clock });
+    const command = makeCommand('a', { id: 'a-1' });
+    await seedJourney(storage, {
+      orderId: 'a',
+      steps: [
+        { at: T0 - 60_000, to: 'received', commands: [command] },
+        { at: T0 - 30_000, to: 'needs_review', review: ['risk: high'] },
+      ],
+    });
+    await seedJourney(storage, { orderId: 'b', steps: [{ at: T0 + 60_000, to: 'received' }] });
+    const received = async () =>
+      (await storage.insights.throughput({ since: T0 - HOUR, bucket: 'hour' })).reduce(
+        (n, p) => n + p.received,
+        0,
+      );
+    expect(await received()).toBe(1);
+    expect((await storage.insights.reviewQueue()).items[0]?.ageMs).toBe(30_000);
+    clock.advance(120_000);
+    expect(await received()).toBe(2);
+    expect((await storage.insights.reviewQueue()).items[0]?.ageMs).toBe(150_000);
+    const [row] = await storage.claimCommands({ now: clock.now(), limit: 1, leaseMs: 1_000 });
+    await storage.failCommand('a-1', row?.claimToken ?? '', { error: 'boom' });
+    expect((await storage.insights.orderCommands('a'))[0]?.finishedAt).toBe(clock.now());
   });
 });
 

@@ -7,12 +7,13 @@ const NOW = Date.parse('2026-11-27T09:00:00Z');
 const lease = { limit: 10, leaseMs: 1000 };
 
 describe('createMemoryStorage', () => {
-  it('declares multiProcess: false, velocity, reservations and completesInCommit', () => {
+  it('declares multiProcess: false, velocity, reservations, completesInCommit and insights', () => {
     expect(createMemoryStorage().capabilities).toEqual({
       multiProcess: false,
       velocity: true,
       reservations: true,
       completesInCommit: true,
+      insights: true,
     });
   });
 
