@@ -63,6 +63,7 @@ const suites: Suite[] = [
       'threepl',
       'burst',
       'audit',
+      'console',
     ] as const
   ).map(
     (name): Suite => ({

@@ -1,4 +1,5 @@
 import type { Commit } from '@fulfil/core';
+import { FLAG } from './insights-schema';
 import { quoteIdent } from './options';
 import type { ReservationTables } from './reservations';
 import type { Queryable } from './runner';
@@ -24,6 +25,12 @@ export interface Tables extends ReservationTables {
   inbox: string;
   outbox: string;
   timers: string;
+  /** Read model (migration 6, see insights-schema.ts). */
+  events: string;
+  stateCounts: string;
+  stateMoves: string;
+  hours: string;
+  hourly: string;
 }
 
 /** The tables of `schema` (a validated identifier), quoted and qualified. */
@@ -35,6 +42,11 @@ export function tablesIn(schema: string): Tables {
     inbox: `${s}.inbox`,
     outbox: `${s}.outbox`,
     timers: `${s}.timers`,
+    events: `${s}.insights_events`,
+    stateCounts: `${s}.insights_state_counts`,
+    stateMoves: `${s}.insights_state_moves`,
+    hours: `${s}.insights_hours`,
+    hourly: `${s}.insights_hourly`,
     reservations: `${s}.reservations`,
     releaseSeq: `${s}.reservation_release_seq`,
     shortfall: `${s}.reservation_shortfall`,
@@ -58,6 +70,32 @@ export function orderRow(commit: Commit) {
     v_ip: v.ip ?? null,
     v_address: v.address ?? null,
     v_phone: v.phone ?? null,
+    ...insightColumns(commit),
+  };
+}
+
+/**
+ * The read-model columns a commit writes: the record's present values (the `orders`
+ * trigger adds what earlier versions had, see insights-schema.ts) and the history entry's
+ * time and event type.
+ */
+function insightColumns(commit: Commit) {
+  const { record, history } = commit;
+  const routing = history.explanation?.routing;
+  const flags =
+    ((routing?.shipments.length ?? 0) > 1 ? FLAG.split : 0) |
+    ((routing?.backordered.length ?? 0) > 0 ? FLAG.backordered : 0) |
+    (record.order.note ? FLAG.note : 0) |
+    (record.facts.note ? FLAG.classified : 0);
+  return {
+    name: record.order.source.name ?? null,
+    last_at: history.at,
+    last_from: history.from,
+    last_event: history.eventType,
+    ins_flags: flags,
+    note_classifier: record.facts.note?.classifier ?? null,
+    hold_reasons: record.holds.map((h) => h.reason),
+    review_reasons: record.review ? record.review.reasons : null,
   };
 }
 
@@ -199,6 +237,14 @@ export async function writeOne(db: Queryable, t: Tables, commit: Commit): Promis
     ip: $(row.v_ip),
     address: $(row.v_address),
     phone: $(row.v_phone),
+    name: $(row.name),
+    lastAt: $(row.last_at),
+    lastEvent: $(row.last_event),
+    flags: $(row.ins_flags),
+    classifier: $(row.note_classifier),
+    from: $(row.last_from),
+    holds: $(row.hold_reasons),
+    reasons: $(row.review_reasons),
   };
   const expected = $(expectedVersion);
   const r = commit.reservations;
@@ -215,11 +261,13 @@ export async function writeOne(db: Queryable, t: Tables, commit: Commit): Promis
   const writeOrder =
     expectedVersion === 0
       ? `INSERT INTO ${t.orders} (order_id, version, status, store, external_id, created_at,
-           updated_at, status_since, review_since, record, placed_at, v_email, v_ip, v_address, v_phone)
+           updated_at, status_since, review_since, record, placed_at, v_email, v_ip, v_address, v_phone,
+           name, last_at, last_from, last_event, ins_flags, note_classifier, hold_reasons, review_reasons)
          SELECT ${id}, ${version}, ${order.status}, ${order.store}, ${order.externalId},
            ${order.createdAt}, ${order.updatedAt}, ${order.statusSince}, ${order.reviewSince},
            ${order.record}::json, ${order.placedAt}, ${order.email}, ${order.ip}, ${order.address},
-           ${order.phone}
+           ${order.phone}, ${order.name}, ${order.lastAt}::timestamptz, ${order.from}, ${order.lastEvent},
+           ${order.flags}::int, ${order.classifier}, ${order.holds}::text[], ${order.reasons}::text[]
          WHERE ${expected}::int = 0${fits}
          ON CONFLICT (order_id) DO NOTHING RETURNING 1`
       : `UPDATE ${t.orders} SET version = ${version}, status = ${order.status},
@@ -227,7 +275,11 @@ export async function writeOne(db: Queryable, t: Tables, commit: Commit): Promis
            created_at = ${order.createdAt}, updated_at = ${order.updatedAt},
            status_since = ${order.statusSince}, review_since = ${order.reviewSince},
            record = ${order.record}::json, placed_at = ${order.placedAt}, v_email = ${order.email},
-           v_ip = ${order.ip}, v_address = ${order.address}, v_phone = ${order.phone}
+           v_ip = ${order.ip}, v_address = ${order.address}, v_phone = ${order.phone},
+           name = ${order.name}, last_at = ${order.lastAt}::timestamptz, last_from = ${order.from},
+           last_event = ${order.lastEvent}, ins_flags = ${order.flags}::int,
+           note_classifier = ${order.classifier}, hold_reasons = ${order.holds}::text[],
+           review_reasons = ${order.reasons}::text[]
          WHERE order_id = ${id} AND version = ${expected}${fits} RETURNING 1`;
   const ok = 'EXISTS (SELECT 1 FROM o)';
   const ctes: string[] = [];
@@ -464,7 +516,9 @@ export async function writeBatch(
        expected int, version int, status text, store text, external_id text,
        created_at timestamptz, updated_at timestamptz, status_since timestamptz,
        review_since timestamptz, record json, placed_at timestamptz, v_email text, v_ip text,
-       v_address text, v_phone text))`,
+       v_address text, v_phone text, name text, last_at timestamptz, last_from text,
+       last_event text, ins_flags int, note_classifier text, hold_reasons text[],
+       review_reasons text[]))`,
   ];
   let fits = '';
   if (takes.length > 0) {
@@ -483,9 +537,11 @@ export async function writeBatch(
   if (orders.some((o) => o.expected === 0)) {
     ctes.push(`oi AS (
          INSERT INTO ${t.orders} (order_id, version, status, store, external_id, created_at,
-           updated_at, status_since, review_since, record, placed_at, v_email, v_ip, v_address, v_phone)
+           updated_at, status_since, review_since, record, placed_at, v_email, v_ip, v_address, v_phone,
+           name, last_at, last_from, last_event, ins_flags, note_classifier, hold_reasons, review_reasons)
          SELECT order_id, version, status, store, external_id, created_at, updated_at,
-           status_since, review_since, record, placed_at, v_email, v_ip, v_address, v_phone
+           status_since, review_since, record, placed_at, v_email, v_ip, v_address, v_phone,
+           name, last_at, last_from, last_event, ins_flags, note_classifier, hold_reasons, review_reasons
          FROM b WHERE b.expected = 0${fits}
          ON CONFLICT (order_id) DO NOTHING RETURNING order_id
        )`);
@@ -497,7 +553,10 @@ export async function writeBatch(
            external_id = b.external_id, created_at = b.created_at, updated_at = b.updated_at,
            status_since = b.status_since, review_since = b.review_since, record = b.record,
            placed_at = b.placed_at, v_email = b.v_email, v_ip = b.v_ip,
-           v_address = b.v_address, v_phone = b.v_phone
+           v_address = b.v_address, v_phone = b.v_phone, name = b.name, last_at = b.last_at,
+           last_from = b.last_from, last_event = b.last_event, ins_flags = b.ins_flags,
+           note_classifier = b.note_classifier, hold_reasons = b.hold_reasons,
+           review_reasons = b.review_reasons
          FROM b WHERE t.order_id = ANY(${keys(orders.filter((o) => o.expected > 0).map((o) => o.order_id))})
            AND t.order_id = b.order_id AND t.version = b.expected AND b.expected > 0${fits}
          RETURNING b.n

@@ -6,13 +6,7 @@ export {
   type Migration,
   migrate,
 } from './migrations';
-export type {
-  Operations,
-  PurgeResult,
-  ReviewItem,
-  StatusCount,
-  ThroughputBucket,
-} from './operations';
+export type { Operations, PurgeResult } from './operations';
 export {
   type ConnectionOptions,
   DEFAULT_SCHEMA,
@@ -21,5 +15,5 @@ export {
 } from './options';
 export { createPostgresStorage, type PostgresStorage } from './postgres-storage';
 export type { PGliteLike, PoolLike } from './runner';
-export type { DailyDemand, StateDuration, StatsQueries } from './stats-queries';
+export type { DailyDemand, StatsQueries } from './stats-queries';
 export { type VelocityKey, type VelocityQuery, velocityValues } from './velocity';

@@ -1,4 +1,5 @@
 import { FulfilError, isFulfilError } from '@fulfil/core';
+import { insightsMigration } from './insights-schema';
 import { type ConnectionOptions, parseConnectionOptions, quoteIdent } from './options';
 import { createRunner, type Queryable, type Runner } from './runner';
 
@@ -213,6 +214,11 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX deliveries_finished ON ${s}.deliveries (finished_at) WHERE status = 'done'`,
       `CREATE INDEX deliveries_dead ON ${s}.deliveries (finished_at) WHERE status = 'dead'`,
     ],
+  },
+  {
+    version: 6,
+    name: 'insights read model',
+    statements: (s) => insightsMigration(s),
   },
 ];
 

@@ -3,6 +3,7 @@ import {
   type DeliveryQueue,
   type FulfilError,
   type HistoryEntry,
+  type Insights,
   type LoadedWithReserved,
   OrderRecord,
   parseOrThrow,
@@ -18,6 +19,7 @@ import { pickBatch, type Tables, tablesIn, writeBatch } from './commit-sql';
 import { corruptRecord, wrapDbError } from './db-errors';
 import { createPostgresDeliveryQueue, deliveriesTable, purgeDoneDeliveries } from './deliveries';
 import { createGroupQueue } from './group-queue';
+import { createPostgresInsights } from './insights';
 import { type MigrateResult, migrateWith } from './migrations';
 import { createOperations, type Operations, type PurgeResult } from './operations';
 import { type PostgresStorageOptions, parseStorageOptions } from './options';
@@ -26,7 +28,7 @@ import { purgeReleased, RELEASED_RETENTION_MS, reservedUnits } from './reservati
 import { createRunner, type Queryable } from './runner';
 import { countRecentOrders, type VelocityQuery } from './velocity';
 
-/** The PostgreSQL {@link Storage}, plus migrations, operations queries and retention. */
+/** The PostgreSQL {@link Storage}, plus migrations, the insights read model, demand statistics and retention. */
 export interface PostgresStorage extends Storage, Operations {
   /** The schema the tables live in (unquoted). */
   readonly schema: string;
@@ -49,6 +51,14 @@ export interface PostgresStorage extends Storage, Operations {
    * `FOR UPDATE SKIP LOCKED`, `complete` / `fail` are one token-checked `UPDATE` each.
    */
   readonly deliveries: DeliveryQueue;
+  /**
+   * The read model for dashboards and the operations console (capability `insights`):
+   * throughput, processing and state times, orders by state, the review queue, failed
+   * commands, search. Kept by every commit in the same statement (a trigger on `orders`
+   * writes per-order columns and insert-only `insights_events` rows), so no figure scans
+   * history; see the package README, "Insights".
+   */
+  readonly insights: Insights;
   /**
    * {@link Operations.purge}, and also deletes stock reservations released more than an
    * hour before `now` (they only matter to decisions that read stock before the release),
@@ -119,6 +129,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
     velocity: true,
     reservations: true,
     completesInCommit: true,
+    insights: true,
   };
 
   /** Runs `fn` once the schema is migrated; wraps driver errors as `ADAPTER_FAILED`. */
@@ -266,6 +277,7 @@ export function createPostgresStorage(options: PostgresStorageOptions): Postgres
 
     ...operations,
     deliveries: createPostgresDeliveryQueue(run, deliveriesTable(schema), relaxed),
+    insights: createPostgresInsights((what, fn) => run(what, fn), t),
 
     async purge(options) {
       const { deliveriesDoneOlderThanDays: days, ...rest } = options ?? {};

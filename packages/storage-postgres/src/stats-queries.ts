@@ -3,17 +3,7 @@ import { z } from 'zod';
 import type { Tables } from './commit-sql';
 import type { Run } from './operations';
 
-// History and demand statistics: time in state, daily demand. Internal; on PostgresStorage.
-
-/** How long orders stayed in one state (completed stays only: the order has left it). */
-export interface StateDuration {
-  state: string;
-  /** Completed stays counted. */
-  count: number;
-  p50Ms: number;
-  p95Ms: number;
-  maxMs: number;
-}
+// Demand statistics: daily demand. Internal; on PostgresStorage.
 
 /** Units routed from one location for one SKU on one UTC day. */
 export interface DailyDemand {
@@ -24,7 +14,7 @@ export interface DailyDemand {
   units: number;
 }
 
-/** Statistics over history and shipments. */
+/** Statistics over shipments. */
 export interface StatsQueries {
   /**
    * Daily demand per SKU and location for forecasting: units in shipments created in
@@ -32,12 +22,6 @@ export interface StatsQueries {
    * its own SKU), by day, SKU and location.
    */
   dailyDemand(options: { since: number | string; until?: number | string }): Promise<DailyDemand[]>;
-  /**
-   * Time in state: for every stay in a state that began at or after `since` and has ended
-   * (a later history entry moved the order to another state), its length; p50, p95 and max
-   * per state, by state name.
-   */
-  timeInState(options: { since: number | string }): Promise<StateDuration[]>;
 }
 
 /** Epoch ms or an ISO 8601 timestamp. */
@@ -83,49 +67,6 @@ export function createStatsQueries(run: Run, t: Tables): StatsQueries {
           sku: r.sku,
           locationId: r.location_id,
           units: Number(r.units),
-        }));
-      });
-    },
-
-    async timeInState(options) {
-      const o = parseOrThrow(z.object({ since: Instant }), options, 'options');
-      const since = new Date(typeof o.since === 'number' ? o.since : Date.parse(o.since));
-      return run('timeInState', async (db) => {
-        const { rows } = await db.query<{
-          state: string;
-          n: number;
-          p50: number;
-          p95: number;
-          max: number;
-        }>(
-          `WITH h AS (
-             SELECT order_id, version, at, to_status,
-               lag(to_status) OVER (PARTITION BY order_id ORDER BY version) AS prev
-             FROM ${t.history}
-           ),
-           entered AS (
-             SELECT order_id, version, at, to_status FROM h WHERE prev IS DISTINCT FROM to_status
-           ),
-           stays AS (
-             SELECT to_status AS state, at,
-               extract(epoch FROM lead(at) OVER (PARTITION BY order_id ORDER BY version) - at)
-                 * 1000 AS ms
-             FROM entered
-           )
-           SELECT state, count(*)::int AS n,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)::float8 AS p50,
-             percentile_cont(0.95) WITHIN GROUP (ORDER BY ms)::float8 AS p95,
-             max(ms)::float8 AS max
-           FROM stays WHERE ms IS NOT NULL AND at >= $1
-           GROUP BY state ORDER BY state COLLATE "C"`,
-          [since.toISOString()],
-        );
-        return rows.map((r) => ({
-          state: r.state,
-          count: Number(r.n),
-          p50Ms: Number(r.p50),
-          p95Ms: Number(r.p95),
-          maxMs: Number(r.max),
         }));
       });
     },

@@ -93,7 +93,7 @@ describe('an engine on postgres storage', () => {
       );
     }
     expect(w.east.duplicateSubmits + w.west.duplicateSubmits).toBe(0);
-    expect(await w.storage.ordersByStatus()).toEqual([{ status: 'delivered', count: 5 }]);
+    expect(await w.storage.insights.ordersByState()).toEqual([{ state: 'delivered', count: 5 }]);
     const pending = await db.sql(`SELECT id FROM "${db.schema}".outbox WHERE status <> 'done'`);
     expect(pending).toEqual([]);
   });

@@ -9,56 +9,66 @@ beforeEach(() => db.truncate());
 const at = (minute: number, second = 0) =>
   new Date(Date.UTC(2026, 10, 27, 9, minute, second)).toISOString();
 
-describe('operations queries', () => {
-  it('ordersByStatus counts orders per state', async () => {
+describe('insights on PostgreSQL (beyond the conformance cases)', () => {
+  it('ordersByState counts per state through the moves, and folds them into the counts', async () => {
     const storage = db.storage();
-    for (const status of ['on_hold', 'submitted', 'on_hold', 'needs_review']) {
-      await storage.commit(makeCommit({ status }));
-    }
-    expect(await storage.ordersByStatus()).toEqual([
-      { status: 'needs_review', count: 1 },
-      { status: 'on_hold', count: 2 },
-      { status: 'submitted', count: 1 },
-    ]);
-  });
-
-  it('reviewQueue lists orders in review with reasons and age, oldest first; resolved ones leave it', async () => {
-    const storage = db.storage();
-    const late = makeCommit({
-      status: 'needs_review',
-      record: { review: { reasons: ['address changed'], since: at(20) } },
-    });
-    const early = makeCommit({
-      status: 'needs_review',
-      record: { review: { reasons: ['high risk', 'VIP'], since: at(5) } },
-    });
-    await storage.commit(late);
-    await storage.commit(early);
-    await storage.commit(makeCommit({ status: 'submitted' }));
-    const now = Date.parse(at(30));
-    expect(await storage.reviewQueue({ now })).toEqual([
-      {
-        orderId: early.orderId,
-        status: 'needs_review',
-        reasons: ['high risk', 'VIP'],
-        since: at(5),
-        ageMs: 25 * 60_000,
-      },
-      {
-        orderId: late.orderId,
-        status: 'needs_review',
-        reasons: ['address changed'],
-        since: at(20),
-        ageMs: 10 * 60_000,
-      },
-    ]);
-    await storage.commit(
-      makeCommit({ previous: early.record, status: 'ready', record: { review: undefined } }),
+    const commits = ['on_hold', 'submitted', 'on_hold', 'needs_review'].map((status) =>
+      makeCommit({ status }),
     );
-    expect((await storage.reviewQueue({ now })).map((r) => r.orderId)).toEqual([late.orderId]);
+    for (const commit of commits) await storage.commit(commit);
+    await storage.commit(makeCommit({ previous: commits[0]!.record, status: 'submitted' }));
+    const expected = [
+      { state: 'needs_review', count: 1 },
+      { state: 'on_hold', count: 1 },
+      { state: 'submitted', count: 2 },
+    ];
+    expect(await storage.insights.ordersByState()).toEqual(expected);
+    const moves = `"${db.schema}".insights_state_moves`;
+    expect(await db.sql(`SELECT count(*)::int AS n FROM ${moves}`)).toEqual([{ n: 5 }]);
+    // 5,000 moves make a read fold them into insights_state_counts; the figures stay.
+    await db.sql(`INSERT INTO ${moves} SELECT 'on_hold', 'on_hold' FROM generate_series(1, 5000)`);
+    expect(await storage.insights.ordersByState()).toEqual(expected);
+    expect(await db.sql(`SELECT count(*)::int AS n FROM ${moves}`)).toEqual([{ n: 0 }]);
+    expect(await storage.insights.ordersByState()).toEqual(expected);
   });
 
-  it('throughput buckets decisions per minute: events, new orders and states entered', async () => {
+  it('reviewQueue pages by cursor on (review.since, order id) and filters by reason', async () => {
+    const storage = db.storage();
+    for (let i = 0; i < 7; i++) {
+      await storage.commit(
+        makeCommit({
+          orderId: `r${i}`,
+          status: 'needs_review',
+          record: {
+            review: { reasons: i % 2 ? ['high risk'] : ['VIP'], since: at(10 - (i >> 1)) },
+          },
+        }),
+      );
+    }
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await storage.insights.reviewQueue({
+        limit: 3,
+        cursor,
+        now: Date.parse(at(30)),
+      });
+      expect(page.total).toBe(7);
+      expect(page.reasons).toEqual([
+        { reason: 'VIP', count: 4 },
+        { reason: 'high risk', count: 3 },
+      ]);
+      seen.push(...page.items.map((item) => item.orderId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(['r6', 'r4', 'r5', 'r2', 'r3', 'r0', 'r1']);
+    const risky = await storage.insights.reviewQueue({ reason: 'high risk', limit: 2 });
+    expect(risky.items.map((item) => item.orderId)).toEqual(['r5', 'r3']);
+    expect(risky.total).toBe(3);
+    await expectCode(storage.insights.reviewQueue({ cursor: 'bm9wZQ' }), 'INVALID_INPUT');
+  });
+
+  it('throughput and processingTime come from the events the commits wrote', async () => {
     const storage = db.storage();
     const a = makeCommit({ at: at(1, 10) });
     const b = makeCommit({ at: at(1, 50) });
@@ -66,17 +76,50 @@ describe('operations queries', () => {
     await storage.commit(b);
     await storage.commit(makeCommit({ previous: a.record, status: 'submitted', at: at(2, 5) }));
     await storage.commit(makeCommit({ at: at(0, 30) })); // before `since`
-    expect(await storage.throughput({ since: at(1), bucket: 'minute' })).toEqual([
-      { at: at(1), events: 2, received: 2, entered: { received: 2 } },
-      { at: at(2), events: 1, received: 0, entered: { submitted: 1 } },
+    const until = Date.parse(at(59));
+    expect(
+      await storage.insights.throughput({ since: Date.parse(at(1)), until, bucket: 'minute' }),
+    ).toEqual([
+      { at: at(1), received: 2, submitted: 0, shipped: 0, exceptions: 0 },
+      { at: at(2), received: 0, submitted: 1, shipped: 0, exceptions: 0 },
     ]);
     expect(
-      await storage.throughput({ since: Date.parse(at(0)), until: at(2), bucket: 'hour' }),
-    ).toEqual([{ at: at(0), events: 3, received: 3, entered: { received: 3 } }]);
-    await expectCode(storage.throughput({ since: 'yesterday' }), 'INVALID_INPUT');
+      await storage.insights.processingTime({ since: Date.parse(at(0)), until, bucket: 'hour' }),
+    ).toEqual([{ at: at(0), count: 1, p50Ms: 55_000, p95Ms: 55_000, p99Ms: 55_000 }]);
+    await expectCode(
+      storage.insights.throughput({ since: until, until: 0, bucket: 'minute' }),
+      'INVALID_INPUT',
+    );
   });
 
-  it('timeInState: p50/p95/max per state over completed stays since a time', async () => {
+  it('hour buckets read closed hours from the rollup; a later entry in a rolled-up hour voids it', async () => {
+    const storage = db.storage();
+    const q = {
+      since: Date.parse(at(0)),
+      until: Date.parse(at(0)) + 3 * 3_600_000,
+      bucket: 'hour' as const,
+    };
+    const a = makeCommit({ at: at(1) });
+    await storage.commit(a);
+    expect(await storage.insights.throughput(q)).toEqual([
+      { at: at(0), received: 1, submitted: 0, shipped: 0, exceptions: 0 },
+    ]);
+    const hours = `"${db.schema}".insights_hours`;
+    expect((await db.sql(`SELECT count(*)::int AS n FROM ${hours}`))[0]).toEqual({ n: 3 });
+    // A commit stamped inside that hour (a clock behind the database's) voids its rollup.
+    await storage.commit(makeCommit({ previous: a.record, status: 'submitted', at: at(30) }));
+    await storage.commit(makeCommit({ at: at(61) }));
+    expect(await storage.insights.throughput(q)).toEqual([
+      { at: at(0), received: 1, submitted: 1, shipped: 0, exceptions: 0 },
+      { at: at(60), received: 1, submitted: 0, shipped: 0, exceptions: 0 },
+    ]);
+    const minutes = await storage.insights.throughput({ ...q, bucket: 'day' });
+    expect(minutes).toEqual([
+      { at: at(-540), received: 2, submitted: 1, shipped: 0, exceptions: 0 },
+    ]);
+  });
+
+  it('timeInState: nearest-rank p50/p95/max per state over finished stays', async () => {
     const storage = db.storage();
     // Order A: received 09:00 → on_hold 09:01 → (note, still on_hold) 09:03 → ready 09:05.
     let a = makeCommit({ at: at(0) });
@@ -93,11 +136,13 @@ describe('operations queries', () => {
     const b = makeCommit({ at: at(0) });
     await storage.commit(b);
     await storage.commit(makeCommit({ previous: b.record, status: 'on_hold', at: at(2) }));
-    expect(await storage.timeInState({ since: at(0) })).toEqual([
+    const until = Date.parse(at(59));
+    expect(await storage.insights.timeInState({ since: Date.parse(at(0)), until })).toEqual([
       { state: 'on_hold', count: 1, p50Ms: 240_000, p95Ms: 240_000, maxMs: 240_000 },
-      { state: 'received', count: 2, p50Ms: 90_000, p95Ms: 117_000, maxMs: 120_000 },
+      { state: 'received', count: 2, p50Ms: 60_000, p95Ms: 120_000, maxMs: 120_000 },
     ]);
-    expect((await storage.timeInState({ since: at(1) })).map((s) => s.state)).toEqual(['on_hold']);
+    const later = await storage.insights.timeInState({ since: Date.parse(at(1)), until });
+    expect(later.map((s) => s.state)).toEqual(['on_hold']);
   });
 
   it('countRecentOrders: orders per normalized email / IP / address / phone in a window', async () => {
