@@ -174,7 +174,10 @@ function checkLinksAndCommands(): number {
       )) {
         const path = (m[1] ?? '').replace(/[:#].*$/, '');
         if (GENERATED.test(path)) continue;
-        if (!existsSync(join(root, path))) problems.push(`${at}: no such path ${path}`);
+        // Repository paths from the root, or from the document's own folder (a package's README).
+        if (!existsSync(join(root, path)) && !existsSync(join(base, path))) {
+          problems.push(`${at}: no such path ${path}`);
+        }
       }
       for (const m of code.matchAll(/\bpnpm\s+((?:--filter[= ]\S+\s+)?)(run\s+)?([a-z][\w:-]*)/g)) {
         const filter = /--filter[= ](\S+)/.exec(m[1] ?? '')?.[1];
