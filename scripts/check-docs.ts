@@ -205,7 +205,20 @@ function checkLinksAndCommands(): number {
   return files.length;
 }
 
+// ---- 4. Every package is in the API site (typedoc's `packages` strategy needs its typedoc.json) --
+
+function checkSiteCoversPackages(): void {
+  for (const dir of workspaceDirs.filter((d) => d.startsWith('packages/'))) {
+    if (!existsSync(join(root, dir, 'typedoc.json'))) {
+      problems.push(
+        `${dir}: no typedoc.json, so \`pnpm run docs\` leaves the package out of docs-site/`,
+      );
+    }
+  }
+}
+
 const only = process.argv[2];
+checkSiteCoversPackages();
 if (only !== 'links') checkSnippets();
 if (only !== 'snippets') {
   const n = checkLinksAndCommands();
