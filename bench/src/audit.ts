@@ -1,7 +1,7 @@
 /**
  * `pnpm bench audit`: `fulfil audit` on a generated Shopify export of AUDIT_BENCH_ORDERS
  * orders (default 100,000, over 90 days, the quickstart's store and config): orders per
- * second and peak RSS, with RSS sampled along the run to show whether it stays flat. The
+ * second on wall time and on CPU time (the machine is shared), and peak RSS, with RSS sampled along the run to show whether it stays flat. The
  * export is written by a child process, so its generator's memory is not counted.
  */
 import { execFileSync } from 'node:child_process';
@@ -40,6 +40,7 @@ export async function run(): Promise<Record<string, string>> {
     const { config, path } = await loadConfig(join(root, 'examples/quickstart/fulfil.config.ts'));
     const samples: string[] = [];
     let next = 0.25;
+    const cpu0 = process.cpuUsage();
     const report = await runAudit({
       config,
       configFile: path,
@@ -52,12 +53,17 @@ export async function run(): Promise<Record<string, string>> {
         }
       },
     });
+    const used = process.cpuUsage(cpu0);
+    const cpuSeconds = (used.user + used.system) / 1e6;
     const seconds = report.run.wallMs / 1000;
+    const n = report.totals.orders;
     console.log(
-      `audit: ${report.totals.orders} orders in ${seconds.toFixed(1)} s, RSS along the run ${samples.join(', ')}`,
+      `audit: ${n} orders in ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU, RSS along the run ${samples.join(', ')}`,
     );
     return {
-      [`fulfil audit, ${report.totals.orders} orders`]: `${report.run.ordersPerSecond} orders/s, ${seconds.toFixed(1)} s (aim ≤ 60 s)`,
+      [`fulfil audit, ${n} orders (wall)`]: `${report.run.ordersPerSecond} orders/s, ${seconds.toFixed(1)} s (aim ≤ 60 s)`,
+      // The machine is shared: CPU time (this process, user + system) is the steadier figure.
+      [`fulfil audit, ${n} orders (CPU)`]: `${Math.round(n / Math.max(0.001, cpuSeconds))} orders/s, ${cpuSeconds.toFixed(1)} s CPU`,
       'fulfil audit peak RSS': `${report.run.peakRssMb} MB (RSS by orders read: ${samples.join(', ')})`,
     };
   } finally {

@@ -14,7 +14,7 @@ import type { InputProblem, SourceOrder } from '../shopify/source-order';
 import { type AuditReport, createAggregator } from './report';
 import type { AuditStock } from './stock';
 import { newTrack, type OrderTrack, type Outcome, observeCommit, outcomeOf } from './tracker';
-import { type AuditWorld, createAuditWorld } from './world';
+import { type AuditStorageKind, type AuditWorld, createAuditWorld } from './world';
 
 const HOUR = 3_600_000;
 /** After the last order, time keeps running this long so holds and payments can end. */
@@ -38,6 +38,8 @@ export interface RunAuditOptions {
   onProblem?: (problem: InputProblem) => void;
   /** Receives each order's outcome and explanation when it settles (for `--compare`). */
   onOutcome?: (outcome: Outcome) => void;
+  /** The storage replayed on (default `audit`); `memory` only to check the two agree. */
+  storage?: AuditStorageKind;
 }
 
 /**
@@ -148,7 +150,7 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport> {
 
   for await (const s of source) {
     const created = Date.parse(s.order.createdAt);
-    world ??= createAuditWorld(config, options.stock, created, observe);
+    world ??= createAuditWorld(config, options.stock, created, observe, options.storage);
     first = first === undefined ? created : Math.min(first, created);
     last = last === undefined ? created : Math.max(last, created);
     if (created < world.clock.now()) outOfOrder++;

@@ -8,22 +8,22 @@ import {
   type HistoryEntry,
   type InventorySource,
   KeywordNoteClassifier,
-  type MemoryStorage,
   type OrderRecord,
   RuleBasedRiskScorer,
   type SimulatedClock,
   type Storage,
   type WarehouseAdapter,
 } from '@fulfil/core';
+import { createAuditStorage } from './audit-storage';
 import type { AuditStock } from './stock';
 import { createWindowedVelocity } from './velocity';
 
-/** What an audit replays through: an engine on memory storage, a simulated clock, no I/O. */
+/** What an audit replays through: an engine on the audit storage, a simulated clock, no I/O. */
 export interface AuditWorld {
   engine: Engine;
   clock: SimulatedClock;
-  storage: MemoryStorage;
-  /** Drops a settled order from memory: its record, history and processed event keys. */
+  storage: Storage;
+  /** Drops a settled order from memory: its record, processed event keys and timers. */
   forget(orderId: string): void;
 }
 
@@ -31,8 +31,8 @@ export interface AuditWorld {
 export const UNLIMITED_UNITS = 1_000_000_000;
 
 /**
- * Builds the audit's engine from the configuration: memory storage that keeps no finished
- * outbox rows, a simulated clock starting at `start`, dry-run warehouses (one per warehouse
+ * Builds the audit's engine from the configuration: the audit's lean storage (no copies,
+ * only open orders; see {@link createAuditStorage}), a simulated clock starting at `start`, dry-run warehouses (one per warehouse
  * key the locations name) that accept every shipment at once and take its units from the
  * stock table, the configured note classifier and risk scorer (velocity counted in a
  * window index), and no store (store commands are skipped). `observe` sees every commit
@@ -43,20 +43,10 @@ export function createAuditWorld(
   stock: AuditStock,
   start: number,
   observe: (entry: HistoryEntry, record: OrderRecord) => void,
+  kind: AuditStorageKind = 'audit',
 ): AuditWorld {
   const clock = createSimulatedClock(start);
-  const memory = createMemoryStorage({ retainCompleted: false });
-  const keys = new Map<string, string[]>();
-  const storage: MemoryStorage = {
-    ...memory,
-    async commit(commit) {
-      await memory.commit(commit);
-      const list = keys.get(commit.orderId) ?? [];
-      list.push(...commit.inboxKeys);
-      keys.set(commit.orderId, list);
-      observe(commit.history, commit.record);
-    },
-  };
+  const storage = kind === 'audit' ? createAuditStorage(observe) : memoryAuditStorage(observe);
   const table = stock.kind === 'table' ? structuredClone(stock.table) : undefined;
   const inventory: InventorySource = table
     ? createMemoryInventory({ stock: table })
@@ -99,6 +89,32 @@ export function createAuditWorld(
     engine,
     clock,
     storage,
+    forget: (orderId) => storage.forget(orderId),
+  };
+}
+
+/**
+ * Which storage the audit replays on: `audit` (default, {@link createAuditStorage}) or
+ * `memory`, core's reference memory storage (deep copies every write; slower). The two give
+ * the same report; `memory` is kept to prove it (tests).
+ */
+export type AuditStorageKind = 'audit' | 'memory';
+
+/** Core's memory storage, telling `observe` about every commit and forgetting settled orders. */
+function memoryAuditStorage(
+  observe: (entry: HistoryEntry, record: OrderRecord) => void,
+): Storage & { forget(orderId: string): void } {
+  const memory = createMemoryStorage({ retainCompleted: false });
+  const keys = new Map<string, string[]>();
+  return {
+    ...memory,
+    async commit(commit) {
+      await memory.commit(commit);
+      const list = keys.get(commit.orderId) ?? [];
+      list.push(...commit.inboxKeys);
+      keys.set(commit.orderId, list);
+      observe(commit.history, commit.record);
+    },
     forget(orderId) {
       memory.forget([orderId], keys.get(orderId) ?? []);
       keys.delete(orderId);
