@@ -10,6 +10,7 @@ import {
   type OptimalRouter,
   type OptimalRoutingPlan,
   type PlanGap,
+  type Problem,
   parseOrThrow,
   routeWithProtection,
   type ScoringContext,
@@ -18,7 +19,7 @@ import {
 import highsLoader, { type Highs } from 'highs';
 import { z } from 'zod';
 import { runnersUp } from './alternatives';
-import { buildModel, coverRows } from './model';
+import { buildModel, coverRows, type MipModel } from './model';
 import { allocationOf, nonePlan, scoreOf, shipmentsOf } from './plan';
 import { levelsOf, type MipResult, solveLevels } from './solve';
 
@@ -107,7 +108,7 @@ let shared: Promise<Highs> | undefined;
  * ```ts
  * const router = await createMipRouter({ timeLimitMs: 200 });
  * const engine = createEngine({ ...options, router });
- * router.route(request).reason; // '3 shipment(s) from L2 + L7 + L9 (cost 1840, distance costs), proven optimal (MIP, 4 levels, 38 ms); runner-up …'
+ * router.route(request).reason; // '3 shipment(s) from L2 + L7 + L9 (cost 1840, distance costs), proven optimal (MIP, 4 levels); runner-up …'
  * ```
  */
 export async function createMipRouter(options: MipRouterOptionsInput = {}): Promise<MipRouter> {
@@ -126,23 +127,24 @@ export async function createMipRouter(options: MipRouterOptionsInput = {}): Prom
     }
   }
   const solver = highs;
-  const fallback = createOptimalRouter({
+  // The built-in router: the solver's first incumbent, and the plan when the MIP runs out of time.
+  const seedRouter = createOptimalRouter({
     objective: o.objective,
     costPerKm: o.costPerKm,
     missedCutoffCost: o.missedCutoffCost,
-    alternatives: o.alternatives,
+    alternatives: 0,
   });
   return {
     name: NAME,
     route: (request) =>
-      routeWithProtection(o.protect, request, (r) => route(solver, o, fallback, r)),
+      routeWithProtection(o.protect, request, (r) => route(solver, o, seedRouter, r)),
   };
 }
 
 function route(
   highs: Highs,
   o: MipRouterOptions,
-  fallback: OptimalRouter,
+  seedRouter: OptimalRouter,
   request: OptimalRouteRequest,
 ): MipRoutingPlan {
   const deadline = performance.now() + o.timeLimitMs;
@@ -163,7 +165,7 @@ function route(
     const s = stockVector(p, request.inventory[l.id]);
     return items.some((_, i) => fillableUnits(p, i, s, 1) > 0);
   });
-  const costs = costTable(useful, request.destination, request.now, o);
+  const costs = costTable(useful, request.destination, request.now, o, request.rates);
   const ctx: ScoringContext = {
     rank: new Map(ranked.map((l, i) => [l.id, i])),
     priority: new Map(ranked.map((l) => [l.id, l.priority])),
@@ -197,7 +199,22 @@ function route(
   const maxShipments = single ? 1 : (policy.maxShipments ?? Number.POSITIVE_INFINITY);
   const model = buildModel(p, stocks, maxShipments);
   const levels = levelsOf(model, ids, ctx, o.objective);
+  // The built-in router's plan starts the solver (an incumbent from the first level on); on
+  // many candidates (its heuristic) its proofs settle levels: units placed when its plan
+  // reaches its placement bound, shipments when it reaches its cover lower bound.
+  const seed = seedRouter.route(request);
+  const start = startVector(model, p, ids, seed);
+  const proven = new Map<string, number>();
+  if (seed.method === 'heuristic' && seed.gap && levels[0]?.name === 'placed') {
+    if (seed.gap.placedUpperBound === seed.score.placed) {
+      proven.set('placed', seed.score.placed);
+      if (levels[1]?.name === 'shipments' && seed.gap.shipmentsLowerBound === seed.score.shipments)
+        proven.set('shipments', seed.score.shipments);
+    }
+  }
   const result = solveLevels(highs, model, levels, deadline, {
+    ...(start ? { start } : {}),
+    proven,
     seed: o.seed,
     sameCount: o.objective.includes('shipments'),
     after: (placed) => (placed === p.total ? coverRows(model, p) : []),
@@ -214,7 +231,7 @@ function route(
   const score = a ? scoreOf(ctx, ids, a) : undefined;
   if (!result.optimal) {
     // Out of time: the best of the incumbent and the built-in router's plan.
-    const plan = fallback.route(request);
+    const plan = seed;
     if (!a || !score || compareScores(plan.score, score, o.objective) <= 0)
       return {
         ...plan,
@@ -251,7 +268,7 @@ function route(
   });
   const where = shipments.map((s) => s.locationId).join(' + ');
   const how = result.optimal
-    ? `proven optimal (MIP, ${result.levels.length} levels, ${Math.round(result.ms)} ms)`
+    ? `proven optimal (MIP, ${result.levels.length} levels)`
     : `best found in ${o.timeLimitMs} ms (MIP stopped at ${result.stoppedAt}, proven gap ${(result.gap * 100).toFixed(1)}%)`;
   const short = backordered.length > 0 ? `, ${score.backordered} unit(s) backordered` : '';
   const runner = alternatives[0]
@@ -304,4 +321,34 @@ function gapOf(result: MipResult, score: OptimalRoutingPlan['score'], n: number)
     placed: score.placed,
     placedUpperBound: Math.max(score.placed, placedUpperBound),
   };
+}
+
+/** The column values of a plan (every allocation column of the model), or undefined. */
+function startVector(
+  m: MipModel,
+  p: Problem,
+  ids: readonly string[],
+  plan: OptimalRoutingPlan,
+): number[] | undefined {
+  const index = new Map<string, number>();
+  m.cols.forEach((col, c) => {
+    index.set(`${col.kind}:${col.index}:${col.l}`, c);
+  });
+  const values = new Array<number>(m.numCols).fill(0);
+  const loc = new Map(ids.map((id, l) => [id, l]));
+  for (const s of plan.shipments) {
+    const l = loc.get(s.locationId);
+    if (l === undefined) return undefined;
+    values[l] = 1;
+    for (const line of s.lines) {
+      const i = p.items.findIndex((it) => it.lineId === line.lineId && it.sku === line.sku);
+      if (i < 0) return undefined;
+      const k = p.freeSku[i] ?? -1;
+      const key = k >= 0 ? `z:${k}:${l}` : `x:${i}:${l}`;
+      const c = index.get(key);
+      if (c === undefined) return undefined;
+      values[c] = (values[c] ?? 0) + line.quantity;
+    }
+  }
+  return values;
 }

@@ -114,6 +114,8 @@ export function solveLevels(
     seed: number;
     sameCount: boolean;
     start?: number[];
+    /** Levels already proven elsewhere (their optimum by name): kept by a row, not solved. */
+    proven?: ReadonlyMap<string, number>;
     /** Valid rows to add once the first level's value is known (e.g. cover rows). */
     after?: (first: number) => { entries: [number, number][]; lower: number; upper: number }[];
   },
@@ -147,6 +149,25 @@ export function solveLevels(
       mip_heuristic_run_feasibility_jump: false,
     });
     const results: LevelResult[] = [];
+    /** Keeps a level at its optimum `value` (integral objective: ½ of slack is exact). */
+    const keep = (level: Level, value: number, first: boolean): void => {
+      const entries = level.coef.flatMap((v, c) => (v === 0 ? [] : [[c, v] as const]));
+      model.addRow(
+        level.sense === 'max' ? value - 0.5 : -highs.infinity,
+        level.sense === 'max' ? highs.infinity : value + 0.5,
+        { indices: entries.map((e) => e[0]), values: entries.map((e) => e[1]) },
+      );
+      if (first && options.after)
+        for (const row of options.after(value))
+          model.addRow(
+            row.lower,
+            row.upper === Number.POSITIVE_INFINITY ? highs.infinity : row.upper,
+            {
+              indices: row.entries.map((e) => e[0]),
+              values: row.entries.map((e) => e[1]),
+            },
+          );
+    };
     let values = options.start;
     for (const level of levels) {
       if (level.name.startsWith('tie-break') && values && options.sameCount) {
@@ -154,9 +175,15 @@ export function solveLevels(
         const lastUsed = lastOne(values, m.n);
         if (lastUsed < from * TIE_CHUNK) break;
       }
+      const known = options.proven?.get(level.name);
       const left = (deadline - performance.now()) / 1000;
-      if (left <= 0.001) return stop(results, values, level.name, 1, t0);
+      if (known === undefined && left <= 0.001) return stop(results, values, level.name, 1, t0);
       const ls = performance.now();
+      if (known !== undefined) {
+        results.push({ name: level.name, value: known, bound: known, optimal: true, ms: 0 });
+        keep(level, known, results.length === 1);
+        continue;
+      }
       model.changeColsCost({ kind: 'range', from: 0, to: m.numCols - 1 }, level.coef);
       model.changeObjectiveSense(
         level.sense === 'max'
@@ -179,22 +206,7 @@ export function solveLevels(
           throw new Error(`HiGHS ended level ${level.name} with model status ${status}`);
         return stop(results, values, level.name, relGap(value, bound), t0);
       }
-      const entries = level.coef.flatMap((v, c) => (v === 0 ? [] : [[c, v] as const]));
-      model.addRow(
-        level.sense === 'max' ? value - 0.5 : -highs.infinity,
-        level.sense === 'max' ? highs.infinity : value + 0.5,
-        { indices: entries.map((e) => e[0]), values: entries.map((e) => e[1]) },
-      );
-      if (results.length === 1 && options.after)
-        for (const row of options.after(value))
-          model.addRow(
-            row.lower,
-            row.upper === Number.POSITIVE_INFINITY ? highs.infinity : row.upper,
-            {
-              indices: row.entries.map((e) => e[0]),
-              values: row.entries.map((e) => e[1]),
-            },
-          );
+      keep(level, value, results.length === 1);
     }
     return { values, levels: results, optimal: true, gap: 0, ms: performance.now() - t0 };
   } finally {

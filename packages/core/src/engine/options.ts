@@ -8,6 +8,7 @@ import type { MachineDefinitionInput } from '../machine/schema';
 import { Location, type LocationInput } from '../model/facts';
 import { assertStorableConfig } from '../model/sanitize-text';
 import type { Clock } from '../ports/clock';
+import type { RateSource } from '../ports/rates';
 import type {
   AlertSink,
   InventorySource,
@@ -85,6 +86,13 @@ export interface EngineOptions {
    * and stock alerts when routing takes from a location whose cover is below the lead time.
    */
   forecast?: ForecastSource;
+  /**
+   * Carrier rates (e.g. ShipStation's `getrates`): quoted per open location before routing and
+   * given to the router as `RouteRequest.rates`, so the optimal and MIP routers cost shipments
+   * by what a carrier charges (`costBasis: 'carrier-rates'`), falling back to distance/zone
+   * costs when a location has no quote or the source fails.
+   */
+  rates?: RateSource;
   /**
    * Raise a warning alert (once per location, SKU and day) when an order is routed from a
    * location whose days of cover are below the SKU's lead time. Needs `forecast` with lead

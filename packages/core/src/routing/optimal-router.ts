@@ -112,7 +112,7 @@ function route(o: OptimalRouterOptions, request: OptimalRouteRequest): OptimalRo
     const s = stockVector(p, request.inventory[l.id]);
     return items.some((_, i) => fillableUnits(p, i, s, 1) > 0);
   });
-  const costs = costTable(useful, request.destination, request.now, o);
+  const costs = costTable(useful, request.destination, request.now, o, request.rates);
   const ctx: ScoringContext = {
     rank: new Map(ranked.map((l, i) => [l.id, i])),
     priority: new Map(ranked.map((l) => [l.id, l.priority])),
