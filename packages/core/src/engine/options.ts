@@ -202,6 +202,12 @@ export function buildDecideConfig(options: EngineOptions): DecideConfig {
           'CONFIG_INVALID',
         );
   const reserving = reservations !== false && options.storage.capabilities.reservations === true;
+  if (options.rates !== undefined && typeof options.rates?.quote !== 'function') {
+    throw new FulfilError(
+      'CONFIG_INVALID',
+      'rates: must be a RateSource with a quote(query) method (e.g. createShipStationRates(connection, { carrierCode }))',
+    );
+  }
   if (options.forecast !== undefined && typeof options.forecast?.cover !== 'function') {
     throw new FulfilError(
       'CONFIG_INVALID',

@@ -79,5 +79,8 @@ describe('carrier rates as the cost basis', () => {
       v.received(v.order({ lines: [{ id: 'l1', sku: 'TEE-M', quantity: 1, unitPrice: 2500 }] })),
     );
     expect(r2.explanation?.routing?.score).not.toMatchObject({ costBasis: 'carrier-rates' });
+    expect(() => createWorld(undefined, { rates: {} as RateSource })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
   });
 });
