@@ -38,12 +38,16 @@ export interface MipResult {
 
 /** Locations per tie-break level: weights 2^0..2^11 stay far above HiGHS's tolerances. */
 export const TIE_CHUNK = 12;
-const MERGE_FIRST = process.env.MIP_MERGE === '1';
+/**
+ * Merge "units placed" with a first term that counts locations (weight n + 1 per unit) into one
+ * level? Off: two levels let cover rows in after the first, and measured faster.
+ */
+const MERGE_FIRST: boolean = false;
 
 /**
- * The levels of the built-in router's objective: units placed (merged with the first term when
- * that term counts locations, `shipments` or `preferred`: weight n+1 on a unit outweighs every
- * location), then each term in order, then the rank tie-break in chunks of {@link TIE_CHUNK}
+ * The levels of the built-in router's objective: units placed (merged with a first term that
+ * counts locations only when `MERGE_FIRST`: weight n+1 on a unit outweighs every location), then
+ * each term in order, then the rank tie-break in chunks of {@link TIE_CHUNK}
  * locations (lexicographically smallest sorted ranks = lexicographically largest `y` in rank
  * order, among plans with as many shipments). Levels whose coefficients are all 0 are dropped.
  */
