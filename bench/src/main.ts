@@ -54,6 +54,7 @@ const suites: Suite[] = [
   ...(
     [
       'routing',
+      'routing-mip',
       'forecast',
       'notes',
       'postgres',

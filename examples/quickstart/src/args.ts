@@ -20,6 +20,8 @@ export interface DemoArgs {
   storage: DemoStorageKind;
   /** Who serves the west location: `simulated` (default) or `shipstation` (a fake ShipStation API on loopback, the real adapter). */
   warehouse: DemoWarehouseKind;
+  /** The engine's router: `optimal` (the built-in default) or `mip` (`@fulfil/router-mip`, HiGHS). */
+  router: DemoRouterKind;
   /** `--help` / `-h` was given: print {@link USAGE} and exit. */
   help: boolean;
 }
@@ -28,8 +30,12 @@ export interface DemoArgs {
 export const STORAGE_KINDS = ['memory', 'pglite', 'postgres'] as const;
 export type DemoStorageKind = (typeof STORAGE_KINDS)[number];
 
+/** The routers `--router` accepts. */
+export const ROUTER_KINDS = ['optimal', 'mip'] as const;
+export type DemoRouterKind = (typeof ROUTER_KINDS)[number];
+
 export const USAGE =
-  'usage: pnpm demo [--orders N] [--seed S] [--days D] [--out DIR] [--storage memory|pglite|postgres] [--warehouse simulated|shipstation]';
+  'usage: pnpm demo [--orders N] [--seed S] [--days D] [--out DIR] [--storage memory|pglite|postgres] [--warehouse simulated|shipstation] [--router optimal|mip]';
 
 export const DEFAULTS = {
   orders: 500,
@@ -37,6 +43,7 @@ export const DEFAULTS = {
   days: 3,
   storage: 'memory',
   warehouse: 'simulated',
+  router: 'optimal',
 } as const;
 
 /** Most orders a run accepts (the engine runs in memory). */
@@ -60,7 +67,8 @@ function integer(flag: string, raw: string, min: number, max: number): number {
 
 /**
  * Parses demo flags: `--orders N`, `--seed S`, `--days D`, `--out DIR`,
- * `--storage memory|pglite|postgres` (also `--flag=value`).
+ * `--storage memory|pglite|postgres`, `--warehouse simulated|shipstation`, `--router optimal|mip`
+ * (also `--flag=value`).
  * A relative `--out` is resolved against `cwd`. Throws an Error ending with the usage line
  * on an unknown flag, a missing value or a bad number.
  */
@@ -94,7 +102,11 @@ export function parseArgs(
         i++;
       }
     }
-    if (!['--orders', '--seed', '--days', '--out', '--storage', '--warehouse'].includes(flag)) {
+    if (
+      !['--orders', '--seed', '--days', '--out', '--storage', '--warehouse', '--router'].includes(
+        flag,
+      )
+    ) {
       fail(`unknown option "${flag}"`);
     }
     if (value === undefined || value === '') fail(`${flag} needs a value`);
@@ -119,6 +131,11 @@ export function parseArgs(
         if (!(WAREHOUSE_KINDS as readonly string[]).includes(value))
           fail(`--warehouse must be one of ${WAREHOUSE_KINDS.join(', ')}, got "${value}"`);
         result.warehouse = value as DemoWarehouseKind;
+        break;
+      case '--router':
+        if (!(ROUTER_KINDS as readonly string[]).includes(value))
+          fail(`--router must be one of ${ROUTER_KINDS.join(', ')}, got "${value}"`);
+        result.router = value as DemoRouterKind;
         break;
       default:
         result.outDir = isAbsolute(value) ? value : resolve(cwd, value);

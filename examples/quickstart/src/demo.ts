@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toMermaid } from '@fulfil/core';
+import { createMipRouter } from '@fulfil/router-mip';
 import type { DemoArgs } from './args';
 import type { DemoSummary } from './report';
 import { applyRestock, generateScenario } from './scenario';
@@ -46,6 +47,7 @@ export async function runDemo(
       scenario.locations,
       opened.storage,
       vendor?.adapter,
+      args.router === 'mip' ? await createMipRouter() : undefined,
     );
     const { clock, engine } = world;
     const ingestMs: number[] = [];

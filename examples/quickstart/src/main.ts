@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   }
   const { summary, storageLabel, vendorLabel } = await runDemo(args);
   console.log(
-    `@fulfil quickstart: ${args.orders} orders, seed ${args.seed}, ${args.days} days of orders; storage: ${storageLabel}`,
+    `@fulfil quickstart: ${args.orders} orders, seed ${args.seed}, ${args.days} days of orders; storage: ${storageLabel}; router: ${args.router === 'mip' ? 'mip (@fulfil/router-mip, HiGHS)' : 'optimal (built-in)'}`,
   );
   console.log(vendorLabel ? `${vendorLabel}\n` : '');
   console.log(formatReport(summary));

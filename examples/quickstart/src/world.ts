@@ -9,6 +9,7 @@ import {
   createSimulatedWarehouse,
   type InventorySnapshot,
   type Location,
+  type Router,
   type Storage,
   storageVelocitySource,
   type WarehouseAdapter,
@@ -30,6 +31,8 @@ export function createDemoWorld(
   storage: Storage,
   /** Serves the west location instead of a simulated warehouse (e.g. ShipStation). */
   west?: WarehouseAdapter,
+  /** The engine's router (default: the built-in optimal router). */
+  router?: Router,
 ) {
   const clock = createSimulatedClock(start);
   const store = createMemoryStore({
@@ -64,6 +67,7 @@ export function createDemoWorld(
     // A vendor's stock leaves the demo's table when it ships: keep reservations until then.
     ...(west ? { reservations: { releaseOn: 'shipped' as const } } : {}),
     locations,
+    ...(router ? { router } : {}),
     rules: config.rules,
     timeZone: config.timeZone,
   });

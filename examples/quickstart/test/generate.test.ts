@@ -220,6 +220,7 @@ describe('parseArgs', () => {
       outDir: '/repo/examples/quickstart/out',
       storage: 'memory',
       warehouse: 'simulated',
+      router: 'optimal',
       help: false,
     });
     expect(
@@ -237,6 +238,8 @@ describe('parseArgs', () => {
           'pglite',
           '--warehouse',
           'shipstation',
+          '--router',
+          'mip',
         ],
         opts,
       ),
@@ -247,6 +250,7 @@ describe('parseArgs', () => {
       outDir: '/tmp/here/res',
       storage: 'pglite',
       warehouse: 'shipstation',
+      router: 'mip',
       help: false,
     });
     expect(parseArgs(['--storage=postgres'], opts).storage).toBe('postgres');
@@ -262,6 +266,7 @@ describe('parseArgs', () => {
       ['--days', '2', '--days', '3'],
       ['--storage', 'mysql'],
       ['--storage'],
+      ['--router', 'cplex'],
     ]) {
       expect(() => parseArgs(argv, opts)).toThrow(USAGE);
     }

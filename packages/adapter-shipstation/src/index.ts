@@ -11,6 +11,12 @@ export {
 } from './options';
 export { fromPacific, SHIPSTATION_TIME_ZONE, toPacificDate, toPacificFilter } from './pacific-time';
 export { RATE_HEADERS, type RateGate, type RateGateState } from './rate-gate';
+export {
+  createShipStationRates,
+  RATES_NAME,
+  ShipStationRatesOptions,
+  type ShipStationRatesOptionsInput,
+} from './rates';
 export type { Unmatched } from './shipments';
 export {
   OPEN_STATUSES,

@@ -52,6 +52,46 @@ export interface FakeShipStationOptions {
    * points at this fake reads such URLs from it.
    */
   resourceOrigin?: string;
+  /**
+   * Answers `POST /shipments/getrates` (the documented Rate objects: `serviceName`,
+   * `serviceCode`, `shipmentCost`, `otherCost`) for a request body. Default: a USPS-like table
+   * from the documented request fields, cost rising with weight and with the distance between
+   * the first digits of the postal codes.
+   */
+  rates?: (request: Record<string, unknown>) => Record<string, unknown>[];
+}
+
+/**
+ * The default getrates answer. Request fields (`carrierCode`, `serviceCode`, `fromPostalCode`,
+ * `toPostalCode`, `toCountry`, `weight.value` / `weight.units`) and Rate fields as in the
+ * ShipStation API v1 reference (Shipments → Get Rates; the same shapes as the RateRequest and
+ * Rate schemas of api-evangelist/shipstation's JSON schemas).
+ */
+export function defaultRates(request: Record<string, unknown>): Record<string, unknown>[] {
+  const weight = request.weight as { value?: number; units?: string } | undefined;
+  const ounces = weight?.units === 'pounds' ? (weight.value ?? 0) * 16 : (weight?.value ?? 0);
+  const digit = (v: unknown) => Number(String(v ?? '0').charAt(0)) || 0;
+  const zones = 1 + Math.abs(digit(request.fromPostalCode) - digit(request.toPostalCode));
+  const ground = 4 + 0.35 * zones + 0.12 * ounces;
+  const all = [
+    {
+      serviceName: 'USPS Ground Advantage - Package',
+      serviceCode: 'usps_ground_advantage',
+      shipmentCost: round2(ground),
+      otherCost: 0,
+    },
+    {
+      serviceName: 'USPS Priority Mail - Package',
+      serviceCode: 'usps_priority_mail',
+      shipmentCost: round2(ground * 1.6),
+      otherCost: 0.5,
+    },
+  ];
+  return request.serviceCode ? all.filter((r) => r.serviceCode === request.serviceCode) : all;
+}
+
+function round2(v: number): number {
+  return Math.round(v * 100) / 100;
 }
 
 const OPEN_TO_SHIP = new Set(['awaiting_shipment', 'on_hold']);
@@ -222,6 +262,12 @@ export async function startFakeShipStation(options: FakeShipStationOptions = {})
     }
     if (method === 'GET' && path === '/shipments')
       return [200, paged(listShipments(q), 'shipments')];
+    if (method === 'POST' && path === '/shipments/getrates') {
+      for (const field of ['carrierCode', 'fromPostalCode', 'toPostalCode', 'toCountry', 'weight'])
+        if (body?.[field] === undefined)
+          throw new FakeError(400, { Message: `The request is invalid: ${field} is required.` });
+      return [200, (options.rates ?? defaultRates)(body ?? {})];
+    }
     if (method === 'POST' && path === '/webhooks/subscribe') {
       const id = subscribers.length + 7001;
       subscribers.push({ id, target_url: String(body?.target_url), event: String(body?.event) });

@@ -78,6 +78,7 @@ export function routeAndSubmit(d: Draft, facts: DecisionFacts): void {
       now: d.now,
       ...(order.shippingAddress ? { destination: order.shippingAddress } : {}),
       ...(cover ? { cover } : {}),
+      ...(facts.rates ? { rates: facts.rates } : {}),
     });
   const routedOn = policyKey(d.record.policy);
   let plan = demand.items.length > 0 ? route() : undefined;

@@ -1,9 +1,15 @@
 import { FulfilError } from '../errors';
 import type { OrderEvent } from '../model/events';
-import type { DecisionFacts, InventorySnapshot } from '../model/facts';
+import {
+  type DecisionFacts,
+  type InventorySnapshot,
+  Location,
+  type LocationInput,
+} from '../model/facts';
 import type { Order } from '../model/order';
 import type { OrderRecord } from '../model/record';
 import { sanitizeText } from '../model/sanitize-text';
+import type { RateSource } from '../ports/rates';
 import type { ReservedStock } from '../ports/storage';
 import { skusOf } from '../routing/demand';
 import type { EngineOptions } from './options';
@@ -28,6 +34,7 @@ type Ports = Pick<
   | 'warehouses'
   | 'storage'
   | 'forecast'
+  | 'rates'
   | 'reservations'
   | 'locations'
 >;
@@ -82,6 +89,13 @@ export async function gatherFacts(
       onDegraded('risk', err);
     }
   }
+  if (
+    ROUTING_EVENTS.has(event.type) &&
+    ports.rates &&
+    order.shippingAddress &&
+    !settled(record, event)
+  )
+    facts.rates = await gatherRates(ports.rates, ports.locations, order, onDegraded);
   if (ROUTING_EVENTS.has(event.type))
     await gatherStock(
       ports,
@@ -176,5 +190,39 @@ async function readTracked(ports: Ports, skus: string[]): Promise<InventorySnaps
     throw new FulfilError('ADAPTER_FAILED', `reading inventory failed: ${(err as Error).message}`, {
       cause: err,
     });
+  }
+}
+
+/**
+ * Carrier rates for one parcel of the whole order from every open location with an address,
+ * asked in parallel. A failing source degrades to the fallback cost model (no rates).
+ */
+async function gatherRates(
+  source: RateSource,
+  locations: readonly LocationInput[],
+  order: Order,
+  onDegraded: (what: string, err: unknown) => void,
+): Promise<Record<string, number> | undefined> {
+  const destination = order.shippingAddress;
+  if (!destination) return undefined;
+  const units = order.lines.reduce((n, l) => n + (l.requiresShipping ? l.quantity : 0), 0);
+  try {
+    const quotes = await Promise.all(
+      locations
+        .map((l) => Location.parse(l))
+        .filter((l) => l.open && l.address)
+        .map(
+          async (origin) =>
+            [origin.id, await source.quote({ origin, destination, units })] as const,
+        ),
+    );
+    const rates: Record<string, number> = {};
+    for (const [id, cost] of quotes)
+      if (typeof cost === 'number' && Number.isFinite(cost) && cost >= 0)
+        rates[id] = Math.round(cost);
+    return rates;
+  } catch (err) {
+    onDegraded('rates', err);
+    return undefined;
   }
 }

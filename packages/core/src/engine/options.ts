@@ -9,6 +9,7 @@ import { Location, type LocationInput } from '../model/facts';
 import { assertStorableConfig } from '../model/sanitize-text';
 import { functionOption, parseOptions, portOption } from '../options';
 import type { Clock } from '../ports/clock';
+import type { RateSource } from '../ports/rates';
 import type {
   AlertSink,
   InventorySource,
@@ -86,6 +87,13 @@ export interface EngineOptions {
    * and stock alerts when routing takes from a location whose cover is below the lead time.
    */
   forecast?: ForecastSource;
+  /**
+   * Carrier rates (e.g. ShipStation's `getrates`): quoted per open location before routing and
+   * given to the router as `RouteRequest.rates`, so the optimal and MIP routers cost shipments
+   * by what a carrier charges (`costBasis: 'carrier-rates'`), falling back to distance/zone
+   * costs when a location has no quote or the source fails.
+   */
+  rates?: RateSource;
   /**
    * Raise a warning alert (once per location, SKU and day) when an order is routed from a
    * location whose days of cover are below the SKU's lead time. Needs `forecast` with lead
@@ -217,6 +225,11 @@ const EngineOptionsShape = {
     .optional(),
   rules: z.array(z.custom<RuleInput>()).optional(),
   router: portOption<Router>('Router', ['route'], 'createOptimalRouter()').optional(),
+  rates: portOption<RateSource>(
+    'RateSource',
+    ['quote'],
+    'createShipStationRates(connection, { carrierCode })',
+  ).optional(),
   locations: z.array(z.custom<LocationInput>()),
   timeZone: z.string().optional(),
   notifyCustomer: z.boolean().optional(),
@@ -288,6 +301,12 @@ export function buildDecideConfig(options: EngineOptions): DecideConfig {
           'CONFIG_INVALID',
         );
   const reserving = reservations !== false && options.storage.capabilities.reservations === true;
+  if (options.rates !== undefined && typeof options.rates?.quote !== 'function') {
+    throw new FulfilError(
+      'CONFIG_INVALID',
+      'rates: must be a RateSource with a quote(query) method (e.g. createShipStationRates(connection, { carrierCode }))',
+    );
+  }
   if (options.forecast !== undefined && typeof options.forecast?.cover !== 'function') {
     throw new FulfilError(
       'CONFIG_INVALID',

@@ -132,6 +132,11 @@ export interface DecisionFacts {
   /** Days of cover per location per SKU, from the engine's forecast source. */
   cover?: ForecastCover;
   /**
+   * Carrier rate of one parcel per location id (minor units), from the engine's `rates`
+   * source, for the router (`RouteRequest.rates`). Locations without a quote are absent.
+   */
+  rates?: Record<string, number>;
+  /**
    * Computed by decide (not gathered): the plan routing would choose, read by `routing.*`
    * and `forecast.*` rule facts at `before_routing`.
    */

@@ -14,11 +14,13 @@ export interface Destination {
  * How shipment costs were estimated for one request:
  * - `distance`/`zone`/`mixed`: every candidate has a known variable cost (from coordinates,
  *   a zone table, or both);
+ * - `carrier-rates`: every candidate has a carrier rate (`RouteRequest.rates`), which replaces
+ *   the distance/zone estimate (`costPerShipment`, handling, is still added);
  * - `fixed`: some candidate has no coordinates and no matching zone (or the destination has
  *   none), so distance costs are dropped for every candidate and only `costPerShipment` counts;
  *   location priority then decides. A plan is never built on a guessed distance.
  */
-export type CostBasis = 'distance' | 'zone' | 'mixed' | 'fixed';
+export type CostBasis = 'carrier-rates' | 'distance' | 'zone' | 'mixed' | 'fixed';
 
 /** Cost settings shared by every location (a location's own fields win). */
 export interface CostSettings {
@@ -95,7 +97,8 @@ export function pastCutoff(location: Location, now: number): boolean {
  * Estimates one shipment's cost from every candidate to `destination`, in integer minor units:
  * `costPerShipment` + (zone cost if the location's `zoneCosts` match, else km × `costPerKm`)
  * + `missedCutoffCost` when the cutoff has passed. See {@link CostBasis} for the fallback when
- * distances are unknown.
+ * distances are unknown. With `rates` for every candidate, the carrier rate replaces the
+ * distance/zone part (`carrier-rates`).
  *
  * @example
  * ```ts
@@ -108,7 +111,21 @@ export function costTable(
   destination: Destination | Address | undefined,
   now: number,
   settings: CostSettings,
+  rates?: Readonly<Record<string, number>>,
 ): CostTable {
+  if (rates && candidates.length > 0 && candidates.every((l) => typeof rates[l.id] === 'number')) {
+    const cost = new Map<string, number>();
+    const missedCutoff = new Set<string>();
+    for (const l of candidates) {
+      let c = (l.costPerShipment ?? 0) + (rates[l.id] ?? 0);
+      if (pastCutoff(l, now)) {
+        missedCutoff.add(l.id);
+        c += settings.missedCutoffCost;
+      }
+      cost.set(l.id, Math.round(c));
+    }
+    return { basis: 'carrier-rates', cost, missedCutoff };
+  }
   const variable = new Map<string, number | undefined>();
   let zones = 0;
   let distances = 0;

@@ -27,8 +27,12 @@ export interface PlanAlternative {
 export interface OptimalRoutingPlan extends RoutingPlan {
   score: PlanScore;
   alternatives: PlanAlternative[];
-  /** `exact`: proven optimal; `heuristic`: see `gap`; `none`: nothing to search. */
-  method: 'exact' | 'heuristic' | 'none';
+  /**
+   * `exact`: the built-in search (proven optimal unless its budget ran out, see `optimal`);
+   * `heuristic`: see `gap`; `mip`: a MIP solver (`@fulfil/router-mip`, see `optimal` and
+   * `gap`); `none`: nothing to search.
+   */
+  method: 'exact' | 'heuristic' | 'mip' | 'none';
   optimal: boolean;
   costBasis: CostBasis;
   /** For heuristic plans: the distance to lower bounds. */

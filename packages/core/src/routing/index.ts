@@ -1,3 +1,4 @@
+export { compileProblem, fillableUnits, type Problem, stockVector } from './assign';
 export * from './cost';
 export * from './demand';
 export * from './kits';

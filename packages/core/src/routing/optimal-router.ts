@@ -9,7 +9,7 @@ import { heuristicSearch } from './heuristic';
 
 export type { OptimalRoutingPlan, PlanAlternative } from './explain';
 
-import { type CoverTable, protectedInventory } from './protect';
+import { type CoverTable, routeWithProtection } from './protect';
 import { eligibleLocations, type RouteRequest, type Router } from './router';
 import { DEFAULT_OBJECTIVE, type ScoringContext } from './score';
 
@@ -89,35 +89,7 @@ export function createOptimalRouter(options: OptimalRouterOptionsInput = {}): Op
 }
 
 function routeProtected(o: OptimalRouterOptions, request: OptimalRouteRequest): OptimalRoutingPlan {
-  const plain = route(o, request);
-  if (!o.protect || !request.cover || plain.shipments.length === 0) return plain;
-  const skus = new Set(request.items.flatMap((it) => Object.keys(it.needs)));
-  const guarded = protectedInventory(
-    request.inventory,
-    request.cover,
-    skus,
-    o.protect.thresholdDays,
-  );
-  if (!guarded) return plain;
-  const safe = route(o, { ...request, inventory: guarded.inventory });
-  const extra = safe.score.cost - plain.score.cost;
-  if (
-    safe.score.placed === plain.score.placed &&
-    safe.score.shipments <= plain.score.shipments &&
-    extra <= o.protect.maxExtraCost
-  )
-    return {
-      ...safe,
-      protected: guarded.pairs,
-      reason: `${safe.reason}; left low-cover stock alone (${guarded.pairs.join(', ')}) for ${Math.max(0, extra)} more`,
-    };
-  const why =
-    safe.score.placed < plain.score.placed
-      ? `would place ${plain.score.placed - safe.score.placed} fewer unit(s)`
-      : safe.score.shipments > plain.score.shipments
-        ? 'would need more shipments'
-        : `would cost ${extra} more`;
-  return { ...plain, reason: `${plain.reason}; uses low-cover stock (protecting it ${why})` };
+  return routeWithProtection(o.protect, request, (r) => route(o, r));
 }
 
 function route(o: OptimalRouterOptions, request: OptimalRouteRequest): OptimalRoutingPlan {
@@ -140,7 +112,7 @@ function route(o: OptimalRouterOptions, request: OptimalRouteRequest): OptimalRo
     const s = stockVector(p, request.inventory[l.id]);
     return items.some((_, i) => fillableUnits(p, i, s, 1) > 0);
   });
-  const costs = costTable(useful, request.destination, request.now, o);
+  const costs = costTable(useful, request.destination, request.now, o, request.rates);
   const ctx: ScoringContext = {
     rank: new Map(ranked.map((l, i) => [l.id, i])),
     priority: new Map(ranked.map((l) => [l.id, l.priority])),

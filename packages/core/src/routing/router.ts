@@ -19,6 +19,12 @@ export interface RouteRequest {
    * protect low-cover stock (`createOptimalRouter({ protect })`). Others MAY ignore it.
    */
   cover?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /**
+   * Carrier rate of one parcel per location id, in minor units (gathered by the engine from its
+   * `rates` source before routing). Cost-aware routers use it instead of the distance/zone model
+   * when every candidate has a rate (`costBasis: 'carrier-rates'`). Others MAY ignore it.
+   */
+  rates?: Readonly<Record<string, number>>;
 }
 
 /** A routing decision. */

@@ -1,117 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Location } from '../../src/model/facts';
-import type { DemandItem } from '../../src/routing/demand';
-import { createOptimalRouter, type OptimalRouteRequest } from '../../src/routing/optimal-router';
+import { createOptimalRouter } from '../../src/routing/optimal-router';
 import { bruteForce, compareBrute } from './brute-force';
-import { checkPlan, randomInstance, SMALL } from './instances';
+import { checkPlan, randomInstance } from './instances';
+import { routerProperties } from './router-properties';
 
-const RUNS = { seed: 20261127, numRuns: 300 };
-const SKUS = ['A', 'B', 'C', 'D', 'E'];
+routerProperties('optimal', (options) => createOptimalRouter(options));
 
-const itemArb = fc.oneof(
-  fc
-    .record({ sku: fc.constantFrom(...SKUS), quantity: fc.integer({ min: 1, max: 4 }) })
-    .map(({ sku, quantity }) => ({ sku, quantity, needs: { [sku]: 1 } as Record<string, number> })),
-  fc
-    .record({
-      needs: fc.dictionary(fc.constantFrom(...SKUS), fc.integer({ min: 1, max: 2 }), {
-        minKeys: 1,
-        maxKeys: 3,
-      }),
-      quantity: fc.integer({ min: 1, max: 3 }),
-    })
-    .map(({ needs, quantity }) => ({ sku: 'KIT', quantity, needs, kit: true })),
-);
-
-/** Requests with 1–12 locations (so both the exact and the heuristic search run). */
-const requestArb: fc.Arbitrary<OptimalRouteRequest> = fc
-  .record({
-    items: fc.array(itemArb, { minLength: 1, maxLength: 8 }),
-    nLoc: fc.integer({ min: 1, max: 12 }),
-    stock: fc.array(fc.dictionary(fc.constantFrom(...SKUS), fc.integer({ min: -2, max: 6 })), {
-      minLength: 12,
-      maxLength: 12,
-    }),
-    caps: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
-    force: fc.option(fc.integer({ min: 0, max: 11 }), { nil: undefined }),
-    exclude: fc.array(fc.integer({ min: 0, max: 11 }), { maxLength: 3 }),
-    prefer: fc.array(fc.integer({ min: 0, max: 11 }), { maxLength: 2 }),
-    needCap: fc.boolean(),
-    allowSplit: fc.option(fc.boolean(), { nil: undefined }),
-    maxShipments: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
-  })
-  .map((r) => {
-    const items: DemandItem[] = r.items.map((it, i) => {
-      const base = {
-        lineId: `l${i}`,
-        sku: it.sku === 'KIT' ? `KIT${i}` : it.sku,
-        quantity: it.quantity,
-        needs: it.needs,
-      };
-      return 'kit' in it
-        ? {
-            ...base,
-            components: Object.entries(it.needs).map(([sku, quantity]) => ({ sku, quantity })),
-          }
-        : base;
-    });
-    const locations = Array.from({ length: r.nLoc }, (_, j) =>
-      Location.parse({
-        id: `L${j}`,
-        warehouse: 'w',
-        priority: j % 3,
-        capabilities: r.caps[j] ? ['cold'] : [],
-      }),
-    );
-    const inventory = Object.fromEntries(locations.map((l, j) => [l.id, r.stock[j] ?? {}]));
-    const policy: OptimalRouteRequest['policy'] = {
-      prefer: r.prefer.map((j) => `L${j}`),
-      exclude: r.exclude.map((j) => `L${j}`),
-      requiredCapabilities: r.needCap ? ['cold'] : [],
-    };
-    if (r.force !== undefined) policy.force = `L${r.force}`;
-    if (r.allowSplit !== undefined) policy.allowSplit = r.allowSplit;
-    if (r.maxShipments !== undefined) policy.maxShipments = r.maxShipments;
-    return { items, inventory, locations, policy, now: 0 };
-  });
-
-const router = createOptimalRouter();
-
-describe('optimal router: contract properties (fast-check)', () => {
-  it('never over-allocates, ships or backorders every unit once, keeps kits whole, obeys force/exclude/capabilities/no-split', () => {
-    fc.assert(
-      fc.property(requestArb, (req) => {
-        const plan = router.route(req);
-        expect(checkPlan(req, plan)).toEqual([]);
-        expect(plan.score.placed + plan.score.backordered).toBe(
-          req.items.reduce((n, it) => n + it.quantity, 0),
-        );
-      }),
-      RUNS,
-    );
-  });
-
-  it('is deterministic: the same request gives the same plan', () => {
-    fc.assert(
-      fc.property(requestArb, (req) => {
-        expect(router.route(req)).toEqual(router.route(structuredClone(req)));
-      }),
-      { ...RUNS, numRuns: 100 },
-    );
-  });
-
-  it('does not mutate its input', () => {
-    fc.assert(
-      fc.property(requestArb, (req) => {
-        const before = structuredClone(req);
-        router.route(req);
-        expect(req).toEqual(before);
-      }),
-      { ...RUNS, numRuns: 100 },
-    );
-  });
-
+describe('optimal router: heuristic search', () => {
   it('the heuristic (forced by exactLimit 1) is valid and never scores better than the optimum', () => {
     const heuristic = createOptimalRouter({ exactLimit: 1 });
     fc.assert(
@@ -125,61 +21,7 @@ describe('optimal router: contract properties (fast-check)', () => {
           expect(plan.gap?.placedUpperBound).toBeGreaterThanOrEqual(plan.score.placed);
         }
       }),
-      { ...RUNS, numRuns: 150 },
+      { seed: 20261127, numRuns: 150 },
     );
-  });
-});
-
-describe('optimal router: stock protection (fast-check)', () => {
-  it('never changes the units placed or the shipment count, and costs at most maxExtraCost more', () => {
-    const guarded = createOptimalRouter({ protect: { thresholdDays: 5, maxExtraCost: 300 } });
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 1_000_000 }),
-        fc.integer({ min: 0, max: 1000 }),
-        (seed, c) => {
-          const req = randomInstance(seed);
-          const cover = Object.fromEntries(
-            req.locations.map((l, j) => [
-              l.id,
-              { S1: ((c + j) % 9) as number, S2: ((c * 3 + j) % 7) as number },
-            ]),
-          );
-          const plain = router.route(req);
-          const plan = guarded.route({ ...req, cover });
-          expect(checkPlan(req, plan)).toEqual([]);
-          expect(plan.score.placed).toBe(plain.score.placed);
-          expect(plan.score.shipments).toBe(plain.score.shipments);
-          expect(plan.score.cost).toBeLessThanOrEqual(plain.score.cost + 300);
-        },
-      ),
-      { ...RUNS, numRuns: 150 },
-    );
-  });
-});
-
-describe('optimal router: optimality against brute force', () => {
-  it('scores exactly as well as the brute-force optimum on 400 seeded instances (≤ 6 locations, ≤ 12 lines, kits)', () => {
-    let equal = 0;
-    for (let seed = 1; seed <= 400; seed++) {
-      const req = randomInstance(seed);
-      const plan = router.route(req);
-      expect(checkPlan(req, plan), `seed ${seed}`).toEqual([]);
-      expect(plan.optimal, `seed ${seed}`).toBe(true);
-      const diff = compareBrute(plan.score, bruteForce(req));
-      expect(diff, `seed ${seed}: ${plan.reason}`).toBe(0);
-      if (diff === 0) equal++;
-    }
-    expect(equal).toBe(400);
-  });
-
-  it('also with more and larger kits (3 kits of up to 3 units, 5 locations)', () => {
-    const shape = { ...SMALL, locations: 5, kits: 3, kitQuantity: 3, skus: 6 };
-    for (let seed = 1; seed <= 60; seed++) {
-      const req = randomInstance(seed * 7919, shape);
-      const plan = router.route(req);
-      expect(checkPlan(req, plan)).toEqual([]);
-      expect(compareBrute(plan.score, bruteForce(req)), `seed ${seed * 7919}`).toBe(0);
-    }
   });
 });

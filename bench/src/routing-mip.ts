@@ -1,0 +1,167 @@
+/**
+ * routing-mip (`pnpm bench routing` runs it after `routing`): `@fulfil/router-mip` on the
+ * same seeded instances as the routing suite:
+ *
+ * - optimality: 1,000 small instances (≤ 6 locations, kits, random policies) whose plan must
+ *   score exactly as the brute force (count printed), with per-call time;
+ * - the 200 instances of 50 locations × 50 lines at a 200 ms limit per instance: share proven
+ *   optimal by the MIP, worst and mean proven gap (of the level where the limit was hit),
+ *   p50/p99 wall and CPU time; the built-in router beside it (same instances, its own gap);
+ * - shipments and cost saved against Shopify-style ranked-location routing (`greedyRouter`).
+ *
+ * Timing is wall clock on a shared machine: the load average is printed with the figures.
+ */
+import os from 'node:os';
+import {
+  costTable,
+  createOptimalRouter,
+  eligibleLocations,
+  greedyRouter,
+  type OptimalRouteRequest,
+  type RoutingPlan,
+} from '@fulfil/core';
+import { createMipRouter } from '@fulfil/router-mip';
+import {
+  type BruteScore,
+  bruteForce,
+  compareBrute,
+} from '../../packages/core/test/routing/brute-force';
+import {
+  checkPlan,
+  LARGE,
+  randomInstance,
+  SMALL,
+} from '../../packages/core/test/routing/instances';
+import { fmtUs, percentiles } from './harness';
+
+const SMALL_INSTANCES = Number(process.env.MIP_SMALL ?? 1000);
+const LARGE_INSTANCES = Number(process.env.MIP_LARGE ?? 200);
+const LIMIT_MS = 200;
+
+/** Headline figures as labelled strings. */
+export async function run(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const load = () =>
+    os
+      .loadavg()
+      .map((v) => v.toFixed(1))
+      .join(' / ');
+  out.load = `load average at start ${load()} on ${os.cpus().length} CPUs`;
+
+  // ---- small: equality with brute force (a generous limit: proofs, not speed) ----
+  const exact = await createMipRouter({ timeLimitMs: 30_000 });
+  let equal = 0;
+  let proven = 0;
+  const smallUs: number[] = [];
+  for (let seed = 1; seed <= SMALL_INSTANCES; seed++) {
+    const req = randomInstance(seed, SMALL);
+    const t0 = performance.now();
+    const plan = exact.route(req);
+    smallUs.push((performance.now() - t0) * 1000);
+    assertValid(req, plan, `small seed ${seed}`);
+    if (plan.optimal) proven++;
+    if (compareBrute(plan.score, bruteForce(req)) === 0) equal++;
+    else console.log(`  small seed ${seed}: differs from brute force: ${plan.reason}`);
+  }
+  const sp = percentiles('mip-small', smallUs);
+  out.mipOptimality = `MIP router: ${equal} / ${SMALL_INSTANCES} small instances score exactly as the brute force (${proven} proven optimal); per call p50 ${fmtUs(sp.p50Us)}, p99 ${fmtUs(sp.p99Us)}`;
+
+  // ---- large: 200 instances of 50 × 50 at 200 ms ----
+  const mip = await createMipRouter({ timeLimitMs: LIMIT_MS });
+  const builtin = createOptimalRouter();
+  const large = Array.from({ length: LARGE_INSTANCES }, (_, i) =>
+    randomInstance(50_000 + i, LARGE),
+  );
+  const wallUs: number[] = [];
+  const cpuUs: number[] = [];
+  const builtinUs: number[] = [];
+  const gaps: number[] = [];
+  const stopped = new Map<string, number>();
+  let mipProven = 0;
+  let fellBack = 0;
+  let better = 0;
+  let worse = 0;
+  const mipPlans: RoutingPlan[] = [];
+  for (const [i, req] of large.entries()) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const plan = mip.route(req);
+    wallUs.push((performance.now() - t0) * 1000);
+    const c = process.cpuUsage(c0);
+    cpuUs.push(c.user + c.system);
+    assertValid(req, plan, `large #${i}`);
+    mipPlans.push(plan);
+    if (plan.method === 'mip' && plan.optimal) mipProven++;
+    if (plan.method !== 'mip') fellBack++;
+    gaps.push(plan.mip?.gap ?? 1);
+    if (plan.mip?.stoppedAt)
+      stopped.set(plan.mip.stoppedAt, (stopped.get(plan.mip.stoppedAt) ?? 0) + 1);
+    const t1 = performance.now();
+    const h = builtin.route(req);
+    builtinUs.push((performance.now() - t1) * 1000);
+    const d = compareScoresOf(plan, h);
+    if (d < 0) better++;
+    if (d > 0) worse++;
+  }
+  const wp = percentiles('mip-50', wallUs);
+  const cp = percentiles('mip-50-cpu', cpuUs);
+  const bp = percentiles('builtin-50', builtinUs);
+  out.mipLarge = `MIP router, ${large.length} instances of 50 locations × 50 lines, ${LIMIT_MS} ms limit: ${mipProven} proven optimal by the MIP (${pct(mipProven, large.length)}; aim ≥ 95 %); proven gap mean ${pctF(mean(gaps))}, worst ${pctF(Math.max(...gaps))}; stopped at ${[...stopped].map(([k, v]) => `${k} ×${v}`).join(', ') || 'nothing'}; ${fellBack} plans are the built-in router's (the MIP incumbent was not better, or there was none)`;
+  out.mipLargeTime = `MIP time per instance: wall p50 ${fmtUs(wp.p50Us)}, p99 ${fmtUs(wp.p99Us)}; CPU p50 ${fmtUs(cp.p50Us)}, p99 ${fmtUs(cp.p99Us)}; built-in router same instances wall p50 ${fmtUs(bp.p50Us)}, p99 ${fmtUs(bp.p99Us)}; load average now ${load()}`;
+  out.mipVsBuiltin = `MIP plan vs built-in router's plan (lexicographic score): better on ${better}, worse on ${worse}, equal on ${large.length - better - worse}`;
+
+  // ---- vs Shopify-style ranked-location routing ----
+  let ships = 0;
+  let cost = 0;
+  let greedyShips = 0;
+  let greedyCost = 0;
+  let units = 0;
+  large.forEach((req, i) => {
+    const mine = mipPlans[i] as RoutingPlan;
+    const theirs = greedyRouter.route(req);
+    assertValid(req, theirs, `greedy large #${i}`);
+    const c = costs(req);
+    ships += mine.shipments.length;
+    greedyShips += theirs.shipments.length;
+    cost += planCost(mine, c);
+    greedyCost += planCost(theirs, c);
+    units += placed(mine) - placed(theirs);
+  });
+  out.mipVsGreedy = `MIP vs ranked-location routing (greedyRouter), ${large.length} large instances: ${greedyShips - ships} shipments saved (${pct(greedyShips - ships, greedyShips)}), cost saved ${pct(greedyCost - cost, greedyCost)} (${greedyCost - cost} minor units), ${units} more units placed now`;
+  for (const line of Object.values(out)) console.log(line);
+  return out;
+}
+
+function compareScoresOf(a: { score: BruteScore }, b: { score: BruteScore }): number {
+  return compareBrute(a.score, b.score);
+}
+
+function assertValid(req: OptimalRouteRequest, plan: RoutingPlan, what: string): void {
+  const problems = checkPlan(req, plan);
+  if (problems.length > 0) throw new Error(`${what}: invalid plan: ${problems.join('; ')}`);
+}
+
+function costs(req: OptimalRouteRequest): Map<string, number> {
+  const eligible = eligibleLocations(req.locations, req.policy);
+  return costTable(eligible, req.destination, req.now, { costPerKm: 1, missedCutoffCost: 0 }).cost;
+}
+
+function planCost(plan: RoutingPlan, cost: Map<string, number>): number {
+  return plan.shipments.reduce((n, s) => n + (cost.get(s.locationId) ?? 0), 0);
+}
+
+function placed(plan: RoutingPlan): number {
+  return plan.shipments.reduce((n, s) => n + s.lines.reduce((m, l) => m + l.quantity, 0), 0);
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+function pct(part: number, whole: number): string {
+  return whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)} %`;
+}
+
+function pctF(ratio: number): string {
+  return `${(100 * ratio).toFixed(1)} %`;
+}

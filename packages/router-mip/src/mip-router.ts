@@ -1,0 +1,354 @@
+import {
+  compareScores,
+  compileProblem,
+  costTable,
+  createOptimalRouter,
+  eligibleLocations,
+  FulfilError,
+  fillableUnits,
+  type OptimalRouteRequest,
+  type OptimalRouter,
+  type OptimalRoutingPlan,
+  type PlanGap,
+  type Problem,
+  parseOrThrow,
+  routeWithProtection,
+  type ScoringContext,
+  stockVector,
+} from '@fulfil/core';
+import highsLoader, { type Highs } from 'highs';
+import { z } from 'zod';
+import { runnersUp } from './alternatives';
+import { buildModel, coverRows, type MipModel } from './model';
+import { allocationOf, nonePlan, scoreOf, shipmentsOf } from './plan';
+import { levelsOf, type MipResult, solveLevels } from './solve';
+
+/** The router's name (in explanations: `mip: …`). */
+export const NAME = 'mip';
+
+/** Options of {@link createMipRouter}. All optional. */
+export const MipRouterOptions = z
+  .object({
+    /** Terms after "place the most units", compared in order. Default shipments, preferred, cost, priority (as the built-in router). */
+    objective: z
+      .array(z.enum(['shipments', 'preferred', 'cost', 'priority']))
+      .min(1)
+      .refine((a) => new Set(a).size === a.length, 'terms must not repeat')
+      .default(['shipments', 'preferred', 'cost', 'priority']),
+    /** Wall-clock limit per request in ms (HiGHS `time_limit`, shared by all levels). Default 200. */
+    timeLimitMs: z.number().positive().max(600_000).default(200),
+    /** Minor units per km for locations that set no `costPerKm`. Default 1. */
+    costPerKm: z.number().nonnegative().default(1),
+    /** Added to the cost of a shipment whose location's daily cutoff has passed. Default 0. */
+    missedCutoffCost: z.number().nonnegative().default(0),
+    /** Runners-up to explain (each one more solve, within the time left). Default 3. */
+    alternatives: z.number().int().min(0).max(20).default(3),
+    /** HiGHS `random_seed` (fixed: the same request gives the same plan). Default 0. */
+    seed: z.number().int().min(0).max(2_147_483_647).default(0),
+    /** Stock protection, exactly as `createOptimalRouter({ protect })`. Off by default. */
+    protect: z
+      .object({
+        thresholdDays: z.number().positive(),
+        maxExtraCost: z.number().nonnegative().default(0),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+/** Parsed {@link MipRouterOptions} (defaults applied). */
+export type MipRouterOptions = z.output<typeof MipRouterOptions>;
+/** {@link MipRouterOptions} as callers write them, plus an already loaded HiGHS runtime. */
+export type MipRouterOptionsInput = z.input<typeof MipRouterOptions> & {
+  /** A HiGHS runtime from `highs`'s loader, to share one between routers. Default: loaded here. */
+  highs?: Highs;
+};
+
+/** How the MIP solve went, on every plan the MIP router returns (`plan.mip`). */
+export interface MipInfo {
+  /** Levels solved (units placed merged with the first term, then each term, then tie-breaks). */
+  levels: { name: string; value: number; bound: number; optimal: boolean; ms: number }[];
+  /** The level where the time limit was hit, when it was. */
+  stoppedAt?: string;
+  /** The solver's proven relative gap on that level (0: proven optimal). */
+  gap: number;
+  /** Solve time in ms (all levels, runners-up excluded). */
+  ms: number;
+  columns: number;
+  rows: number;
+}
+
+/** A plan of the MIP router: the built-in router's plan shape, plus the solve's figures. */
+export interface MipRoutingPlan extends OptimalRoutingPlan {
+  mip?: MipInfo;
+}
+
+/** The MIP router. `route` is synchronous (HiGHS runs in WebAssembly on the calling thread). */
+export interface MipRouter extends OptimalRouter {
+  route(request: OptimalRouteRequest): MipRoutingPlan;
+}
+
+let shared: Promise<Highs> | undefined;
+
+/**
+ * Creates a router that solves routing as a mixed-integer program with HiGHS (WebAssembly),
+ * with the built-in optimal router's lexicographic objective — most units placed, then (by
+ * default) fewest shipments, fewest non-preferred locations, lowest cost, best priority, then
+ * the lower-ranked locations — solved level by level, each level's value kept while the next
+ * is optimised. Kits that ship whole take every component from one location per kit unit;
+ * `allowSplit: false`, `maxShipments`, `exclude`, `force`, `requiredCapabilities`, closed
+ * locations, untracked stock and `protect` behave exactly as in `createOptimalRouter`.
+ *
+ * Loads HiGHS once (async); the returned router's `route` is synchronous and deterministic
+ * (single thread, fixed seed) within the time limit. When `timeLimitMs` runs out, the plan
+ * is the best found, `optimal: false`, and `gap`/`mip.gap` give the solver's proven gap; when
+ * no plan was found in time, the built-in heuristic's plan is returned (`method: 'heuristic'`).
+ * Invalid options throw `CONFIG_INVALID`; duplicate location ids throw `CONFIG_INVALID`.
+ *
+ * @example
+ * ```ts
+ * const router = await createMipRouter({ timeLimitMs: 200 });
+ * const engine = createEngine({ ...options, router });
+ * router.route(request).reason; // '3 shipment(s) from L2 + L7 + L9 (cost 1840, distance costs), proven optimal (MIP, 4 levels); runner-up …'
+ * ```
+ */
+export async function createMipRouter(options: MipRouterOptionsInput = {}): Promise<MipRouter> {
+  const { highs: given, ...rest } = options;
+  const o = parseOrThrow(MipRouterOptions, rest, 'mipRouter', 'CONFIG_INVALID');
+  let highs = given;
+  if (!highs) {
+    shared ??= highsLoader();
+    try {
+      highs = await shared;
+    } catch (err) {
+      shared = undefined;
+      throw new FulfilError('CONFIG_INVALID', `mipRouter: could not load HiGHS (${String(err)})`, {
+        cause: err,
+      });
+    }
+  }
+  const solver = highs;
+  // The built-in router: the solver's first incumbent, and the plan when the MIP runs out of time.
+  const seedRouter = createOptimalRouter({
+    objective: o.objective,
+    costPerKm: o.costPerKm,
+    missedCutoffCost: o.missedCutoffCost,
+    alternatives: 0,
+  });
+  return {
+    name: NAME,
+    route: (request) =>
+      routeWithProtection(o.protect, request, (r) => route(solver, o, seedRouter, r)),
+  };
+}
+
+function route(
+  highs: Highs,
+  o: MipRouterOptions,
+  seedRouter: OptimalRouter,
+  request: OptimalRouteRequest,
+): MipRoutingPlan {
+  const deadline = performance.now() + o.timeLimitMs;
+  const seen = new Set<string>();
+  request.locations.forEach((l, i) => {
+    if (seen.has(l.id))
+      throw new FulfilError(
+        'CONFIG_INVALID',
+        `locations[${i}].id: duplicate location id "${l.id}"`,
+        { details: { path: `locations[${i}].id` } },
+      );
+    seen.add(l.id);
+  });
+  const { items, policy } = request;
+  const p = compileProblem(items);
+  const ranked = eligibleLocations(request.locations, policy);
+  const useful = ranked.filter((l) => {
+    const s = stockVector(p, request.inventory[l.id]);
+    return items.some((_, i) => fillableUnits(p, i, s, 1) > 0);
+  });
+  const costs = costTable(useful, request.destination, request.now, o, request.rates);
+  const ctx: ScoringContext = {
+    rank: new Map(ranked.map((l, i) => [l.id, i])),
+    priority: new Map(ranked.map((l) => [l.id, l.priority])),
+    preferred: new Set(policy.prefer),
+    cost: costs.cost,
+    costBasis: costs.basis,
+    total: p.total,
+  };
+  const empty = {
+    placed: 0,
+    backordered: p.total,
+    shipments: 0,
+    nonPreferred: 0,
+    cost: 0,
+    priority: 0,
+    costBasis: costs.basis,
+    ranks: [],
+  };
+  if (items.length === 0) return { ...nonePlan(items, empty, 'nothing to route'), backordered: [] };
+  if (ranked.length === 0)
+    return nonePlan(
+      items,
+      empty,
+      'no eligible location (closed, excluded or lacking a required capability)',
+    );
+  if (useful.length === 0) return nonePlan(items, empty, 'no location has stock for any unit');
+
+  const single = policy.allowSplit === false;
+  const ids = useful.map((l) => l.id);
+  const stocks = useful.map((l) => stockVector(p, request.inventory[l.id]));
+  const maxShipments = single ? 1 : (policy.maxShipments ?? Number.POSITIVE_INFINITY);
+  const model = buildModel(p, stocks, maxShipments);
+  const levels = levelsOf(model, ids, ctx, o.objective);
+  // The built-in router's plan starts the solver (an incumbent from the first level on); on
+  // many candidates (its heuristic) its proofs settle levels: units placed when its plan
+  // reaches its placement bound, shipments when it reaches its cover lower bound.
+  const seed = seedRouter.route(request);
+  const start = startVector(model, p, ids, seed);
+  const proven = new Map<string, number>();
+  if (seed.method === 'heuristic' && seed.gap && levels[0]?.name === 'placed') {
+    if (seed.gap.placedUpperBound === seed.score.placed) {
+      proven.set('placed', seed.score.placed);
+      if (levels[1]?.name === 'shipments' && seed.gap.shipmentsLowerBound === seed.score.shipments)
+        proven.set('shipments', seed.score.shipments);
+    }
+  }
+  const result = solveLevels(highs, model, levels, deadline, {
+    ...(start ? { start } : {}),
+    proven,
+    seed: o.seed,
+    sameCount: o.objective.includes('shipments'),
+    after: (placed) => (placed === p.total ? coverRows(model, p) : []),
+  });
+  const info: MipInfo = {
+    levels: result.levels,
+    gap: result.gap,
+    ms: result.ms,
+    columns: model.numCols,
+    rows: model.rows.length,
+  };
+  if (result.stoppedAt !== undefined) info.stoppedAt = result.stoppedAt;
+  const a = result.values ? allocationOf(p, model, stocks, result.values) : undefined;
+  const score = a ? scoreOf(ctx, ids, a) : undefined;
+  if (!result.optimal) {
+    // Out of time: the best of the incumbent and the built-in router's plan.
+    const plan = seed;
+    if (!a || !score || compareScores(plan.score, score, o.objective) <= 0)
+      return {
+        ...plan,
+        reason: `${plan.reason} (MIP stopped at ${result.stoppedAt} after ${o.timeLimitMs} ms with ${a ? 'a worse incumbent' : 'no plan'}: built-in router's plan)`,
+        mip: info,
+      };
+  }
+  if (!a || !score) throw new Error('unreachable: an optimal MIP result without a solution');
+  if (a.placed === 0) return nonePlan(items, empty, 'no location has stock for any unit');
+  if (single && a.placed < p.total)
+    return {
+      ...nonePlan(
+        items,
+        empty,
+        'no single location can fill every unit and splitting is forbidden',
+      ),
+      optimal: result.optimal,
+      mip: info,
+    };
+  const { shipments, backordered } = shipmentsOf(items, ids, a);
+  const alternatives = runnersUp(highs, {
+    model,
+    levels,
+    used: a.used,
+    best: score,
+    ctx,
+    ids,
+    p,
+    stocks,
+    objective: o.objective,
+    count: result.optimal ? o.alternatives : 0,
+    deadline,
+    seed: o.seed,
+  });
+  const where = shipments.map((s) => s.locationId).join(' + ');
+  const how = result.optimal
+    ? `proven optimal (MIP, ${result.levels.length} levels)`
+    : `best found in ${o.timeLimitMs} ms (MIP stopped at ${result.stoppedAt}, proven gap ${(result.gap * 100).toFixed(1)}%)`;
+  const short = backordered.length > 0 ? `, ${score.backordered} unit(s) backordered` : '';
+  const runner = alternatives[0]
+    ? `; runner-up ${alternatives[0].locations.join(' + ')}: ${alternatives[0].why}`
+    : '';
+  const plan: MipRoutingPlan = {
+    shipments,
+    backordered,
+    reason: `${score.shipments} shipment(s) from ${where} (cost ${score.cost}, ${score.costBasis} costs), ${how}${short}${runner}`,
+    score,
+    alternatives,
+    method: 'mip',
+    optimal: result.optimal,
+    costBasis: score.costBasis,
+    missedCutoff: shipments.map((s) => s.locationId).filter((id) => costs.missedCutoff.has(id)),
+    mip: info,
+  };
+  if (!result.optimal) plan.gap = gapOf(result, score, ids.length);
+  return plan;
+}
+
+/** The proven distances to the optimum, per term, from the levels solved (`n` candidates). */
+function gapOf(result: MipResult, score: OptimalRoutingPlan['score'], n: number): PlanGap {
+  const level = (term: string) => result.levels.find((l) => l.name.split('+').includes(term));
+  const ratio = (v: number, bound: number) => (bound > 0 ? (v - bound) / bound : v > 0 ? 1 : 0);
+  const first = result.levels[0];
+  const ships = level('shipments');
+  const cost = level('cost');
+  const total = score.placed + score.backordered;
+  // The first level maximises W·placed − t with W = n + 1 and 0 ≤ t ≤ n when merged.
+  const merged = first !== undefined && first.name !== 'placed';
+  const placedUpperBound = first?.optimal
+    ? score.placed
+    : first
+      ? Math.min(total, Math.floor(merged ? (first.bound + n) / (n + 1) : first.bound + 1e-6))
+      : total;
+  const shipmentsLowerBound = ships?.optimal ? score.shipments : score.placed > 0 ? 1 : 0;
+  const costLowerBound = cost?.optimal
+    ? score.cost
+    : cost
+      ? Math.max(0, Math.ceil(cost.bound - 1e-6))
+      : 0;
+  return {
+    shipments: score.shipments,
+    shipmentsLowerBound,
+    shipmentsGap: ratio(score.shipments, shipmentsLowerBound),
+    cost: score.cost,
+    costLowerBound,
+    costGap: ratio(score.cost, costLowerBound),
+    placed: score.placed,
+    placedUpperBound: Math.max(score.placed, placedUpperBound),
+  };
+}
+
+/** The column values of a plan (every allocation column of the model), or undefined. */
+function startVector(
+  m: MipModel,
+  p: Problem,
+  ids: readonly string[],
+  plan: OptimalRoutingPlan,
+): number[] | undefined {
+  const index = new Map<string, number>();
+  m.cols.forEach((col, c) => {
+    index.set(`${col.kind}:${col.index}:${col.l}`, c);
+  });
+  const values = new Array<number>(m.numCols).fill(0);
+  const loc = new Map(ids.map((id, l) => [id, l]));
+  for (const s of plan.shipments) {
+    const l = loc.get(s.locationId);
+    if (l === undefined) return undefined;
+    values[l] = 1;
+    for (const line of s.lines) {
+      const i = p.items.findIndex((it) => it.lineId === line.lineId && it.sku === line.sku);
+      if (i < 0) return undefined;
+      const k = p.freeSku[i] ?? -1;
+      const key = k >= 0 ? `z:${k}:${l}` : `x:${i}:${l}`;
+      const c = index.get(key);
+      if (c === undefined) return undefined;
+      values[c] = (values[c] ?? 0) + line.quantity;
+    }
+  }
+  return values;
+}
