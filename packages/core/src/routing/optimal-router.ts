@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FulfilError, parseOrThrow } from '../errors';
+import { FulfilError } from '../errors';
 import { parseOptions } from '../options';
 import { compileProblem, fillableUnits, stockVector } from './assign';
 import { costTable, type Destination } from './cost';
