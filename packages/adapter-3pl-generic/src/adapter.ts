@@ -21,6 +21,7 @@ import { applyRules, path, readString, records, rootScope } from './mapping';
 import { readPath } from './paths';
 import { matches, rejectionReason } from './rejection';
 import { ShipmentRequestSchema as Request } from './request';
+import { checkRuntime } from './runtime-options';
 import type { ResolvedConfig } from './schema';
 import { applyTransform, type Transform } from './transforms';
 import { createTransport, type Generic3plRuntime } from './transport';
@@ -72,6 +73,7 @@ export function createGeneric3plWarehouse(
   runtime: Generic3plRuntime = {},
 ): Generic3plWarehouse {
   const config = parseGeneric3plConfig(input);
+  checkRuntime(runtime);
   const { name, operations: ops } = config;
   const now = runtime.now ?? Date.now;
   const transport = createTransport(config, runtime);

@@ -1,4 +1,4 @@
-import { FulfilError, parseOrThrow } from '@fulfil/core';
+import { FulfilError, parseOptions } from '@fulfil/core';
 import { headerProblem } from './request-guard';
 import {
   type Generic3plConfig,
@@ -45,7 +45,7 @@ export function placeholdersOf(template: string): string[] {
  * ```
  */
 export function parseGeneric3plConfig(input: unknown): ResolvedConfig {
-  const config = parseOrThrow(Generic3plConfigSchema, input, '', 'CONFIG_INVALID');
+  const config = parseOptions(Generic3plConfigSchema, input, 'createGeneric3plWarehouse');
   for (const [name, allowed] of Object.entries(PLACEHOLDERS) as [
     OperationName,
     readonly string[],

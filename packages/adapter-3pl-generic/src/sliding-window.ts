@@ -1,5 +1,6 @@
 import { FulfilError } from '@fulfil/core';
 import { createRateLimiter, type RateLimiter } from '@fulfil/http';
+import { checkSlidingWindowOptions } from './runtime-options';
 
 /**
  * A sliding-window limiter ("at most `limit` calls in any `windowMs`"), as a
@@ -24,6 +25,7 @@ export function createSlidingWindowLimiter(options: {
   marginMs?: number;
   now?: () => number;
 }): RateLimiter {
+  checkSlidingWindowOptions(options);
   const { limit, windowMs } = options;
   const span = windowMs + (options.marginMs ?? 10);
   const now = options.now ?? (() => performance.now());

@@ -165,8 +165,8 @@ describe('configuration validation', () => {
       (c) => {
         c.operations.submit.respones = {};
       },
-      'operations.submit',
-      /respones/,
+      'operations.submit.respones',
+      /respones: unknown option \(did you mean "response"\?\)/,
     ],
     [
       'a submit that carries no idempotency reference',
@@ -215,7 +215,7 @@ describe('configuration validation', () => {
 
   it('createGeneric3plWarehouse validates too', () => {
     expect(() => createGeneric3plWarehouse({ ...base(), baseUrl: 'nope' })).toThrow(
-      /CONFIG_INVALID: baseUrl/,
+      /CONFIG_INVALID: createGeneric3plWarehouse options: baseUrl/,
     );
   });
 });

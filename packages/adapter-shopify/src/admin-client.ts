@@ -5,6 +5,7 @@ import {
   type RateLimiter,
   UpstreamError,
 } from '@fulfil/http';
+import { checkAdminClientOptions } from './store-options';
 
 /** Default Admin API version. */
 export const SHOPIFY_API_VERSION = '2025-07';
@@ -96,6 +97,7 @@ interface GraphqlBody {
  * ```
  */
 export function createShopifyAdminClient(options: ShopifyAdminClientOptions): ShopifyAdminClient {
+  checkAdminClientOptions(options);
   const version = options.apiVersion ?? SHOPIFY_API_VERSION;
   const endpoint =
     options.endpoint ??

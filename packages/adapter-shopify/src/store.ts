@@ -14,6 +14,7 @@ import { ShopifyOrderPayload } from './payload';
 import * as Q from './queries';
 import { feedOrders, scanOrdersUpdatedSince } from './reconcile';
 import { appendOrderNote, type NoteOptions, readFulfillmentOrder } from './store-extras';
+import { checkStoreOptions } from './store-options';
 import {
   type FulfillmentOrderInfo,
   type FulfillmentOrderSource,
@@ -128,12 +129,18 @@ const ACTIVE = new Set(['OPEN', 'ON_HOLD', 'IN_PROGRESS', 'SCHEDULED']);
  * ```
  */
 export function createShopifyStore(options: ShopifyStoreOptions): ShopifyStore {
+  checkStoreOptions(options);
   const admin =
     options.admin ??
     createShopifyAdminClient({
-      ...options,
-      accessToken: options.accessToken ?? '',
       shop: options.shop,
+      accessToken: options.accessToken ?? '',
+      apiVersion: options.apiVersion,
+      endpoint: options.endpoint,
+      limiter: options.limiter,
+      defaultCost: options.defaultCost,
+      throttleRetries: options.throttleRetries,
+      http: options.http,
     });
   const naming: OrderNaming = { shop: options.shop, orderId: options.orderId };
   const orderGid = (ref: StoreOrderRef | string) => {

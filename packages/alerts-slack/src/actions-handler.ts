@@ -1,4 +1,10 @@
-import type { DispatchMode, Engine } from '@fulfil/core';
+import {
+  type DispatchMode,
+  type Engine,
+  functionOption,
+  parseOptions,
+  portOption,
+} from '@fulfil/core';
 import { z } from 'zod';
 import { REVIEW_ACTIONS, resolvedBlocks } from './blocks';
 import { verifySlackSignature } from './signature';
@@ -74,6 +80,17 @@ export interface SlackActionsHandlerOptions {
   fetch?: typeof fetch;
 }
 
+const OptionsSchema = z.object({
+  signingSecret: z.string().min(1, 'the Slack app signing secret'),
+  engine: portOption<Pick<Engine, 'ingest'>>('Engine', ['ingest'], 'createEngine(...)'),
+  authorizeUser: functionOption<SlackActionsHandlerOptions['authorizeUser']>(
+    'a function (user) => boolean | Promise<boolean>',
+  ),
+  now: functionOption<() => number>('a function returning epoch ms').optional(),
+  dispatch: z.enum(['wait', 'background', 'none'] satisfies DispatchMode[]).optional(),
+  fetch: functionOption<typeof fetch>('a fetch function').optional(),
+} satisfies Record<keyof SlackActionsHandlerOptions, z.ZodType>);
+
 const json = (status: number, body: unknown): SlackActionResponse => ({
   status,
   headers: { 'content-type': 'application/json' },
@@ -104,6 +121,7 @@ function header(h: SlackActionRequest['headers'], name: string): string | undefi
  * ```
  */
 export function createSlackActionsHandler(options: SlackActionsHandlerOptions) {
+  parseOptions(OptionsSchema, options, 'createSlackActionsHandler');
   const now = options.now ?? Date.now;
   const doFetch = options.fetch ?? globalThis.fetch;
 

@@ -1,6 +1,5 @@
-import { FulfilError } from '@fulfil/core';
 import { createRateLimiter } from '@fulfil/http';
-import { z } from 'zod';
+import { checkBudgetOptions } from './options';
 
 /**
  * One limit of a store's budget. @fulfil/http's `RateLimiter` is one; anything
@@ -72,26 +71,6 @@ export interface Budget {
   close(): Promise<void>;
 }
 
-const Options = z
-  .object({
-    callsPerMinute: z.number().positive().finite().optional(),
-    tokensPerDay: z.number().int().positive().optional(),
-    redis: z
-      .object({
-        client: z.custom<object>(
-          (c) => typeof (c as { duplicate?: unknown })?.duplicate === 'function',
-          'must be an ioredis client',
-        ),
-        prefix: z.string().min(1).optional(),
-      })
-      .strict()
-      .optional(),
-    limiters: z.custom<(store: string) => StoreLimiters>((f) => typeof f === 'function').optional(),
-    timeoutMs: z.number().positive().finite().optional(),
-    maxStores: z.number().int().positive().optional(),
-  })
-  .strict();
-
 const DAY_MS = 86_400_000;
 
 /**
@@ -112,15 +91,7 @@ const DAY_MS = 86_400_000;
  * ```
  */
 export function createBudget(options: BudgetOptions = {}): Budget {
-  const parsed = Options.safeParse(options ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const path = `budget.${issue?.path.join('.') ?? ''}`;
-    throw new FulfilError('CONFIG_INVALID', `${path}: ${issue?.message ?? 'invalid'}`, {
-      cause: parsed.error,
-      details: { path },
-    });
-  }
+  checkBudgetOptions(options);
   const perMinute = options.callsPerMinute ?? 60;
   const perDay = options.tokensPerDay ?? 1_000_000;
   const timeoutMs = options.timeoutMs ?? 250;

@@ -1,6 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import {
-  FulfilError,
   localDate,
   type Metrics,
   type NoteClassification,
@@ -10,6 +9,7 @@ import {
 import { type Budget, type BudgetOptions, createBudget } from './budget';
 import { LruCache, noteKey } from './cache';
 import { type ClientOptions, failureKind, makeClient } from './client';
+import { checkNoteOptions } from './options';
 import { DEFAULT_EXAMPLES, defaultSystemPrompt, type NoteExample, userMessage } from './prompt';
 import { type TaxonomyLike, TOOL_NAME, taxonomyTool, validateOutput } from './taxonomy-tool';
 
@@ -100,16 +100,7 @@ const NO_METRICS: Metrics = { increment() {}, observe() {} };
 export function createClaudeNoteClassifier(
   options: ClaudeNoteClassifierOptions,
 ): ClaudeNoteClassifier {
-  if (
-    !options?.offline ||
-    !Array.isArray(options.taxonomy?.tags) ||
-    options.taxonomy.tags.length === 0
-  ) {
-    throw new FulfilError(
-      'CONFIG_INVALID',
-      'createClaudeNoteClassifier: options.offline and options.taxonomy.tags are required',
-    );
-  }
+  checkNoteOptions(options);
   const client: Anthropic = makeClient(options, 'createClaudeNoteClassifier');
   const name = options.name ?? 'claude';
   const model = options.model ?? DEFAULT_NOTE_MODEL;

@@ -1,6 +1,6 @@
 import type { Alert, AlertSink, Metrics, OrderRecord, RiskLevel } from '@fulfil/core';
-import { FulfilError } from '@fulfil/core';
 import { LruCache } from './cache';
+import { checkSummaryOptions } from './options';
 import type { ClaudeRiskReviewer } from './risk-reviewer';
 
 /** Options of {@link withRiskSummaries}. */
@@ -49,16 +49,7 @@ export const SUMMARY_HEADING =
  * ```
  */
 export function withRiskSummaries(options: RiskSummaryOptions): AlertSink {
-  if (
-    typeof options?.sink?.send !== 'function' ||
-    typeof options.reviewer?.summarize !== 'function' ||
-    typeof options.load !== 'function'
-  ) {
-    throw new FulfilError(
-      'CONFIG_INVALID',
-      'withRiskSummaries: options.sink (an AlertSink), options.reviewer and options.load are required',
-    );
-  }
+  checkSummaryOptions(options);
   const levels = new Set<RiskLevel>(options.levels ?? ['medium', 'high']);
   const timeoutMs = options.timeoutMs ?? 8000;
   const summaries = new LruCache<string>(1000);

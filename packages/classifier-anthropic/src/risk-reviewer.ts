@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type Anthropic from '@anthropic-ai/sdk';
 import type { Metrics, Order, RiskAssessment } from '@fulfil/core';
 import { type ClientOptions, failureKind, makeClient } from './client';
+import { checkReviewerOptions } from './options';
 
 /** Options of {@link createClaudeRiskReviewer}. */
 export interface ClaudeRiskReviewerOptions extends ClientOptions {
@@ -44,6 +45,7 @@ const SYSTEM = [
 export function createClaudeRiskReviewer(
   options: ClaudeRiskReviewerOptions = {},
 ): ClaudeRiskReviewer {
+  checkReviewerOptions(options);
   const client: Anthropic = makeClient(options, 'createClaudeRiskReviewer');
   const model = options.model ?? 'claude-haiku-4-5';
   const maxChars = options.maxChars ?? 600;

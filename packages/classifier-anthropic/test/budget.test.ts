@@ -56,11 +56,11 @@ describe('createBudget', () => {
   });
 
   it.each([
-    [{ callsPerMinute: 0 }, 'budget.callsPerMinute'],
-    [{ tokensPerDay: 1.5 }, 'budget.tokensPerDay'],
-    [{ redis: { client: {} } }, 'budget.redis.client: must be an ioredis client'],
-    [{ timeoutMs: -1 }, 'budget.timeoutMs'],
-    [{ perMinute: 3 }, 'budget'],
+    [{ callsPerMinute: 0 }, 'createBudget options: callsPerMinute'],
+    [{ tokensPerDay: 1.5 }, 'createBudget options: tokensPerDay'],
+    [{ redis: { client: {} } }, 'redis.client: must be an ioredis client'],
+    [{ timeoutMs: -1 }, 'createBudget options: timeoutMs'],
+    [{ perMinute: 3 }, 'perMinute: unknown option'],
   ])('rejects %j with CONFIG_INVALID naming the option', (options, path) => {
     let err: unknown;
     try {

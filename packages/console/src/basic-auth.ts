@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { parseOrThrow } from '@fulfil/core';
+import { parseOptions } from '@fulfil/core';
 import { z } from 'zod';
 import type { Authorize } from './options';
 
@@ -44,7 +44,7 @@ export function basicAuth(options: BasicAuthOptions): {
   authorize: Authorize;
   wwwAuthenticate: string;
 } {
-  const parsed = parseOrThrow(Schema, options, 'basicAuth', 'CONFIG_INVALID');
+  const parsed = parseOptions(Schema, options, 'basicAuth');
   const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
   const accounts = Object.entries(parsed.users).map(([user, password]) => ({
     user,

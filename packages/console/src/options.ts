@@ -1,5 +1,5 @@
 import type { Clock, Engine, Insights, Storage } from '@fulfil/core';
-import { FulfilError, parseOrThrow } from '@fulfil/core';
+import { FulfilError, parseOptions } from '@fulfil/core';
 import { z } from 'zod';
 
 /** The person signed in to the console. `id` becomes `by` on every action they take. */
@@ -150,18 +150,18 @@ const Schema = z.object({
   title: z.string().min(1).max(100).optional(),
   secureCookie: z.union([z.boolean(), z.literal('auto')]).optional(),
   onError: fn('a function').optional(),
-});
+} satisfies Record<keyof ConsoleOptions, z.ZodType>);
 
 /** Validates the options (`CONFIG_INVALID` naming the path) and fills in defaults. */
 export function resolveOptions(options: ConsoleOptions): ResolvedOptions {
-  parseOrThrow(Schema, options, 'console', 'CONFIG_INVALID');
+  parseOptions(Schema, options, 'createConsole');
   const { engine, storage } = options;
   const insights = storage.insights as Insights;
   if (storage.capabilities?.insights !== true) {
     throw new FulfilError(
       'CONFIG_INVALID',
-      'console.storage.capabilities.insights: the storage does not declare the `insights` capability',
-      { details: { path: 'console.storage.capabilities.insights' } },
+      'createConsole options: storage.capabilities.insights: the storage does not declare the `insights` capability',
+      { details: { path: 'storage.capabilities.insights' } },
     );
   }
   const machine = engine.config.machine;

@@ -68,22 +68,24 @@ describe('options', () => {
       }
       return 'accepted';
     };
-    expect(attempt({ authorize: undefined })).toMatch(/console\.authorize/);
-    expect(attempt({ authorize: 'yes' })).toMatch(/console\.authorize/);
+    expect(attempt({ authorize: undefined })).toMatch(/createConsole options: authorize/);
+    expect(attempt({ authorize: 'yes' })).toMatch(/createConsole options: authorize/);
     const bare = { ...createMemoryStorage(), insights: undefined };
-    expect(attempt({ authorize: 'anonymous-allowed', storage: bare })).toMatch(/console\.storage/);
+    expect(attempt({ authorize: 'anonymous-allowed', storage: bare })).toMatch(
+      /createConsole options: storage/,
+    );
     expect(attempt({ authorize: 'anonymous-allowed', basePath: 'ops' })).toMatch(
-      /console\.basePath/,
+      /createConsole options: basePath/,
     );
     expect(attempt({ authorize: 'anonymous-allowed', refreshMs: 60_000 })).toMatch(
-      /console\.refreshMs/,
+      /createConsole options: refreshMs/,
     );
     expect(attempt({ authorize: 'anonymous-allowed' })).toBe('accepted');
   });
 
   it('basicAuth refuses short passwords', () => {
     expect(() => basicAuth({ users: { ops: 'short' } })).toThrow(
-      /CONFIG_INVALID: basicAuth\.users\.ops/,
+      /CONFIG_INVALID: basicAuth options: users\.ops/,
     );
   });
 });

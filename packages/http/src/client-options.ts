@@ -49,7 +49,12 @@ const Shape = {
   sleep: functionOption<NonNullable<HttpClientOptions['sleep']>>().optional(),
 } satisfies Record<keyof HttpClientOptions, z.ZodType>;
 
-const Schema = z.object(Shape).strict();
+/**
+ * The schema of {@link HttpClientOptions} (strict), for packages whose options nest them,
+ * e.g. `HttpClientOptionsSchema.omit({ baseUrl: true })` under an `http` key.
+ */
+export const HttpClientOptionsSchema = z.object(Shape).strict();
+const Schema = HttpClientOptionsSchema;
 
 /**
  * Checks {@link HttpClientOptions} as any caller may pass them; throws `CONFIG_INVALID`

@@ -1,4 +1,5 @@
 export { createHttpClient } from './client';
+export { HttpClientOptionsSchema } from './client-options';
 export {
   BODY_EXCERPT_CHARS,
   isUnknownOutcome,

@@ -1,4 +1,5 @@
 import Bottleneck from 'bottleneck';
+import { checkRateLimiterOptions } from './limiter-options';
 import {
   checkFallback,
   checkTimeout,
@@ -38,6 +39,7 @@ const TICK_MS = 100;
  * ```
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  checkRateLimiterOptions(options);
   const bucket = initialBucket(options);
   let learned = options.kind !== 'cost';
   const clustered = options.redis !== undefined;

@@ -3,7 +3,8 @@ import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
-import { FulfilError } from '@fulfil/core';
+import { FulfilError, parseOptions } from '@fulfil/core';
+import { z } from 'zod';
 
 /** Options of {@link createPGlite}. */
 export interface CreatePGliteOptions {
@@ -15,6 +16,11 @@ export interface CreatePGliteOptions {
   /** `false`: neither read nor write the cache, always run initdb (default `true`). */
   cache?: boolean | undefined;
 }
+
+const OptionsSchema = z.object({
+  cacheDir: z.string().min(1).optional(),
+  cache: z.boolean().optional(),
+} satisfies Record<keyof CreatePGliteOptions, z.ZodType>);
 
 /**
  * Starts a fresh, empty, in-memory PGlite (PostgreSQL embedded in this process), fast.
@@ -43,6 +49,7 @@ export interface CreatePGliteOptions {
  * ```
  */
 export async function createPGlite(options: CreatePGliteOptions = {}): Promise<PGlite> {
+  parseOptions(OptionsSchema, options, 'createPGlite', { optional: true });
   const { PGlite } = await loadPGlite();
   if (options.cache === false) return PGlite.create();
   const build = createHash('sha1')

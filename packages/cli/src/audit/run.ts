@@ -12,6 +12,7 @@ import { readShopifyCsv } from '../shopify/csv-orders';
 import { readShopifyJsonl } from '../shopify/jsonl-orders';
 import type { InputProblem, SourceOrder } from '../shopify/source-order';
 import { type AuditReport, createAggregator } from './report';
+import { checkRunAuditOptions } from './run-options';
 import type { AuditStock } from './stock';
 import { newTrack, type OrderTrack, type Outcome, observeCommit, outcomeOf } from './tracker';
 import { type AuditStorageKind, type AuditWorld, createAuditWorld } from './world';
@@ -51,6 +52,7 @@ export interface RunAuditOptions {
  * cancellations (`Cancelled at`) are replayed at their times.
  */
 export async function runAudit(options: RunAuditOptions): Promise<AuditReport> {
+  checkRunAuditOptions(options);
   const wall = performance.now();
   const { config } = options;
   const format = /\.jsonl?$/i.test(options.orders) ? 'jsonl' : 'csv';

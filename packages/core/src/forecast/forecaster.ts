@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FulfilError, parseOrThrow } from '../errors';
 import type { InventorySnapshot } from '../model/facts';
 import { Id, Timestamp } from '../model/primitives';
+import { parseOptions } from '../options';
 import {
   type DemandState,
   emptyDemandState,
@@ -30,6 +31,7 @@ export const ForecasterOptions = z
     smoothing: z
       .object({ alpha: Fraction, beta: Fraction, gamma: Fraction, damping: Fraction })
       .partial()
+      .strict()
       .default({}),
   })
   .strict();
@@ -121,7 +123,7 @@ export interface Forecaster {
  * ```
  */
 export function createForecaster(options: ForecasterOptionsInput = {}): Forecaster {
-  const o = parseOrThrow(ForecasterOptions, options, 'forecaster', 'CONFIG_INVALID');
+  const o = parseOptions(ForecasterOptions, options, 'createForecaster', { optional: true });
   const smoothing: SmoothingParams = {
     alpha: o.smoothing.alpha ?? 0.15,
     beta: o.smoothing.beta ?? 0.02,

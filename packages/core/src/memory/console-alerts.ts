@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { functionOption, parseOptions } from '../options';
 import type { Alert, AlertSink } from '../ports/services';
 
 /** Options for {@link createConsoleAlerts}. */
@@ -13,6 +15,11 @@ export interface ConsoleAlertsOptions {
 
 const MAX_KEYS = 10_000;
 
+const OptionsSchema = z.object({
+  write: functionOption<(line: string) => void>('a function (line) => void').optional(),
+  dedupe: z.boolean().optional(),
+} satisfies Record<keyof ConsoleAlertsOptions, z.ZodType>);
+
 /**
  * Creates an {@link AlertSink} that prints one line per alert, e.g.
  * `[critical] Warehouse rejected shipment: unknown SKU "X" (order ord-1) https://...`.
@@ -23,6 +30,7 @@ const MAX_KEYS = 10_000;
  * ```
  */
 export function createConsoleAlerts(options: ConsoleAlertsOptions = {}): AlertSink {
+  parseOptions(OptionsSchema, options, 'createConsoleAlerts', { optional: true });
   const write = options.write ?? ((line: string) => console.log(line));
   const dedupe = options.dedupe ?? true;
   const seen = new Set<string>();

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { parseOptions, portOption } from '../options';
 import { type Clock, systemClock } from '../ports/clock';
 import type { ClaimedDelivery, DeliveryQueue, RawDelivery } from '../ports/deliveries';
 import {
@@ -12,6 +14,10 @@ export interface MemoryDeliveryQueueOptions {
   /** Stamps when a delivery was done or went dead (see `rows()`). Default: the system clock. */
   clock?: Clock;
 }
+
+const OptionsSchema = z.object({
+  clock: portOption<Clock>('Clock', ['now'], 'systemClock or createSimulatedClock(...)').optional(),
+} satisfies Record<keyof MemoryDeliveryQueueOptions, z.ZodType>);
 
 /** Status of a delivery as {@link MemoryDeliveryQueue.rows} shows it. */
 export type DeliveryRowStatus = 'pending' | 'done' | 'dead';
@@ -69,6 +75,7 @@ interface Row {
 export function createMemoryDeliveryQueue(
   options: MemoryDeliveryQueueOptions = {},
 ): MemoryDeliveryQueue {
+  parseOptions(OptionsSchema, options, 'createMemoryDeliveryQueue', { optional: true });
   const clock = options.clock ?? systemClock;
   const rows = new Map<string, Row>();
   /**

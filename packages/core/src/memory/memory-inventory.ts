@@ -1,7 +1,10 @@
+import { z } from 'zod';
 import { ErrorCodes, FulfilError } from '../errors';
 import type { InventorySnapshot } from '../model/facts';
+import { parseOptions } from '../options';
 import type { InventorySource } from '../ports/services';
 import type { WarehouseAdapter } from '../ports/warehouse';
+import { StockTableOption } from './stock-option';
 
 /**
  * Units on hand per location per SKU: `{ [locationId]: { [sku]: units } }`. The
@@ -20,6 +23,10 @@ export interface MemoryInventoryOptions {
    */
   stock?: StockTable | StockTable[];
 }
+
+const OptionsSchema = z.object({
+  stock: z.union([StockTableOption, z.array(StockTableOption)]).optional(),
+} satisfies Record<keyof MemoryInventoryOptions, z.ZodType>);
 
 /** The in-memory {@link InventorySource}, plus a setter. */
 export interface MemoryInventory extends InventorySource {
@@ -45,6 +52,7 @@ export interface MemoryInventory extends InventorySource {
  * ```
  */
 export function createMemoryInventory(options: MemoryInventoryOptions = {}): MemoryInventory {
+  parseOptions(OptionsSchema, options, 'createMemoryInventory', { optional: true });
   const given = options.stock ?? {};
   const tables = Array.isArray(given) ? given : [given];
   if (tables.length === 0) tables.push({});

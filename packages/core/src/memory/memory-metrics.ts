@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { parseOptions } from '../options';
 import type { MetricLabels, Metrics } from '../ports/services';
 
 /** Options for {@link createMemoryMetrics}. */
@@ -15,6 +17,11 @@ export interface MemoryMetricsOptions {
    */
   maxSeries?: number;
 }
+
+const OptionsSchema = z.object({
+  maxSamples: z.number().int().positive().optional(),
+  maxSeries: z.number().int().positive().optional(),
+} satisfies Record<keyof MemoryMetricsOptions, z.ZodType>);
 
 /** One counter series. */
 export interface CounterSeries {
@@ -79,6 +86,7 @@ interface Histogram {
  * ```
  */
 export function createMemoryMetrics(options: MemoryMetricsOptions = {}): MemoryMetrics {
+  parseOptions(OptionsSchema, options, 'createMemoryMetrics', { optional: true });
   const maxSamples = positiveInt(options.maxSamples, 10_000);
   const maxSeries = positiveInt(options.maxSeries, 10_000);
   let counters = new Map<string, CounterSeries>();

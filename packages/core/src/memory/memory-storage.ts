@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { Command, HistoryEntry, Timer } from '../model/commands';
 import type { OrderRecord } from '../model/record';
+import { parseOptions, portOption } from '../options';
 import { type Clock, systemClock } from '../ports/clock';
 import type { Insights } from '../ports/insights';
 import type { ClaimedCommand, ClaimedTimer, Storage, StorageCapabilities } from '../ports/storage';
@@ -35,6 +37,11 @@ export interface MemoryStorageOptions {
    */
   clock?: Clock;
 }
+
+const OptionsSchema = z.object({
+  retainCompleted: z.boolean().optional(),
+  clock: portOption<Clock>('Clock', ['now'], 'systemClock or createSimulatedClock(...)').optional(),
+} satisfies Record<keyof MemoryStorageOptions, z.ZodType>);
 
 /** Status of an outbox row as {@link MemoryStorage.outbox} shows it. */
 export type OutboxRowStatus = 'pending' | 'claimed' | 'done' | 'dead';
@@ -115,6 +122,7 @@ interface TimerState {
  * ```
  */
 export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryStorage {
+  parseOptions(OptionsSchema, options, 'createMemoryStorage', { optional: true });
   const retain = options.retainCompleted ?? true;
   const clock = options.clock ?? systemClock;
   const records = new Map<string, OrderRecord>();

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { Tracking } from '../model/events';
 import type { StoreHoldReason } from '../model/primitives';
+import { functionOption, parseOptions } from '../options';
 import type { StoreAdapter, StoreOrderRef } from '../ports/store';
 import { createFaults, type FailNextOptions } from './faults';
 
@@ -20,6 +22,16 @@ export interface MemoryStoreOptions {
    */
   adminUrl?: string | ((order: StoreOrderRef) => string | undefined);
 }
+
+const OptionsSchema = z.object({
+  name: z.string().min(1).optional(),
+  adminUrl: z
+    .union([
+      z.string().min(1),
+      functionOption<(order: StoreOrderRef) => string | undefined>('a function (order) => string'),
+    ])
+    .optional(),
+} satisfies Record<keyof MemoryStoreOptions, z.ZodType>);
 
 /** One fulfillment reported to the memory store. */
 export interface StoreFulfillment {
@@ -82,6 +94,7 @@ export interface MemoryStore extends StoreAdapter {
  * ```
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  parseOptions(OptionsSchema, options, 'createMemoryStore', { optional: true });
   const name = options.name ?? 'memory';
   const faults = createFaults(`store "${name}"`);
   const states = new Map<string, StoreOrderState>();

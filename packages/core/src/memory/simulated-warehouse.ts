@@ -1,11 +1,14 @@
+import { z } from 'zod';
 import { ErrorCodes, FulfilError } from '../errors';
 import type { EventOf, LineQuantity, OrderEvent } from '../model/events';
+import { functionOption, parseOptions, portOption } from '../options';
 import type { Clock } from '../ports/clock';
 import type { SubmitResult, WarehouseAdapter, WarehouseCapabilities } from '../ports/warehouse';
 import { createFaults, type FailNextOptions } from './faults';
 import type { StockTable } from './memory-inventory';
 import { createShipmentLog, type UpstreamOrder } from './simulated-shipments';
 import { allocate, checkRequest, refusal, unserved } from './simulated-stock';
+import { StockTableOption } from './stock-option';
 
 export type { UpstreamOrder, UpstreamOrderStatus } from './simulated-shipments';
 
@@ -254,23 +257,19 @@ export function createSimulatedWarehouse(options: SimulatedWarehouseOptions): Si
   };
 }
 
+const OptionsSchema = z.object({
+  name: z.string().min(1, 'required'),
+  clock: portOption<Clock>('Clock', ['now'], 'createSimulatedClock(...)'),
+  locations: z.array(z.string().min(1)).min(1, 'at least one location id'),
+  stock: StockTableOption.optional(),
+  shipAfterMs: z.number().finite().nonnegative('must be a number >= 0').optional(),
+  deliverAfterMs: z.number().finite().nonnegative('must be a number >= 0').optional(),
+  carrier: z.string().min(1).optional(),
+  trackingUrl: functionOption<NonNullable<SimulatedWarehouseOptions['trackingUrl']>>(
+    'a function (trackingNumber, carrier) => string',
+  ).optional(),
+} satisfies Record<keyof SimulatedWarehouseOptions, z.ZodType>);
+
 function checkOptions(options: SimulatedWarehouseOptions): void {
-  const problems: string[] = [];
-  if (typeof options.name !== 'string' || options.name === '') problems.push('name: required');
-  if (!Array.isArray(options.locations) || options.locations.length === 0) {
-    problems.push('locations: at least one location id');
-  }
-  for (const [key, value] of [
-    ['shipAfterMs', options.shipAfterMs ?? 0],
-    ['deliverAfterMs', options.deliverAfterMs ?? 0],
-  ] as const) {
-    if (!Number.isFinite(value) || value < 0) problems.push(`${key}: must be a number >= 0`);
-  }
-  if (problems.length > 0) {
-    throw new FulfilError(
-      ErrorCodes.CONFIG_INVALID,
-      `simulated warehouse options: ${problems.join('; ')}`,
-      { details: { issues: problems.map((p) => ({ path: p.split(':')[0] ?? '', message: p })) } },
-    );
-  }
+  parseOptions(OptionsSchema, options, 'createSimulatedWarehouse');
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { FulfilError, parseOrThrow } from '../errors';
+import { FulfilError } from '../errors';
+import { parseOptions } from '../options';
 import { compileProblem, fillableUnits, stockVector } from './assign';
 import { costTable, type Destination } from './cost';
 import { toShipmentLine } from './demand';
@@ -81,7 +82,7 @@ export interface OptimalRouter extends Router {
  * ```
  */
 export function createOptimalRouter(options: OptimalRouterOptionsInput = {}): OptimalRouter {
-  const o = parseOrThrow(OptimalRouterOptions, options, 'optimalRouter', 'CONFIG_INVALID');
+  const o = parseOptions(OptimalRouterOptions, options, 'createOptimalRouter', { optional: true });
   return {
     name: 'optimal',
     route: (request) => routeProtected(o, request),

@@ -161,10 +161,10 @@ describe('createForecaster on synthetic series', () => {
     ).toThrow(/history\[0\].start/);
     expect(() => f.report({ asOf: 'soon', stock: {} })).toThrow(/asOf/);
     expect(() => createForecaster({ serviceLevel: 1 })).toThrow(
-      /CONFIG_INVALID: forecaster.serviceLevel/,
+      /CONFIG_INVALID: createForecaster options: serviceLevel/,
     );
     expect(() => createForecaster({ smoothing: { alpha: 0 } })).toThrow(
-      /forecaster.smoothing.alpha/,
+      /createForecaster options: smoothing.alpha/,
     );
   });
 });

@@ -43,7 +43,7 @@ describe('createOptimalRouter: bad input', () => {
 
   it('invalid options → CONFIG_INVALID', () => {
     expect(() => createOptimalRouter({ objective: ['cost', 'cost'] })).toThrow(
-      /optimalRouter.objective/,
+      /createOptimalRouter options: objective/,
     );
     expect(() => createOptimalRouter({ exactLimit: 0 })).toThrow(/CONFIG_INVALID/);
     expect(() => createOptimalRouter({ bogus: 1 } as never)).toThrow(/CONFIG_INVALID/);

@@ -1,0 +1,67 @@
+import {
+  createEngine,
+  createMemoryStorage,
+  createSimulatedClock,
+  createSimulatedWarehouse,
+} from '@fulfil/core';
+import { expectConfigInvalid } from '@fulfil/core/testing';
+import { describe, expect, it } from 'vitest';
+import { basicAuth, type ConsoleOptions, createConsole } from '../src';
+
+const clock = createSimulatedClock('2026-01-01T00:00:00Z');
+const storage = createMemoryStorage({ clock });
+const engine = createEngine({
+  storage,
+  clock,
+  warehouses: { main: createSimulatedWarehouse({ name: 'main', clock, locations: ['loc'] }) },
+  locations: [{ id: 'loc', warehouse: 'main', stock: 'untracked' }],
+});
+const full = { engine, storage, authorize: 'anonymous-allowed' as const };
+const create = (o: unknown) => () => createConsole(o as ConsoleOptions);
+
+describe('createConsole options', () => {
+  it('valid options give a handler', () => {
+    expect(typeof createConsole(full)).toBe('function');
+  });
+
+  it('no options, and each required option missing in turn', () => {
+    expectConfigInvalid(create(undefined), 'engine', /required: engine, storage, authorize/);
+    for (const key of Object.keys(full) as (keyof typeof full)[]) {
+      const { [key]: _dropped, ...rest } = full;
+      expectConfigInvalid(create(rest), key);
+    }
+  });
+
+  it('a misspelt key gets "did you mean"', () => {
+    expectConfigInvalid(
+      create({ ...full, basepath: '/ops' }),
+      'basepath',
+      /did you mean "basePath"/,
+    );
+    expectConfigInvalid(create({ ...full, pagesize: 10 }), 'pagesize', /did you mean "pageSize"/);
+  });
+
+  it('a wrong type names the path', () => {
+    expectConfigInvalid(create({ ...full, maskCustomer: 'yes' }), 'maskCustomer');
+    expectConfigInvalid(create({ ...full, clock: {} }), 'clock.now');
+    expectConfigInvalid(
+      create({
+        ...full,
+        storage: { ...storage, capabilities: { ...storage.capabilities, insights: false } },
+      }),
+      'storage.capabilities.insights',
+    );
+  });
+});
+
+describe('basicAuth options', () => {
+  it('required users, a misspelt key, a wrong type', () => {
+    expectConfigInvalid(() => basicAuth(undefined as never), 'users', /required: users/);
+    expectConfigInvalid(
+      () => basicAuth({ users: { ops: 'a-long-enough-password' }, relm: 'x' } as never),
+      'relm',
+      /did you mean "realm"/,
+    );
+    expectConfigInvalid(() => basicAuth({ users: 'ops' } as never), 'users');
+  });
+});
