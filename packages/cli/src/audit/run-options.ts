@@ -29,6 +29,7 @@ const Schema = z.object({
   onProgress: functionOption<NonNullable<RunAuditOptions['onProgress']>>().optional(),
   onProblem: functionOption<NonNullable<RunAuditOptions['onProblem']>>().optional(),
   onOutcome: functionOption<NonNullable<RunAuditOptions['onOutcome']>>().optional(),
+  storage: z.enum(['audit', 'memory']).optional(),
 } satisfies Record<keyof RunAuditOptions, z.ZodType>);
 
 /** Checks the options of `runAudit`; `CONFIG_INVALID` naming the path ("did you mean ...?"). */
