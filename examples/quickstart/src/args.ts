@@ -20,6 +20,13 @@ export interface DemoArgs {
   storage: DemoStorageKind;
   /** Who serves the west location: `simulated` (default) or `shipstation` (a fake ShipStation API on loopback, the real adapter). */
   warehouse: DemoWarehouseKind;
+  /**
+   * `--console`: after the run, serve the operations console (`@fulfil/console`) with the
+   * run's data on 127.0.0.1 until stopped; the operator leaves some orders in review.
+   */
+  console: boolean;
+  /** Port of the console (`--port`, 0 = any free port). Default 4318. */
+  port: number;
   /** `--help` / `-h` was given: print {@link USAGE} and exit. */
   help: boolean;
 }
@@ -29,7 +36,7 @@ export const STORAGE_KINDS = ['memory', 'pglite', 'postgres'] as const;
 export type DemoStorageKind = (typeof STORAGE_KINDS)[number];
 
 export const USAGE =
-  'usage: pnpm demo [--orders N] [--seed S] [--days D] [--out DIR] [--storage memory|pglite|postgres] [--warehouse simulated|shipstation]';
+  'usage: pnpm demo [--orders N] [--seed S] [--days D] [--out DIR] [--storage memory|pglite|postgres] [--warehouse simulated|shipstation] [--console [--port P]]';
 
 export const DEFAULTS = {
   orders: 500,
@@ -37,6 +44,8 @@ export const DEFAULTS = {
   days: 3,
   storage: 'memory',
   warehouse: 'simulated',
+  console: false,
+  port: 4318,
 } as const;
 
 /** Most orders a run accepts (the engine runs in memory). */
@@ -60,7 +69,8 @@ function integer(flag: string, raw: string, min: number, max: number): number {
 
 /**
  * Parses demo flags: `--orders N`, `--seed S`, `--days D`, `--out DIR`,
- * `--storage memory|pglite|postgres` (also `--flag=value`).
+ * `--storage memory|pglite|postgres`, `--warehouse simulated|shipstation`, `--console`,
+ * `--port P` (also `--flag=value`).
  * A relative `--out` is resolved against `cwd`. Throws an Error ending with the usage line
  * on an unknown flag, a missing value or a bad number.
  */
@@ -82,6 +92,10 @@ export function parseArgs(
       result.help = true;
       continue;
     }
+    if (arg === '--console') {
+      result.console = true;
+      continue;
+    }
     if (!arg.startsWith('--')) fail(`unexpected argument "${arg}"`);
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
@@ -94,7 +108,11 @@ export function parseArgs(
         i++;
       }
     }
-    if (!['--orders', '--seed', '--days', '--out', '--storage', '--warehouse'].includes(flag)) {
+    if (
+      !['--orders', '--seed', '--days', '--out', '--storage', '--warehouse', '--port'].includes(
+        flag,
+      )
+    ) {
       fail(`unknown option "${flag}"`);
     }
     if (value === undefined || value === '') fail(`${flag} needs a value`);
@@ -109,6 +127,9 @@ export function parseArgs(
         break;
       case '--days':
         result.days = integer(flag, value, 1, MAX_DAYS);
+        break;
+      case '--port':
+        result.port = integer(flag, value, 0, 65_535);
         break;
       case '--storage':
         if (!(STORAGE_KINDS as readonly string[]).includes(value))

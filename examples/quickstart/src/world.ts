@@ -25,7 +25,8 @@ const HOUR = 3_600_000;
  * multilingual note classifier, the rule-based risk scorer, and a simulated clock.
  */
 export function createDemoWorld(
-  start: number,
+  /** Start time, or the simulated clock to use. */
+  start: number | SimulatedClock,
   stock: InventorySnapshot,
   locations: Location[],
   /**
@@ -36,7 +37,7 @@ export function createDemoWorld(
   /** Serves the west location instead of a simulated warehouse (e.g. ShipStation). */
   west?: WarehouseAdapter,
 ) {
-  const clock = createSimulatedClock(start);
+  const clock = typeof start === 'number' ? createSimulatedClock(start) : start;
   const storage_ = typeof storage === 'function' ? storage(clock) : storage;
   const store = createMemoryStore({
     adminUrl: `https://admin.shopify.com/store/${STORE.handle}/orders/{externalId}`,

@@ -220,6 +220,8 @@ describe('parseArgs', () => {
       outDir: '/repo/examples/quickstart/out',
       storage: 'memory',
       warehouse: 'simulated',
+      console: false,
+      port: 4318,
       help: false,
     });
     expect(
@@ -237,6 +239,9 @@ describe('parseArgs', () => {
           'pglite',
           '--warehouse',
           'shipstation',
+          '--console',
+          '--port',
+          '0',
         ],
         opts,
       ),
@@ -247,6 +252,8 @@ describe('parseArgs', () => {
       outDir: '/tmp/here/res',
       storage: 'pglite',
       warehouse: 'shipstation',
+      console: true,
+      port: 0,
       help: false,
     });
     expect(parseArgs(['--storage=postgres'], opts).storage).toBe('postgres');
@@ -260,6 +267,7 @@ describe('parseArgs', () => {
       ['--bogus', '1'],
       ['stray'],
       ['--days', '2', '--days', '3'],
+      ['--port', '70000'],
       ['--storage', 'mysql'],
       ['--storage'],
     ]) {
