@@ -33,10 +33,16 @@ function runbookSql(heading: string, schema: string): string {
 
 const runbookRequeueSql = (schema: string) => runbookSql('## Re-running a failed command', schema);
 
-function world() {
+function world(shipAfterMs = 0) {
   const clock = createSimulatedClock(T0);
   const stock = { east: { 'TEE-M': 10 } };
-  const east = createSimulatedWarehouse({ name: 'east-wh', clock, locations: ['east'], stock });
+  const east = createSimulatedWarehouse({
+    name: 'east-wh',
+    clock,
+    locations: ['east'],
+    stock,
+    shipAfterMs,
+  });
   const alerts = createMemoryAlerts();
   const engine = createEngine({
     storage: db.storage(),
@@ -93,7 +99,9 @@ describe('runbook: re-running a failed command (storage-postgres)', () => {
     await w.engine.dispatch();
     expect(w.east.orders()).toHaveLength(1);
     let record = await w.engine.get(orderId);
-    expect(record?.status).toBe('needs_review');
+    // The failed submit was the only review reason: the order leaves review by itself.
+    expect(record?.status).toBe('submitted');
+    expect(record?.review).toBeUndefined();
     expect(record?.shipments.map((s) => s.status)).toEqual(['accepted']);
     await ship(w);
     record = await w.engine.get(orderId);
@@ -115,6 +123,24 @@ describe('runbook: re-running a failed command (storage-postgres)', () => {
     expect(record?.status).toBe('shipped');
     expect(record?.shipments.map((s) => s.status)).toEqual(['rejected', 'shipped']);
     expect(w.east.duplicateSubmits).toBe(0);
+  });
+
+  it('a re-run accepted after an approval had routed the units again is cancelled at the warehouse', async () => {
+    // The warehouse ships an hour after accepting: time enough to cancel the late shipment.
+    const w = world(3_600_000);
+    const { orderId, commandId } = await failedForGood(w);
+    await approve(w, orderId);
+    await db.sql(runbookRequeueSql(db.schema), [commandId]);
+    w.clock.advance(60_000);
+    await w.engine.dispatch();
+    await w.engine.dispatch();
+    await ship(w);
+    const record = await w.engine.get(orderId);
+    expect(record?.status).toBe('shipped');
+    expect(record?.shipments.map((s) => s.status)).toEqual(['cancelled', 'shipped']);
+    // Both submits reached the warehouse; the late one was cancelled there.
+    expect(w.east.orders().map((o) => o.status)).toContain('cancelled');
+    expect(w.east.orders().filter((o) => o.status !== 'cancelled')).toHaveLength(1);
   });
 
   it('an approval after the re-run: the order follows its shipment to shipped', async () => {

@@ -5,6 +5,7 @@ import {
   type ShopifyWebhookHandler,
 } from '@fulfil/adapter-shopify';
 import type { SlackActionRequest, SlackActionResponse } from '@fulfil/alerts-slack';
+import { type ConsoleHandler, toNodeHandler } from '@fulfil/console';
 import type { DeliveryQueue, Engine, Storage } from '@fulfil/core';
 import express, { type Express } from 'express';
 import { jsonErrors, notFound } from './json-errors';
@@ -94,6 +95,12 @@ export interface AppOptions {
    * itself; the host only hands it the raw body (at most 64 KiB). Without it the route is 404.
    */
   slackActions?: (request: SlackActionRequest) => Promise<SlackActionResponse>;
+  /**
+   * The operations console (`createConsole({ basePath: '/ops', authorize, ... })` of
+   * `@fulfil/console`), mounted at `/ops` before any body parser. It authorizes every request
+   * itself (401 without credentials) and guards its forms against CSRF. Without it, `/ops` is 404.
+   */
+  opsConsole?: ConsoleHandler;
 }
 
 /** Largest Slack interactivity body read (a click payload is a few KiB). */
@@ -166,6 +173,7 @@ export function createApp(options: AppOptions): HostApp {
   const app = express();
   app.disable('x-powered-by');
   if (logger) app.use(requestLog(logger));
+  if (options.opsConsole) app.use('/ops', toNodeHandler(options.opsConsole));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });

@@ -1,6 +1,7 @@
 import { createShopifyStore } from '@fulfil/adapter-shopify';
 import { slackFromEnv } from '@fulfil/alerts-slack';
 import { createClaudeNoteClassifier } from '@fulfil/classifier-anthropic';
+import { basicAuth, createConsole } from '@fulfil/console';
 import {
   createConsoleAlerts,
   createEngine,
@@ -10,6 +11,7 @@ import {
   createMemoryVelocitySource,
   createSimulatedWarehouse,
   type Engine,
+  FulfilError,
   KeywordNoteClassifier,
   NOTE_TAXONOMY,
   type NoteClassifier,
@@ -47,6 +49,20 @@ export const HostEnv = z.object({
   OPS_TOKEN: z
     .string()
     .trim()
+    .transform((s) => s || undefined)
+    .optional(),
+  /**
+   * Operations console accounts at `/ops`: `alice:password,bob:password2` (passwords of 12+
+   * characters, checked in constant time by the console's `basicAuth`). Unset: no console.
+   */
+  CONSOLE_USERS: z
+    .string()
+    .trim()
+    .transform((s) => s || undefined)
+    .optional(),
+  /** One console account, `ops`, with this password (when `CONSOLE_USERS` is unset). */
+  CONSOLE_PASSWORD: z
+    .string()
     .transform((s) => s || undefined)
     .optional(),
   /** `postgres://...`: state, webhook queue and velocity in PostgreSQL. Unset: in memory. */
@@ -156,6 +172,7 @@ export function createHostFromEnv(
     // outbox and the worker's runDue retries them).
     onError: (err, context) => logger.error({ event: 'dispatch_failed', ...context, err }),
   });
+  const consoleUsers = parseConsoleUsers(env.CONSOLE_USERS, env.CONSOLE_PASSWORD);
   const app = createApp({
     engine,
     // Webhooks are answered once stored as received; the drain parses and ingests them.
@@ -168,6 +185,7 @@ export function createHostFromEnv(
     ...(env.OPS_TOKEN ? { opsToken: env.OPS_TOKEN } : {}),
     prometheus: metrics,
     ...(slack.actions ? { slackActions: slack.actions(engine) } : {}),
+    ...(consoleUsers ? { opsConsole: opsConsole(engine, storage, consoleUsers) } : {}),
     ready: async () => {
       await db?.pool.query('select 1');
     },
@@ -198,4 +216,33 @@ function openDatabase(connectionString: string, schema: string, logger: Logger) 
   // replaces the client on the next query.
   pool.on('error', (err) => logger.error({ event: 'db_pool_error', err }));
   return { pool, storage: createPostgresStorage({ pool, schema }) };
+}
+
+/** `CONSOLE_USERS` (`alice:pw,bob:pw2`) or `CONSOLE_PASSWORD` (user `ops`) as accounts. */
+export function parseConsoleUsers(
+  users: string | undefined,
+  password: string | undefined,
+): Record<string, string> | undefined {
+  if (users) {
+    const out: Record<string, string> = {};
+    for (const entry of users.split(',')) {
+      const at = entry.indexOf(':');
+      if (at <= 0) {
+        throw new FulfilError(
+          'CONFIG_INVALID',
+          'env.CONSOLE_USERS: write user:password pairs separated by commas, e.g. alice:long-password-1,bob:long-password-2',
+          { details: { path: 'env.CONSOLE_USERS' } },
+        );
+      }
+      out[entry.slice(0, at).trim()] = entry.slice(at + 1);
+    }
+    return out;
+  }
+  return password ? { ops: password } : undefined;
+}
+
+/** The console at `/ops`, signing in with HTTP Basic against `users` (constant-time compare). */
+function opsConsole(engine: Engine, storage: Storage, users: Record<string, string>) {
+  const { authorize, wwwAuthenticate } = basicAuth({ users });
+  return createConsole({ engine, storage, basePath: '/ops', authorize, wwwAuthenticate });
 }

@@ -67,6 +67,12 @@ export async function serve(host: Host, options: ServeOptions): Promise<Serving>
       event: 'ops_routes_off',
       message: 'OPS_TOKEN is unset: GET /orders/:key and GET /metrics answer 404',
     });
+  if (host.env.CONSOLE_USERS === undefined && host.env.CONSOLE_PASSWORD === undefined)
+    logger.warn({
+      event: 'console_off',
+      message:
+        'CONSOLE_USERS and CONSOLE_PASSWORD are unset: the operations console at /ops is disabled',
+    });
   let stopping: Promise<boolean> | undefined;
   const shutdown = (reason: string) => {
     stopping ??= stop(reason);

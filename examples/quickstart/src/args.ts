@@ -22,6 +22,13 @@ export interface DemoArgs {
   warehouse: DemoWarehouseKind;
   /** The engine's router: `optimal` (the built-in default) or `mip` (`@fulfil/router-mip`, HiGHS). */
   router: DemoRouterKind;
+  /**
+   * `--console`: after the run, serve the operations console (`@fulfil/console`) with the
+   * run's data on 127.0.0.1 until stopped; the operator leaves some orders in review.
+   */
+  console: boolean;
+  /** Port of the console (`--port`, 0 = any free port). Default 4318. */
+  port: number;
   /** `--help` / `-h` was given: print {@link USAGE} and exit. */
   help: boolean;
 }
@@ -35,7 +42,7 @@ export const ROUTER_KINDS = ['optimal', 'mip'] as const;
 export type DemoRouterKind = (typeof ROUTER_KINDS)[number];
 
 export const USAGE =
-  'usage: pnpm demo [--orders N] [--seed S] [--days D] [--out DIR] [--storage memory|pglite|postgres] [--warehouse simulated|shipstation] [--router optimal|mip]';
+  'usage: pnpm demo [--orders N] [--seed S] [--days D] [--out DIR] [--storage memory|pglite|postgres] [--warehouse simulated|shipstation] [--router optimal|mip] [--console [--port P]]';
 
 export const DEFAULTS = {
   orders: 500,
@@ -44,6 +51,8 @@ export const DEFAULTS = {
   storage: 'memory',
   warehouse: 'simulated',
   router: 'optimal',
+  console: false,
+  port: 4318,
 } as const;
 
 /** Most orders a run accepts (the engine runs in memory). */
@@ -67,8 +76,8 @@ function integer(flag: string, raw: string, min: number, max: number): number {
 
 /**
  * Parses demo flags: `--orders N`, `--seed S`, `--days D`, `--out DIR`,
- * `--storage memory|pglite|postgres`, `--warehouse simulated|shipstation`, `--router optimal|mip`
- * (also `--flag=value`).
+ * `--storage memory|pglite|postgres`, `--warehouse simulated|shipstation`, `--router optimal|mip`,
+ * `--console`, `--port P` (also `--flag=value`).
  * A relative `--out` is resolved against `cwd`. Throws an Error ending with the usage line
  * on an unknown flag, a missing value or a bad number.
  */
@@ -90,6 +99,10 @@ export function parseArgs(
       result.help = true;
       continue;
     }
+    if (arg === '--console') {
+      result.console = true;
+      continue;
+    }
     if (!arg.startsWith('--')) fail(`unexpected argument "${arg}"`);
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
@@ -103,9 +116,16 @@ export function parseArgs(
       }
     }
     if (
-      !['--orders', '--seed', '--days', '--out', '--storage', '--warehouse', '--router'].includes(
-        flag,
-      )
+      ![
+        '--orders',
+        '--seed',
+        '--days',
+        '--out',
+        '--storage',
+        '--warehouse',
+        '--router',
+        '--port',
+      ].includes(flag)
     ) {
       fail(`unknown option "${flag}"`);
     }
@@ -121,6 +141,9 @@ export function parseArgs(
         break;
       case '--days':
         result.days = integer(flag, value, 1, MAX_DAYS);
+        break;
+      case '--port':
+        result.port = integer(flag, value, 0, 65_535);
         break;
       case '--storage':
         if (!(STORAGE_KINDS as readonly string[]).includes(value))

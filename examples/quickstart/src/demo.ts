@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toMermaid } from '@fulfil/core';
+import { createSimulatedClock, toMermaid } from '@fulfil/core';
 import { createMipRouter } from '@fulfil/router-mip';
 import type { DemoArgs } from './args';
 import type { DemoSummary } from './report';
@@ -19,6 +19,23 @@ export interface DemoRun {
   storageLabel: string;
   /** With `--warehouse shipstation`: what the vendor saw. */
   vendorLabel?: string;
+  /**
+   * With `--console`: the engine and storage, still open (for the console), and `close()`,
+   * which the caller must call when done. Without it, everything is closed already.
+   */
+  open?: { world: DemoWorld; close(): Promise<void> };
+}
+
+type DemoWorld = ReturnType<typeof createDemoWorld>;
+
+/**
+ * With `--console` the demo's operator leaves about one order in three in review (by order
+ * id, so the same ones every hour): the review queue has something to show.
+ */
+export function leftForTheConsole(orderId: string): boolean {
+  let h = 0;
+  for (const c of orderId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h % 3 === 0;
 }
 
 /**
@@ -37,12 +54,14 @@ export async function runDemo(
     start: '2026-11-23T05:00:00Z',
     days: args.days,
   });
-  const opened = await openDemoStorage(args.storage, env);
+  const simulated = createSimulatedClock(scenario.start);
+  const opened = await openDemoStorage(args.storage, env, simulated);
+  let keepOpen = false;
   const vendor =
     args.warehouse === 'shipstation' ? await startDemoShipStation(scenario.stock) : undefined;
   try {
     const world = createDemoWorld(
-      scenario.start,
+      simulated,
       scenario.stock,
       scenario.locations,
       opened.storage,
@@ -60,7 +79,8 @@ export async function runDemo(
         await vendor?.tick();
         await engine.runDue();
         await engine.pollWarehouses();
-        if (new Date(clock.now()).getUTCHours() % 4 === 0) await operatorResolves(world);
+        if (new Date(clock.now()).getUTCHours() % 4 === 0)
+          await operatorResolves(world, args.console ? leftForTheConsole : undefined);
       }
       if (t > clock.now()) clock.set(t);
     };
@@ -86,13 +106,24 @@ export async function runDemo(
       wallMs: performance.now() - wall,
       diagramPath,
     });
+    const close = async () => {
+      try {
+        await vendor?.close();
+      } finally {
+        await opened.close();
+      }
+    };
+    keepOpen = args.console;
     return {
       summary,
       storageLabel: opened.label,
       ...(vendor ? { vendorLabel: vendor.describe() } : {}),
+      ...(keepOpen ? { open: { world, close } } : {}),
     };
   } finally {
-    await vendor?.close();
-    await opened.close();
+    if (!keepOpen) {
+      await vendor?.close();
+      await opened.close();
+    }
   }
 }

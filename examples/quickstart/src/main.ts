@@ -5,6 +5,7 @@
  * PostgreSQL instead of memory.
  */
 import { parseArgs, USAGE } from './args';
+import { startDemoConsole } from './console';
 import { runDemo } from './demo';
 import { formatReport } from './report';
 
@@ -14,12 +15,32 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const { summary, storageLabel, vendorLabel } = await runDemo(args);
+  const { summary, storageLabel, vendorLabel, open } = await runDemo(args);
   console.log(
     `@fulfil quickstart: ${args.orders} orders, seed ${args.seed}, ${args.days} days of orders; storage: ${storageLabel}; router: ${args.router === 'mip' ? 'mip (@fulfil/router-mip, HiGHS)' : 'optimal (built-in)'}`,
   );
   console.log(vendorLabel ? `${vendorLabel}\n` : '');
   console.log(formatReport(summary));
+  if (!open) return;
+  try {
+    const served = await startDemoConsole(open.world, args.port);
+    console.log(
+      `\nOperations console: ${served.url}\n` +
+        '  Listening on 127.0.0.1 only, so no sign-in (anonymous access is allowed for loopback).\n' +
+        '  Some orders were left in the review queue for you. Ctrl-C stops it.',
+    );
+    const stop = () => {
+      void served
+        .close()
+        .then(() => open.close())
+        .finally(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  } catch (err) {
+    await open.close();
+    throw err;
+  }
 }
 
 main().catch((err: unknown) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createMemoryStorage, type Storage } from '@fulfil/core';
+import { type Clock, createMemoryStorage, type Storage } from '@fulfil/core';
 import type { DemoStorageKind } from './args';
 
 /** The demo's storage, how to describe it, and how to clean up after the run. */
@@ -21,9 +21,12 @@ export interface DemoStorage {
 export async function openDemoStorage(
   kind: DemoStorageKind,
   env: Record<string, string | undefined> = process.env,
+  /** The clock of the memory storage's read model (`insights`): the demo's simulated one. */
+  clock?: Clock,
 ): Promise<DemoStorage> {
   if (kind === 'memory') {
-    return { storage: createMemoryStorage(), label: 'in memory', close: async () => {} };
+    const storage = createMemoryStorage(clock ? { clock } : {});
+    return { storage, label: 'in memory', close: async () => {} };
   }
   const { createPostgresStorage } = await import('@fulfil/storage-postgres');
   if (kind === 'pglite') {

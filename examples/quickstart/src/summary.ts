@@ -8,8 +8,14 @@ type World = ReturnType<typeof createDemoWorld>;
  * A simulated operations person working the review queue: cancels orders flagged
  * for fraud or whose note asks to cancel, approves the rest.
  */
-export async function operatorResolves(world: World): Promise<number> {
-  const queue = await world.storage.listOrders({ statuses: ['needs_review'] });
+export async function operatorResolves(
+  world: World,
+  /** Orders the operator leaves in review (for the console to show). */
+  leave: (orderId: string) => boolean = () => false,
+): Promise<number> {
+  const queue = (await world.storage.listOrders({ statuses: ['needs_review'] })).filter(
+    (r) => !leave(r.orderId),
+  );
   for (const r of queue) {
     const reasons = (r.review?.reasons ?? []).join(' ');
     // Fraud, a cancel request, or nothing in stock anywhere: cancel (and refund). Else approve.

@@ -10,6 +10,7 @@ import {
   type InventorySnapshot,
   type Location,
   type Router,
+  type SimulatedClock,
   type Storage,
   storageVelocitySource,
   type WarehouseAdapter,
@@ -25,16 +26,22 @@ const HOUR = 3_600_000;
  * multilingual note classifier, the rule-based risk scorer, and a simulated clock.
  */
 export function createDemoWorld(
-  start: number,
+  /** Start time, or the simulated clock to use. */
+  start: number | SimulatedClock,
   stock: InventorySnapshot,
   locations: Location[],
-  storage: Storage,
+  /**
+   * The storage, or a function making it from the demo's simulated clock (pass that clock as
+   * `createMemoryStorage({ clock })` so the read model's "last hour" is the simulation's).
+   */
+  storage: Storage | ((clock: SimulatedClock) => Storage),
   /** Serves the west location instead of a simulated warehouse (e.g. ShipStation). */
   west?: WarehouseAdapter,
   /** The engine's router (default: the built-in optimal router). */
   router?: Router,
 ) {
-  const clock = createSimulatedClock(start);
+  const clock = typeof start === 'number' ? createSimulatedClock(start) : start;
+  const storage_ = typeof storage === 'function' ? storage(clock) : storage;
   const store = createMemoryStore({
     adminUrl: `https://admin.shopify.com/store/${STORE.handle}/orders/{externalId}`,
   });
@@ -48,8 +55,10 @@ export function createDemoWorld(
       shipAfterMs: 6 * HOUR,
       deliverAfterMs: 48 * HOUR,
     });
+  const east = warehouse('east-wh', 'east');
+  const westSim = west ? undefined : warehouse('west-wh', 'west');
   const engine = createEngine({
-    storage,
+    storage: storage_,
     store,
     alerts,
     clock,
@@ -58,11 +67,11 @@ export function createDemoWorld(
     // Velocity (orders per email / IP / address / phone) is counted from stored orders.
     risk: createRiskScorer({
       ...(config.risk || {}),
-      velocity: storageVelocitySource(storage),
+      velocity: storageVelocitySource(storage_),
     }),
     warehouses: {
-      'east-wh': warehouse('east-wh', 'east'),
-      'west-wh': west ?? warehouse('west-wh', 'west'),
+      'east-wh': east,
+      'west-wh': west ?? (westSim as WarehouseAdapter),
     },
     // A vendor's stock leaves the demo's table when it ships: keep reservations until then.
     ...(west ? { reservations: { releaseOn: 'shipped' as const } } : {}),
@@ -71,5 +80,7 @@ export function createDemoWorld(
     rules: config.rules,
     timeZone: config.timeZone,
   });
-  return { clock, storage, store, alerts, engine };
+  /** The simulated warehouses (west is absent when a vendor serves it). */
+  const warehouses = { east, ...(westSim ? { west: westSim } : {}) };
+  return { clock, storage: storage_, store, alerts, engine, warehouses };
 }

@@ -221,6 +221,8 @@ describe('parseArgs', () => {
       storage: 'memory',
       warehouse: 'simulated',
       router: 'optimal',
+      console: false,
+      port: 4318,
       help: false,
     });
     expect(
@@ -240,6 +242,9 @@ describe('parseArgs', () => {
           'shipstation',
           '--router',
           'mip',
+          '--console',
+          '--port',
+          '0',
         ],
         opts,
       ),
@@ -251,6 +256,8 @@ describe('parseArgs', () => {
       storage: 'pglite',
       warehouse: 'shipstation',
       router: 'mip',
+      console: true,
+      port: 0,
       help: false,
     });
     expect(parseArgs(['--storage=postgres'], opts).storage).toBe('postgres');
@@ -264,6 +271,7 @@ describe('parseArgs', () => {
       ['--bogus', '1'],
       ['stray'],
       ['--days', '2', '--days', '3'],
+      ['--port', '70000'],
       ['--storage', 'mysql'],
       ['--storage'],
       ['--router', 'cplex'],

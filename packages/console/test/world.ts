@@ -30,9 +30,11 @@ export async function seededWorld(options: { orders?: number; seed?: number; day
     start: '2026-11-23T05:00:00Z',
     days: options.days ?? 2,
   });
-  const storage = createMemoryStorage();
-  const world = createDemoWorld(scenario.start, scenario.stock, scenario.locations, storage);
-  const { clock, engine } = world;
+  // The read model's defaults and finish times follow the simulated clock.
+  const world = createDemoWorld(scenario.start, scenario.stock, scenario.locations, (clock) =>
+    createMemoryStorage({ clock }),
+  );
+  const { clock, engine, storage } = world;
   const tickTo = async (t: number) => {
     while (clock.now() + HOUR <= t) {
       clock.advance(HOUR);

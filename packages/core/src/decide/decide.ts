@@ -77,18 +77,7 @@ export function decide(
     case 'timer.fired':
       return run((d) => onTimer(d, event, facts));
     case 'warehouse.accepted':
-      return run((d) => {
-        const s = shipment(d, event.shipmentId);
-        if (!s) return 'ignore';
-        // A failed submit re-run by hand and accepted: the shipment is placed after all.
-        if (
-          s.status === 'pending' ||
-          (s.status === 'rejected' && s.rejectReason?.startsWith(SUBMIT_FAILED))
-        )
-          s.status = 'accepted';
-        if (event.warehouseOrderId) s.warehouseOrderId = event.warehouseOrderId;
-        d.note(`${s.locationId} accepted shipment ${s.id}`);
-      });
+      return run((d) => onAccepted(d, event));
     case 'warehouse.rejected':
       return run((d) => onRejected(d, event, facts));
     case 'warehouse.shipped':
@@ -254,6 +243,71 @@ function failedSubmit(d: Draft, event: EventOf<'command.failed'>): void {
   s.status = 'rejected';
   s.rejectReason = `${SUBMIT_FAILED}: ${event.error}`;
   d.note(`${s.id} was not placed at ${s.locationId}; its units are routed again on approval`);
+}
+
+/**
+ * A warehouse took a shipment. A submit that had failed for good and was re-run by hand
+ * (`insights.retryCommand`) is placed after all: when the order is still in review only for
+ * failed submits and no other submit is still failed, the review is lifted and the order
+ * follows its shipments (`ready` → `submitted`). When its units were routed again meanwhile
+ * (a person approved the review first), the late shipment is cancelled at the warehouse so
+ * nothing ships twice.
+ */
+function onAccepted(d: Draft, event: EventOf<'warehouse.accepted'>) {
+  const s = shipment(d, event.shipmentId);
+  if (!s) return 'ignore';
+  if (event.warehouseOrderId) s.warehouseOrderId = event.warehouseOrderId;
+  const failedBefore = s.status === 'rejected' && s.rejectReason?.startsWith(SUBMIT_FAILED);
+  if (!failedBefore) {
+    if (s.status === 'pending') s.status = 'accepted';
+    d.note(`${s.locationId} accepted shipment ${s.id}`);
+    return;
+  }
+  const needed = new Set(
+    outstandingDemand(d.record.order, d.record, d.now).items.map((i) => i.lineId),
+  );
+  if (d.kind !== 'review' && !s.lines.some((l) => needed.has(l.lineId))) {
+    s.status = 'cancelled';
+    d.note(
+      `${s.locationId} accepted ${s.id} after its units were routed again; cancelling it there`,
+    );
+    d.command(
+      {
+        type: 'warehouse.cancel',
+        warehouse: d.config.warehouseOf.get(s.locationId) ?? s.locationId,
+        shipmentId: s.id,
+        locationId: s.locationId,
+        reason: 'accepted after its units were routed again',
+      },
+      `cancel:${s.id}`,
+    );
+    return;
+  }
+  s.status = 'accepted';
+  s.rejectReason = undefined;
+  d.note(`${s.locationId} accepted shipment ${s.id} on a retry of its failed submit`);
+  const review = d.record.review;
+  if (d.kind !== 'review' || !review) return;
+  const stillFailed = d.record.shipments.some(
+    (x) => x.status === 'rejected' && x.rejectReason?.startsWith(SUBMIT_FAILED),
+  );
+  if (stillFailed) return;
+  const rest = review.reasons.filter((r) => !r.startsWith('warehouse.submit failed for good'));
+  if (rest.length > 0) {
+    d.record.review = { ...review, reasons: rest };
+    d.note('the submit failure is resolved; other review reasons remain');
+    return;
+  }
+  if (d.record.holds.length > 0) return;
+  d.record.review = undefined;
+  if (!d.fire('READY', 'the failed submit was retried and accepted')) return;
+  if (!d.fire('SUBMIT', 'its shipments are at the warehouse')) return;
+  if (
+    d.record.shipments.some(
+      (x) => x.status === 'shipped' || x.status === 'partially_shipped' || x.status === 'delivered',
+    )
+  )
+    settleShipping(d);
 }
 
 function onRejected(d: Draft, event: EventOf<'warehouse.rejected'>, facts: DecisionFacts) {

@@ -110,7 +110,8 @@ async function runOne(
   const started = performance.now();
   if (row.attempts > 0 && (await raisedBefore(deps, row))) {
     // An earlier run raised this command's exception (order in review, alert queued) and
-    // then crashed before marking the row dead: finish that, do not run it again.
+    // then crashed before marking the row dead: finish that, do not run it again. A row a
+    // person re-queued (`insights.retryCommand`) is a new round with its own key: it runs.
     await settle(() =>
       deps.storage.failCommand(command.id, row.claimToken, { error: 'failed for good earlier' }),
     );
@@ -167,7 +168,7 @@ async function giveUp(deps: DispatcherDeps, row: ClaimedCommand, message: string
     try {
       await deps.feed({
         type: 'command.failed',
-        idempotencyKey: failedKey(command.id),
+        idempotencyKey: failedKey(row),
         occurredAt: new Date(deps.clock.now()).toISOString(),
         orderId: command.orderId,
         commandId: command.id,
@@ -190,16 +191,21 @@ async function giveUp(deps: DispatcherDeps, row: ClaimedCommand, message: string
   );
 }
 
-/** The inbox key of a command's `command.failed` event. */
-function failedKey(commandId: string): string {
-  return `failed:${commandId}`;
+/**
+ * The inbox key of a command's `command.failed` event in its current round: `failed:<id>`,
+ * then `failed:<id>:retry<n>` after a person's n-th re-queue of the dead row, so each round
+ * that fails for good is raised (review, alert) once.
+ */
+function failedKey(row: ClaimedCommand): string {
+  const retries = row.retries ?? 0;
+  return retries > 0 ? `failed:${row.command.id}:retry${retries}` : `failed:${row.command.id}`;
 }
 
 /** Whether an earlier run already committed this command's `command.failed` event. */
 async function raisedBefore(deps: DispatcherDeps, row: ClaimedCommand): Promise<boolean> {
-  const { type, id } = row.command;
+  const { type } = row.command;
   if (type === 'alert' || type === 'notify') return false;
-  return deps.storage.isProcessed(failedKey(id));
+  return deps.storage.isProcessed(failedKey(row));
 }
 
 /** A lost claim means another worker owns the row now: not an error for this one. */

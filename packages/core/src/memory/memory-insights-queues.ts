@@ -149,6 +149,8 @@ export function createMemoryQueues(source: MemoryInsightsSource): Queues {
       }
       if (row.state === 'dead') {
         row.state = 'pending';
+        // A new round: its failure (if any) is raised afresh (see ClaimedCommand.retries).
+        row.retries = (row.retries ?? 0) + 1;
         // The claim it died under is void: its holder already failed it.
         row.claimToken = undefined;
         row.leaseUntil = undefined;

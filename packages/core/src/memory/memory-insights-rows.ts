@@ -9,6 +9,8 @@ export interface MemoryCommandRow {
   command: Command;
   state: 'pending' | 'done' | 'dead';
   attempts: number;
+  /** Times `retryCommand` revived the row from dead (see `ClaimedCommand.retries`). */
+  retries?: number;
   /** 0 = at once. */
   nextAttemptAt: number;
   claimToken?: string;

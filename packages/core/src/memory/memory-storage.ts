@@ -261,6 +261,7 @@ export function createMemoryStorage(options: MemoryStorageOptions = {}): MemoryS
         return {
           command: structuredClone(row.command),
           attempts: row.attempts++,
+          ...(row.retries ? { retries: row.retries } : {}),
           claimToken: row.claimToken,
         };
       });

@@ -102,6 +102,13 @@ export interface ClaimedCommand {
   command: Command;
   /** Attempts before this one. */
   attempts: number;
+  /**
+   * How many times a person re-queued this command after it died (`insights.retryCommand`
+   * on a dead row adds one). The dispatcher keys each round's `command.failed` event by it,
+   * so a re-queued command runs again instead of being taken for a crash after its earlier
+   * failure was raised. Absent = 0 (a storage without `insights.retryCommand`).
+   */
+  retries?: number;
   /** Fencing token: only the holder of the current token may complete or fail the row. */
   claimToken: string;
 }

@@ -195,3 +195,62 @@ describe('a command that fails for good always reaches review with an alert', ()
     }
   });
 });
+
+describe("a person's retry of a dead command (insights.retryCommand)", () => {
+  it('runs it again; accepted, the order leaves the review it was in only for that failure', async () => {
+    const w = refusingWorld(() => undefined);
+    const order = w.order();
+    await w.engine.ingest(w.received(order));
+    const dead = w.inner.outbox().find((r) => r.command.type === 'warehouse.submit');
+    expect(dead?.status).toBe('dead');
+    const submits = w.east.calls.submit + w.west.calls.submit;
+    w.east.failAlways(false);
+    w.west.failAlways(false);
+    await w.inner.insights.retryCommand(dead?.command.id as string);
+    await w.engine.dispatch();
+    expect(w.east.calls.submit + w.west.calls.submit).toBe(submits + 1);
+    const row = w.inner.outbox().find((r) => r.command.id === dead?.command.id);
+    expect(row?.status).toBe('done');
+    const record = await w.engine.get(order.id);
+    expect(record?.status).toBe('submitted');
+    expect(record?.review).toBeUndefined();
+    expect(record?.shipments.map((s) => s.status)).toEqual(['accepted']);
+  });
+
+  it('failing for good again raises a second review and alert (a key per round)', async () => {
+    const w = refusingWorld(() => undefined);
+    const order = w.order();
+    await w.engine.ingest(w.received(order));
+    const dead = w.inner.outbox().find((r) => r.command.type === 'warehouse.submit');
+    await w.inner.insights.retryCommand(dead?.command.id as string);
+    await w.settle();
+    const alerts = w.alerts.alerts().filter((a) => a.orderId === order.id);
+    expect(
+      alerts.filter((a) => a.message.includes('warehouse.submit failed for good')),
+    ).toHaveLength(2);
+    expect(w.inner.outbox().find((r) => r.command.id === dead?.command.id)?.status).toBe('dead');
+    expect(await w.inner.isProcessed(`failed:${dead?.command.id}:retry1`)).toBe(true);
+  });
+
+  it('the retried round raised its failure and crashed before marking the row dead: finished without running again', async () => {
+    let armed = false;
+    const w = refusingWorld((call) => {
+      if (!armed || !markDead(call)) return undefined;
+      armed = false;
+      return 'before';
+    });
+    const order = w.order();
+    await w.engine.ingest(w.received(order));
+    const dead = w.inner.outbox().find((r) => r.command.type === 'warehouse.submit');
+    armed = true;
+    await w.inner.insights.retryCommand(dead?.command.id as string);
+    await w.engine.dispatch().catch(() => undefined);
+    const submits = w.east.calls.submit + w.west.calls.submit;
+    // Raised (alert committed), but not marked dead: the row is still held.
+    expect(w.inner.outbox().find((r) => r.command.id === dead?.command.id)?.status).toBe('claimed');
+    expect(await w.inner.isProcessed(`failed:${dead?.command.id}:retry1`)).toBe(true);
+    await w.settle();
+    expect(w.east.calls.submit + w.west.calls.submit).toBe(submits);
+    expect(w.inner.outbox().find((r) => r.command.id === dead?.command.id)?.status).toBe('dead');
+  });
+});

@@ -217,10 +217,17 @@ export function commandCases(ctx: InsightsCaseContext): void {
       const claimed = await ctx.storage.claimCommands({ now: t(0), limit: 100, leaseMs: LEASE });
       const row = claimed.find((c) => c.command.id === x.x2.id);
       expect(row?.attempts).toBe(1);
-      await ctx.storage.completeCommand(x.x2.id, row?.claimToken ?? '');
+      // A new round (the dispatcher keys its failure by it), counted on each revival.
+      expect(row?.retries).toBe(1);
+      await ctx.storage.failCommand(x.x2.id, row?.claimToken ?? '', { error: 'again' });
+      await ctx.insights.retryCommand(x.x2.id);
+      const second = await ctx.storage.claimCommands({ now: t(0), limit: 100, leaseMs: LEASE });
+      const again = second.find((c) => c.command.id === x.x2.id);
+      expect(again).toMatchObject({ attempts: 2, retries: 2 });
+      await ctx.storage.completeCommand(x.x2.id, again?.claimToken ?? '');
       expect((await ctx.insights.orderCommands('o-1'))[1]).toMatchObject({
         status: 'done',
-        attempts: 2,
+        attempts: 3,
       });
     });
 
@@ -243,6 +250,8 @@ export function commandCases(ctx: InsightsCaseContext): void {
       // Its failure lease ended when it failed: claimable now, before its old retry time.
       const claimed = await ctx.storage.claimCommands({ now: ctx.now, limit: 100, leaseMs: LEASE });
       expect(claimed.map((c) => c.command.id)).toContain(x.x1.id);
+      // Not a new round: it never died (its failure was never raised).
+      expect(claimed.find((c) => c.command.id === x.x1.id)?.retries ?? 0).toBe(0);
     });
 
     it('a pending command held by a live claim stays held by it', async () => {
