@@ -46,6 +46,7 @@ export async function claimCommands(
     command: Command;
     attempts: number;
     claim_token: string;
+    retries: number;
   }>(
     `WITH c AS (
        SELECT id FROM ${t.outbox}
@@ -59,7 +60,7 @@ export async function claimCommands(
      UPDATE ${t.outbox} o
      SET claim_token = $3 || o.seq::text, claimed_until = $1 + $4, attempts = o.attempts + 1
      FROM c WHERE o.id = c.id${forceSync ? ` AND ${SYNC_COMMIT}` : ''}
-     RETURNING o.seq, o.command, o.attempts - 1 AS attempts, o.claim_token`,
+     RETURNING o.seq, o.command, o.attempts - 1 AS attempts, o.claim_token, o.retries`,
     [now, limit, `${randomUUID()}:`, leaseMs],
   );
   return rows
@@ -68,6 +69,8 @@ export async function claimCommands(
       command: row.command,
       attempts: Number(row.attempts),
       claimToken: row.claim_token,
+      // Rounds a person started with insights.retryCommand (the dispatcher keys failures by it).
+      ...(Number(row.retries) > 0 ? { retries: Number(row.retries) } : {}),
     }));
 }
 

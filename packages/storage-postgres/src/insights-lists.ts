@@ -178,6 +178,7 @@ export function createInsightLists(run: Run, t: Tables): Lists {
              claim_token = CASE WHEN status = 'dead' THEN NULL ELSE claim_token END,
              claimed_until = CASE WHEN status = 'dead' THEN NULL ELSE claimed_until END,
              finished_at = CASE WHEN status = 'dead' THEN NULL ELSE finished_at END,
+             retries = CASE WHEN status = 'dead' THEN retries + 1 ELSE retries END,
              status = CASE WHEN status = 'dead' THEN 'pending' ELSE status END
            WHERE id = $1 AND status <> 'done'
            RETURNING ${COMMAND_COLUMNS}`,

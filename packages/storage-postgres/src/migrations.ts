@@ -220,6 +220,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'insights read model',
     statements: (s) => insightsMigration(s),
   },
+  {
+    version: 7,
+    name: 'outbox retries (a person re-ran a dead command)',
+    statements: (s) => [`ALTER TABLE ${s}.outbox ADD COLUMN retries integer NOT NULL DEFAULT 0`],
+  },
 ];
 
 /** A SQL string literal. */

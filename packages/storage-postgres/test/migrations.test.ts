@@ -222,7 +222,7 @@ describe('upgrades', () => {
           `INSERT INTO "${db.schema}_v5".${table} SELECT ${list} FROM "${db.schema}_live".${table}`,
         );
       }
-      expect((await old.migrate()).applied).toEqual([6]);
+      expect((await old.migrate()).applied).toEqual([6, 7]);
       const range = { since: Date.parse(T0), until: Date.parse(T0) + 86_400_000 };
       for (const bucket of ['minute', 'hour'] as const) {
         const q = { ...range, bucket, reviewStates: ['needs_review'] };
