@@ -184,7 +184,7 @@ export function generateStatements(s: string, orders: number, nowIso: string): s
     `INSERT INTO ${s}.insights_state_counts (state, n)
      SELECT status, count(*) FROM ${s}.orders GROUP BY status`,
     `INSERT INTO ${s}.insights_review_counts (kind, reason, n)
-     SELECT 'q', '', count(*) FROM ${s}.orders WHERE review_since IS NOT NULL
+     SELECT 'q', '', count(*) FROM ${s}.orders WHERE review_since IS NOT NULL HAVING count(*) > 0
      UNION ALL
      SELECT 'r', reason, count(DISTINCT order_id) FROM ${s}.orders, unnest(review_reasons) AS reason
      WHERE review_since IS NOT NULL GROUP BY reason`,

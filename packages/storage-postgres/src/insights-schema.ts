@@ -159,7 +159,7 @@ export function insightsMigration(s: string): string[] {
     `CREATE TABLE ${s}.insights_review_counts (
        kind "char" NOT NULL, reason text NOT NULL, n bigint NOT NULL, PRIMARY KEY (kind, reason))`,
     `INSERT INTO ${s}.insights_review_counts (kind, reason, n)
-     SELECT 'q', '', count(*) FROM ${s}.orders WHERE review_since IS NOT NULL
+     SELECT 'q', '', count(*) FROM ${s}.orders WHERE review_since IS NOT NULL HAVING count(*) > 0
      UNION ALL
      SELECT 'r', reason, count(DISTINCT order_id) FROM ${s}.orders, unnest(review_reasons) AS reason
      WHERE review_since IS NOT NULL GROUP BY reason`,
