@@ -298,13 +298,16 @@ function processingSql(t: Tables, entries: string, figures: string): string {
        SELECT k.at, k.n, k.p FROM ${t.processing} AS k, b
        WHERE k.bucket = $1 AND k.states = $4::text[] AND k.at >= b.c1 AND k.at < b.c2
      ),
-     made AS (
-       SELECT g.at, x.n, x.p
-       FROM b, generate_series(b.c1, b.c2 - ${step}, ${step}) AS g(at)
-       CROSS JOIN LATERAL (
-         SELECT ${figures} ${entries} AND at >= g.at AND at < g.at + ${step}
-       ) AS x
+     -- Materialized, so that only the buckets not kept are computed.
+     todo AS MATERIALIZED (
+       SELECT g.at FROM b, generate_series(b.c1, b.c2 - ${step}, ${step}) AS g(at)
        WHERE NOT EXISTS (SELECT 1 FROM kept WHERE kept.at = g.at)
+     ),
+     made AS (
+       SELECT todo.at, x.n, x.p FROM todo
+       CROSS JOIN LATERAL (
+         SELECT ${figures} ${entries} AND at >= todo.at AND at < todo.at + ${step}
+       ) AS x
      ),
      keep AS (
        INSERT INTO ${t.processing} (bucket, states, at, n, p)
