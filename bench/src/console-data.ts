@@ -1,8 +1,8 @@
 /**
  * Rows for `pnpm bench console`, made by SQL (generate_series) in a throwaway schema
  * migrated to the latest version: orders (with the read-model columns a commit's trigger
- * would have written), history, outbox, and the read model's `insights_events` and state
- * counts, written directly (bulk, in time order as a live store writes them; the caller
+ * would have written), history, outbox, and the read model's `insights_events`, state
+ * and review counts, written directly (bulk, in time order as a live store writes them; the caller
  * drops the indexes first and builds them after). Deterministic (`setseed`).
  *
  * Orders are received uniformly over the 90 days before `now`. Journeys (by one random
@@ -183,6 +183,11 @@ export function generateStatements(s: string, orders: number, nowIso: string): s
      ORDER BY r`,
     `INSERT INTO ${s}.insights_state_counts (state, n)
      SELECT status, count(*) FROM ${s}.orders GROUP BY status`,
+    `INSERT INTO ${s}.insights_review_counts (kind, reason, n)
+     SELECT 'q', '', count(*) FROM ${s}.orders WHERE review_since IS NOT NULL HAVING count(*) > 0
+     UNION ALL
+     SELECT 'r', reason, count(DISTINCT order_id) FROM ${s}.orders, unnest(review_reasons) AS reason
+     WHERE review_since IS NOT NULL GROUP BY reason`,
     `INSERT INTO ${s}.outbox (id, order_id, type, command, idempotency_key, status, attempts,
        next_attempt_at, last_error, finished_at)
      SELECT 'cmd-' || i, 'bench-' || i, 'warehouse.submit',

@@ -34,8 +34,13 @@ const RUNS = 7;
 const SIZES = (process.env.FULFIL_BENCH_CONSOLE_SIZES ?? '100000,1000000').split(',').map(Number);
 const AIM = { overviewMs: 200, reviewPageMs: 50 };
 const HOUR = 3_600_000;
-/** Tables whose sequential scan is fine (a row per state). */
-const SMALL = new Set(['insights_state_counts', 'insights_state_moves']);
+/** Tables whose sequential scan is fine (a row per state or review reason, or a few moves). */
+const SMALL = new Set([
+  'insights_state_counts',
+  'insights_state_moves',
+  'insights_review_counts',
+  'insights_review_moves',
+]);
 
 interface Pool extends PoolLike {
   on(event: 'error', listener: (err: Error) => void): unknown;
@@ -101,7 +106,7 @@ async function oneSize(url: string, pool: Pool, size: number): Promise<Record<st
     const generated = performance.now() - t;
     t = performance.now();
     await pool.query(
-      `VACUUM ANALYZE ${s}.orders, ${s}.history, ${s}.outbox, ${s}.insights_events, ${s}.insights_state_counts`,
+      `VACUUM ANALYZE ${s}.orders, ${s}.history, ${s}.outbox, ${s}.insights_events, ${s}.insights_state_counts, ${s}.insights_review_counts`,
     );
     const vacuum = performance.now() - t;
     const counts = await pool.query(

@@ -29,8 +29,11 @@ export interface Tables extends ReservationTables {
   events: string;
   stateCounts: string;
   stateMoves: string;
+  reviewCounts: string;
+  reviewMoves: string;
   hours: string;
   hourly: string;
+  processing: string;
 }
 
 /** The tables of `schema` (a validated identifier), quoted and qualified. */
@@ -45,8 +48,11 @@ export function tablesIn(schema: string): Tables {
     events: `${s}.insights_events`,
     stateCounts: `${s}.insights_state_counts`,
     stateMoves: `${s}.insights_state_moves`,
+    reviewCounts: `${s}.insights_review_counts`,
+    reviewMoves: `${s}.insights_review_moves`,
     hours: `${s}.insights_hours`,
     hourly: `${s}.insights_hourly`,
+    processing: `${s}.insights_processing`,
     reservations: `${s}.reservations`,
     releaseSeq: `${s}.reservation_release_seq`,
     shortfall: `${s}.reservation_shortfall`,

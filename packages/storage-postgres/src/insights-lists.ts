@@ -53,8 +53,7 @@ export function createInsightLists(run: Run, t: Tables): Lists {
         const reason = q.reason ?? null;
         // $1 reason (or null): `reviewing` is the index's predicate, so the planner can use it.
         const reviewing = `review_since IS NOT NULL AND ($1::text IS NULL OR $1 = ANY(review_reasons))`;
-        // The page walks orders_review from the cursor; the total and the reasons are one
-        // pass over the queue (the index holds the reasons: an index-only scan).
+        // The page walks orders_review from the cursor.
         const [page, whole] = await Promise.all([
           db.query<{ order_id: string; review_since: Date; record: OrderRecord }>(
             `SELECT order_id, review_since, record FROM ${t.orders}
@@ -63,27 +62,29 @@ export function createInsightLists(run: Run, t: Tables): Lists {
              ORDER BY review_since, order_id COLLATE "C" LIMIT $4`,
             [reason, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
           ),
-          db.query<{ total: number; reasons: { reason: string; n: number }[] | null }>(
-            `WITH q AS MATERIALIZED (
-               SELECT order_id, review_reasons FROM ${t.orders} WHERE review_since IS NOT NULL
-             ),
-             r AS (
-               SELECT reason, count(*) AS n
-               FROM (SELECT DISTINCT order_id, reason FROM q, unnest(review_reasons) AS reason) AS d
-               GROUP BY reason
-             )
-             SELECT (SELECT count(*) FROM q WHERE $1::text IS NULL OR $1 = ANY(review_reasons))::int AS total,
-               (SELECT json_agg(json_build_object('reason', reason, 'n', n) ORDER BY n DESC, reason COLLATE "C") FROM r) AS reasons`,
-            [reason],
+          // The queue's size and its counts per reason: insights_review_counts plus the
+          // moves not folded in yet (a few rows, never the queue itself).
+          db.query<{ kind: string; reason: string; n: number; moves: number }>(
+            `WITH m AS (SELECT kind, reason, n FROM ${t.reviewMoves})
+             SELECT kind, reason, sum(n)::int AS n, (SELECT count(*) FROM m)::int AS moves
+             FROM (SELECT kind, reason, n FROM ${t.reviewCounts} UNION ALL SELECT * FROM m) AS x
+             GROUP BY kind, reason HAVING sum(n) > 0
+             ORDER BY sum(n) DESC, reason COLLATE "C"`,
           ),
         ]);
-        const total = { rows: [{ n: whole.rows[0]?.total ?? 0 }] };
-        const reasons = { rows: whole.rows[0]?.reasons ?? [] };
+        if (Number(whole.rows[0]?.moves ?? 0) >= FOLD_MOVES_AT) await foldReviewMoves(db, t);
+        const counts = whole.rows.map((r) => ({ kind: r.kind, reason: r.reason, n: Number(r.n) }));
+        const reasons = counts.filter((r) => r.kind === 'r');
+        const total =
+          (reason === null
+            ? counts.find((r) => r.kind === 'q')
+            : reasons.find((r) => r.reason === reason)
+          )?.n ?? 0;
         const rows = page.rows.slice(0, limit);
         const last = rows.at(-1);
         return {
           items: rows.map((r) => reviewItem(r.record, now)),
-          total: Number(total.rows[0]?.n ?? 0),
+          total,
           ...(page.rows.length > limit && last
             ? {
                 nextCursor: encodeCursor('review', [
@@ -92,7 +93,7 @@ export function createInsightLists(run: Run, t: Tables): Lists {
                 ]),
               }
             : {}),
-          reasons: reasons.rows.map((r) => ({ reason: r.reason, count: Number(r.n) })),
+          reasons: reasons.map((r) => ({ reason: r.reason, count: r.n })),
         };
       });
     },
@@ -199,6 +200,22 @@ export function createInsightLists(run: Run, t: Tables): Lists {
       });
     },
   };
+}
+
+/** Moves folded into the review counts by `reviewQueue` once there are this many. */
+const FOLD_MOVES_AT = 5_000;
+
+/**
+ * Folds the review moves into the counts, in one statement (as `foldMoves` in insights.ts:
+ * rows committed after its snapshot stay for the next fold; counts written in key order).
+ */
+async function foldReviewMoves(db: Parameters<Parameters<Run>[1]>[0], t: Tables): Promise<void> {
+  await db.query(
+    `WITH d AS (DELETE FROM ${t.reviewMoves} RETURNING kind, reason, n)
+     INSERT INTO ${t.reviewCounts} AS c (kind, reason, n)
+     SELECT kind, reason, sum(n) FROM d GROUP BY kind, reason ORDER BY kind, reason COLLATE "C"
+     ON CONFLICT (kind, reason) DO UPDATE SET n = c.n + excluded.n`,
+  );
 }
 
 function reviewItem(record: OrderRecord, now: number): ReviewQueueItem {

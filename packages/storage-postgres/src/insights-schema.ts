@@ -17,6 +17,10 @@
 //   `f` a `command.failed` entry (`state` = to, `from_state`, `at`).
 // - `insights_state_moves` (AFTER, insert only, no index): one row per change of state; the
 //   counts per state are `insights_state_counts` plus the moves, folded in by readers.
+// - `insights_review_moves` (AFTER, insert only, no index): when an order joins, leaves or
+//   changes its place in the review queue, +1/-1 for the queue (`kind` 'q', reason '') and
+//   for each of its distinct reasons (`kind` 'r'); the queue's size and counts per reason
+//   are `insights_review_counts` plus the moves, folded in by readers (as for states).
 //
 // AFTER triggers fire only for rows actually written, so a losing `INSERT ... ON CONFLICT
 // DO NOTHING` or a stale version leaves no trace. Caveat: the figures assume
@@ -137,10 +141,29 @@ export function insightsMigration(s: string): string[] {
        n integer NOT NULL
      )`,
     `CREATE INDEX insights_hourly_hour ON ${s}.insights_hourly (hour)`,
+    // Processing time per closed hour or day bucket and set of submitted states (count and
+    // nearest-rank p50/p95/p99), made by readers (see insights.ts) and voided like the
+    // hourly rollup when an entry lands in a bucket already kept.
+    `CREATE TABLE ${s}.insights_processing (
+       bucket text NOT NULL,
+       states text[] NOT NULL,
+       at timestamptz NOT NULL,
+       n integer NOT NULL,
+       p float8[],
+       PRIMARY KEY (bucket, states, at)
+     )`,
     `CREATE TABLE ${s}.insights_state_counts (state text PRIMARY KEY, n bigint NOT NULL)`,
     `INSERT INTO ${s}.insights_state_counts (state, n)
      SELECT status, count(*) FROM ${s}.orders GROUP BY status`,
     `CREATE TABLE ${s}.insights_state_moves (from_status text, to_status text NOT NULL)`,
+    `CREATE TABLE ${s}.insights_review_counts (
+       kind "char" NOT NULL, reason text NOT NULL, n bigint NOT NULL, PRIMARY KEY (kind, reason))`,
+    `INSERT INTO ${s}.insights_review_counts (kind, reason, n)
+     SELECT 'q', '', count(*) FROM ${s}.orders WHERE review_since IS NOT NULL HAVING count(*) > 0
+     UNION ALL
+     SELECT 'r', reason, count(DISTINCT order_id) FROM ${s}.orders, unnest(review_reasons) AS reason
+     WHERE review_since IS NOT NULL GROUP BY reason`,
+    `CREATE TABLE ${s}.insights_review_moves (kind "char" NOT NULL, reason text NOT NULL, n integer NOT NULL)`,
     // The indexes the queries walk. Nothing looks orders up by (store, external id): that
     // index becomes (external id, store), which search uses.
     `DROP INDEX ${s}.orders_store_external`,
@@ -176,12 +199,15 @@ export function insightsMigration(s: string): string[] {
          RETURN NEW;
        END IF;
        -- An entry in an hour already rolled up (a clock behind the database's, a replay)
-       -- voids that hour's rollup. Live commits (their time is now) never get here.
+       -- voids that hour's rollup and the processing times kept for its hour and day. Live commits (their time is now) never get here.
        IF NEW.last_at < date_trunc('hour', now(), 'UTC') THEN
          DELETE FROM ${s}.insights_hours WHERE hour = date_trunc('hour', NEW.last_at, 'UTC');
          IF FOUND THEN
            DELETE FROM ${s}.insights_hourly WHERE hour = date_trunc('hour', NEW.last_at, 'UTC');
          END IF;
+         DELETE FROM ${s}.insights_processing
+         WHERE (bucket = 'hour' AND at = date_trunc('hour', NEW.last_at, 'UTC'))
+            OR (bucket = 'day' AND at = date_trunc('day', NEW.last_at, 'UTC'));
        END IF;
        IF TG_OP = 'INSERT' THEN
          INSERT INTO ${s}.insights_events (kind, state, from_state, at, prior, ms)
@@ -207,6 +233,20 @@ export function insightsMigration(s: string): string[] {
          IF NEW.status <> OLD.status THEN
            INSERT INTO ${s}.insights_state_moves (from_status, to_status) VALUES (OLD.status, NEW.status);
          END IF;
+       END IF;
+       -- The review queue's counts: only when the order's place in the queue changed.
+       IF (TG_OP = 'INSERT' AND NEW.review_since IS NOT NULL) OR (TG_OP = 'UPDATE'
+           AND ((OLD.review_since IS NULL) IS DISTINCT FROM (NEW.review_since IS NULL)
+             OR OLD.review_reasons IS DISTINCT FROM NEW.review_reasons)) THEN
+         INSERT INTO ${s}.insights_review_moves (kind, reason, n)
+         SELECT kind::"char", reason, sum(n) FROM (
+           SELECT 'q'::text AS kind, ''::text AS reason, 1 AS n WHERE NEW.review_since IS NOT NULL
+           UNION ALL SELECT DISTINCT 'r', r, 1 FROM unnest(NEW.review_reasons) AS r
+             WHERE NEW.review_since IS NOT NULL
+           UNION ALL SELECT 'q', '', -1 WHERE TG_OP = 'UPDATE' AND OLD.review_since IS NOT NULL
+           UNION ALL SELECT DISTINCT 'r', r, -1 FROM unnest(CASE WHEN TG_OP = 'UPDATE'
+             AND OLD.review_since IS NOT NULL THEN OLD.review_reasons END) AS r
+         ) AS d GROUP BY kind, reason HAVING sum(n) <> 0;
        END IF;
        RETURN NULL;
      END

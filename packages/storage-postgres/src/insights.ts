@@ -89,16 +89,25 @@ export function createPostgresInsights(run: Run, t: Tables): Insights {
     async processingTime(query) {
       const q = rangeQuery(query);
       return run('insights.processingTime', async (db) => {
-        // percentile_disc(p) is the value at rank ceil(p * n): nearest rank.
-        const { rows } = await db.query<{ b: Date; n: number; p: number[] }>(
-          `SELECT ${bucketOf('at')} AS b, count(*)::int AS n,
-             percentile_disc(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY ms) AS p
-           FROM ${t.events}
-           WHERE kind = 't' AND state = ANY($4::text[]) AND ${firstInto('$4')}
-             AND at >= $2::timestamptz AND at < $3::timestamptz
-           GROUP BY 1 ORDER BY 1`,
-          [q.bucket, q.since, q.until, q.submitted],
-        );
+        // percentile_disc(p) is the value at rank ceil(p * n): nearest rank. $1 bucket,
+        // $2 since, $3 until, $4 submitted.
+        const entries = `FROM ${t.events}
+          WHERE kind = 't' AND state = ANY($4::text[]) AND ${firstInto('$4')}`;
+        const figures = `count(*)::int AS n,
+          percentile_disc(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY ms) AS p`;
+        const params = [q.bucket, q.since, q.until, q.submitted];
+        const { rows } =
+          q.bucket === 'minute'
+            ? await db.query<{ b: Date; n: number; p: number[] }>(
+                `SELECT ${bucketOf('at')} AS b, ${figures} ${entries}
+                   AND at >= $2::timestamptz AND at < $3::timestamptz
+                 GROUP BY 1 ORDER BY 1`,
+                params,
+              )
+            : await db.query<{ b: Date; n: number; p: number[] }>(
+                processingSql(t, entries, figures),
+                params,
+              );
         return rows.map(
           (r): ProcessingTimePoint => ({
             at: iso(r.b),
@@ -267,6 +276,55 @@ async function rollUp(
   const r = rows[0];
   if (!r?.h1 || !r.h2) return [q.since, q.since];
   return [iso(r.h1), iso(r.h2)];
+}
+
+/**
+ * Processing time per hour or day bucket. A closed bucket inside the range (one that ended
+ * more than 5 minutes ago by the database's clock) is read from `insights_processing`, and
+ * computed and kept there when missing (the trigger voids a kept bucket that gets a late
+ * entry); only the ends of the range, and any bucket not closed yet, read the events.
+ * Empty closed buckets are kept too (`n` 0) and left out of the answer.
+ */
+function processingSql(t: Tables, entries: string, figures: string): string {
+  const step = `CASE $1 WHEN 'hour' THEN interval '1 hour' ELSE interval '24 hours' END`;
+  return `WITH b AS (
+       SELECT c1, c2 FROM (
+         SELECT date_trunc($1, $2::timestamptz - interval '1 microsecond', 'UTC') + ${step} AS c1,
+           least(date_trunc($1, $3::timestamptz, 'UTC'),
+                 date_trunc($1, now() - interval '5 minutes', 'UTC')) AS c2
+       ) AS x WHERE c1 < c2
+     ),
+     kept AS (
+       SELECT k.at, k.n, k.p FROM ${t.processing} AS k, b
+       WHERE k.bucket = $1 AND k.states = $4::text[] AND k.at >= b.c1 AND k.at < b.c2
+     ),
+     -- Materialized, so that only the buckets not kept are computed.
+     todo AS MATERIALIZED (
+       SELECT g.at FROM b, generate_series(b.c1, b.c2 - ${step}, ${step}) AS g(at)
+       WHERE NOT EXISTS (SELECT 1 FROM kept WHERE kept.at = g.at)
+     ),
+     made AS (
+       SELECT todo.at, x.n, x.p FROM todo
+       CROSS JOIN LATERAL (
+         SELECT ${figures} ${entries} AND at >= todo.at AND at < todo.at + ${step}
+       ) AS x
+     ),
+     keep AS (
+       INSERT INTO ${t.processing} (bucket, states, at, n, p)
+       SELECT $1, $4::text[], at, n, p FROM made
+       ON CONFLICT (bucket, states, at) DO NOTHING
+     ),
+     ends AS (
+       SELECT at, ms ${entries}
+         AND at >= $2::timestamptz AND at < coalesce((SELECT c1 FROM b), $3::timestamptz)
+       UNION ALL
+       SELECT at, ms ${entries}
+         AND at >= coalesce((SELECT c2 FROM b), $3::timestamptz) AND at < $3::timestamptz
+     )
+     SELECT at AS b, n, p FROM kept WHERE n > 0
+     UNION ALL SELECT at, n, p FROM made WHERE n > 0
+     UNION ALL SELECT date_trunc($1, at, 'UTC'), ${figures} FROM ends GROUP BY 1
+     ORDER BY 1`;
 }
 
 /**

@@ -68,6 +68,49 @@ describe('insights on PostgreSQL (beyond the conformance cases)', () => {
     await expectCode(storage.insights.reviewQueue({ cursor: 'bm9wZQ' }), 'INVALID_INPUT');
   });
 
+  it('reviewQueue counts come from the trigger-kept counts, through join, change, leave and fold', async () => {
+    const storage = db.storage();
+    const review = (reasons: string[], minute: number) => ({
+      status: 'needs_review',
+      record: { review: { reasons, since: at(minute) } },
+    });
+    const a = makeCommit(review(['VIP', 'high risk', 'VIP'], 1)); // a repeated reason counts once
+    const b = makeCommit(review(['high risk'], 2));
+    await storage.commit(a);
+    await storage.commit(b);
+    await storage.commit(makeCommit({ status: 'submitted' })); // never queued
+    const counts = async (reason?: string) => {
+      const page = await storage.insights.reviewQueue({
+        limit: 1,
+        ...(reason ? { reason } : {}),
+      });
+      return { total: page.total, reasons: page.reasons };
+    };
+    expect(await counts()).toEqual({
+      total: 2,
+      reasons: [
+        { reason: 'high risk', count: 2 },
+        { reason: 'VIP', count: 1 },
+      ],
+    });
+    // b's reasons change (still queued); then a leaves the queue.
+    const b2 = makeCommit({ previous: b.record, ...review(['address changed'], 2) });
+    await storage.commit(b2);
+    await storage.commit(makeCommit({ previous: a.record, status: 'submitted' }));
+    const after = { total: 1, reasons: [{ reason: 'address changed', count: 1 }] };
+    expect(await counts()).toEqual(after);
+    expect(await counts('address changed')).toEqual(after);
+    expect((await counts('VIP')).total).toBe(0);
+    // 5,000 moves make a read fold them into insights_review_counts; the figures stay.
+    const moves = `"${db.schema}".insights_review_moves`;
+    await db.sql(
+      `INSERT INTO ${moves} SELECT 'r', 'x', (-1) ^ g FROM generate_series(1, 5000) AS g`,
+    );
+    expect(await counts()).toEqual(after);
+    expect(await db.sql(`SELECT count(*)::int AS n FROM ${moves}`)).toEqual([{ n: 0 }]);
+    expect(await counts()).toEqual(after);
+  });
+
   it('throughput and processingTime come from the events the commits wrote', async () => {
     const storage = db.storage();
     const a = makeCommit({ at: at(1, 10) });
@@ -117,6 +160,71 @@ describe('insights on PostgreSQL (beyond the conformance cases)', () => {
     expect(minutes).toEqual([
       { at: at(-540), received: 2, submitted: 1, shipped: 0, exceptions: 0 },
     ]);
+  });
+
+  it('processingTime keeps closed hour and day buckets; a late entry voids its hour and day', async () => {
+    const storage = db.storage();
+    const journey = async (received: number, submitted: number) => {
+      const r = makeCommit({ at: at(received) });
+      await storage.commit(r);
+      await storage.commit(
+        makeCommit({ previous: r.record, status: 'submitted', at: at(submitted) }),
+      );
+    };
+    const point = (minute: number, count: number, p: [number, number, number]) => ({
+      at: at(minute),
+      count,
+      p50Ms: p[0],
+      p95Ms: p[1],
+      p99Ms: p[2],
+    });
+    const kept = async () =>
+      (
+        await db.sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "${db.schema}".insights_processing`,
+        )
+      )[0]?.n;
+    await journey(1, 2); // 60 s in hour 09
+    await journey(5, 65); // 1 h, submitted in hour 10
+    const hours = { since: Date.parse(at(0)), until: Date.parse(at(180)), bucket: 'hour' as const };
+    const first = [
+      point(0, 1, [60_000, 60_000, 60_000]),
+      point(60, 1, [3_600_000, 3_600_000, 3_600_000]),
+    ];
+    expect(await storage.insights.processingTime(hours)).toEqual(first);
+    expect(await kept()).toBe(3); // hours 09, 10 and the empty 11
+    expect(await storage.insights.processingTime(hours)).toEqual(first);
+    // A since inside a bucket: that end is read from the events, the rest from what is kept.
+    expect(
+      await storage.insights.processingTime({ ...hours, since: Date.parse(at(1, 30)) }),
+    ).toEqual([
+      point(0, 1, [60_000, 60_000, 60_000]),
+      point(60, 1, [3_600_000, 3_600_000, 3_600_000]),
+    ]);
+    const day = {
+      since: Date.parse(at(-540)),
+      until: Date.parse(at(-540)) + 86_400_000,
+      bucket: 'day' as const,
+    };
+    expect(await storage.insights.processingTime(day)).toEqual([
+      point(-540, 2, [60_000, 3_600_000, 3_600_000]),
+    ]);
+    expect(await kept()).toBe(4);
+    // A late entry (stamped in hour 09 of a past day) voids hour 09 and that day.
+    await journey(10, 20); // 10 min
+    expect(await kept()).toBe(2);
+    expect(await storage.insights.processingTime(hours)).toEqual([
+      point(0, 2, [60_000, 600_000, 600_000]),
+      point(60, 1, [3_600_000, 3_600_000, 3_600_000]),
+    ]);
+    expect(await storage.insights.processingTime(day)).toEqual([
+      point(-540, 3, [600_000, 3_600_000, 3_600_000]),
+    ]);
+    // Another set of submitted states is kept apart.
+    expect(await storage.insights.processingTime({ ...day, submittedStates: ['shipped'] })).toEqual(
+      [],
+    );
+    expect(await kept()).toBe(5);
   });
 
   it('timeInState: nearest-rank p50/p95/max per state over finished stays', async () => {

@@ -96,7 +96,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     async truncate() {
       const s = `"${schema}"`;
       await run(
-        `TRUNCATE ${s}.orders, ${s}.history, ${s}.inbox, ${s}.outbox, ${s}.timers, ${s}.reservations, ${s}.deliveries, ${s}.insights_events, ${s}.insights_state_counts, ${s}.insights_state_moves, ${s}.insights_hours, ${s}.insights_hourly RESTART IDENTITY`,
+        `TRUNCATE ${s}.orders, ${s}.history, ${s}.inbox, ${s}.outbox, ${s}.timers, ${s}.reservations, ${s}.deliveries, ${s}.insights_events, ${s}.insights_state_counts, ${s}.insights_state_moves, ${s}.insights_review_counts, ${s}.insights_review_moves, ${s}.insights_hours, ${s}.insights_hourly, ${s}.insights_processing RESTART IDENTITY`,
       );
       await run(`ALTER SEQUENCE ${s}.reservation_release_seq RESTART`);
       await Promise.all(opened.splice(0).map((storage) => storage.close()));
