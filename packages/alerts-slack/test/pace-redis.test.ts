@@ -31,7 +31,10 @@ afterEach(async () => {
 
 /** Two processes' sinks posting 15 alerts each to one channel at once; returns the fake's 429 count. */
 async function twoProcesses(redis: Redis | undefined, channel: string): Promise<number> {
-  fake = await startFakeSlack({ postIntervalMs: 50, burst: 2 });
+  // Burst 4: the fake shares the sinks' event loop, so a stall of S ms hands it S/60 posts at
+  // once; 4 tolerates stalls up to 240 ms (2 gave a 429 under a loaded CI machine). Without the
+  // shared pace the two sinks still overrun it (2 posts per 60 ms against 1 per 50 ms).
+  fake = await startFakeSlack({ postIntervalMs: 50, burst: 4 });
   const make = () => {
     const s = createSlackAlerts({
       token: 'xoxb-t',

@@ -44,7 +44,8 @@ describe('createMemoryDeliveryQueue', () => {
 
   it('keeps up with a 20,000-delivery backlog claimed and completed in batches', async () => {
     const queue = createMemoryDeliveryQueue();
-    const started = performance.now();
+    // No timing assertion (the machine is shared): a queue that rescans its backlog per claim
+    // is quadratic here (2·10^8 row visits) and runs into the test timeout instead.
     for (let n = 0; n < 20_000; n++) await queue.enqueue(delivery(n, 1_000 + (n % 7)));
     let done = 0;
     for (;;) {
@@ -55,6 +56,5 @@ describe('createMemoryDeliveryQueue', () => {
     }
     expect(done).toBe(20_000);
     expect(await queue.stats()).toEqual({ pending: 0, dead: 0 });
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
