@@ -86,6 +86,11 @@ export interface BurstHost {
   drain: 'inline' | 'worker';
   /** `receipt`: answered once the delivery is enqueued; `commit`: once the event is committed. */
   ack: AckMode;
+  /**
+   * With a worker drain: stop it claiming deliveries (`pause`) and start it again (`resume`),
+   * so a measurement can leave the cores to the acknowledgements.
+   */
+  worker?: { pause(): void; resume(): void };
   /** The delivery queue (`receipt` mode). */
   queue: DeliveryQueue | undefined;
   /** Background dispatch passes that failed (the engine's `onError`). */
@@ -239,6 +244,7 @@ export async function startHost(options: {
     drain,
     ack,
     queue,
+    ...(worker ? { worker: { pause: worker.pause, resume: worker.resume } } : {}),
     dispatchErrors: () => errors + (worker?.dispatchErrors() ?? 0),
     webhookErrors: () => webhookErrors + (worker?.webhookErrors() ?? 0),
     takeIngestTimes: () => take('ingest'),

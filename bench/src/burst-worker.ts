@@ -21,6 +21,9 @@ type Message =
   | { t: 'webhookError' }
   | { t: 'stopped' };
 
+/** From the host: `pause` stops claiming new deliveries until `resume`. */
+type Command = { t: 'stop' } | { t: 'pause' } | { t: 'resume' };
+
 const WORKER_FILE = fileURLToPath(import.meta.url);
 
 /** Starts the worker process; resolves once it drains. */
@@ -88,8 +91,11 @@ export async function startDrainWorker(options: {
       ingestMs = [];
       return out;
     },
+    /** Stops claiming deliveries (the one in progress finishes) until `resume`. */
+    pause: () => child.send({ t: 'pause' } satisfies Command),
+    resume: () => child.send({ t: 'resume' } satisfies Command),
     async stop() {
-      child.send({ t: 'stop' });
+      child.send({ t: 'stop' } satisfies Command);
       await done;
     },
   };
@@ -116,14 +122,21 @@ async function main() {
     onError: () => send({ t: 'webhookError' }),
   });
   let stopping = false;
-  process.on('message', (m: { t: string }) => {
+  let paused = false;
+  process.on('message', (m: Command) => {
     if (m.t === 'stop') stopping = true;
+    else if (m.t === 'pause') paused = true;
+    else if (m.t === 'resume') paused = false;
   });
   send({ t: 'ready' });
   // Polls when idle: every 5 ms at first, backing off to 50 ms (each empty claim is a query
   // on the server the host's inserts need).
   let idleMs = 5;
   while (!stopping) {
+    if (paused) {
+      await new Promise((ok) => setTimeout(ok, 5));
+      continue;
+    }
     const r = await handle.drain();
     if (r.processed + r.failed + r.dead > 0) idleMs = 5;
     else {

@@ -46,6 +46,16 @@ const WAREHOUSE_MS = env('FULFIL_BURST_WAREHOUSE_MS', 5);
 const RATE = env('FULFIL_BURST_RATE', 200);
 const RATIO_SECONDS = env('FULFIL_BURST_RATIO_SECONDS', 20);
 const ROUNDS = 4;
+/**
+ * FULFIL_BURST_RATIO_DRAIN (with FULFIL_BURST_DRAIN=worker): `concurrent` (default) drains
+ * during the host's ratio rounds, on the same two cores; `between` pauses the worker during
+ * each host round and drains before the next round, as with the worker on a machine of its
+ * own: the handler's cost without the drain's.
+ */
+const RATIO_DRAIN = process.env.FULFIL_BURST_RATIO_DRAIN?.trim() || 'concurrent';
+if (RATIO_DRAIN !== 'concurrent' && RATIO_DRAIN !== 'between') {
+  throw new Error(`FULFIL_BURST_RATIO_DRAIN must be concurrent or between, got "${RATIO_DRAIN}"`);
+}
 /** Untimed deliveries first (JIT, pool connections, prepared statements), over 3 s. */
 const WARM_UP = 300;
 const DRAIN_TIMEOUT_MS = 300_000;
@@ -80,10 +90,13 @@ export async function run(): Promise<Record<string, string>> {
     console.log(`warm-up: ${WARM_UP} webhooks over 3 s`);
     await load(host.url, WARM_UP, 3, 1_000_000);
     const burst = await flashSale(host, admin, schema);
+    if (RATIO_DRAIN === 'between' && !host.worker) {
+      throw new Error('FULFIL_BURST_RATIO_DRAIN=between needs FULFIL_BURST_DRAIN=worker');
+    }
     const ratio = await ratioRounds(host, admin, 2_000_000);
     const mode =
       host.ack === 'receipt'
-        ? `receipt, drain ${host.drain}, drain commits ${drainCommit()}`
+        ? `receipt, drain ${host.drain}, drain commits ${drainCommit()}${host.worker ? `, ratio drain ${RATIO_DRAIN}` : ''}`
         : host.ack;
     const figures = { 'burst ack mode': mode, ...burst, ...ratio };
     for (const [k, v] of Object.entries(figures)) console.log(`${k}: ${v}`);
@@ -197,9 +210,15 @@ async function ratioRounds(
         host.takeIngestTimes();
         host.takeEnqueueTimes();
         const before = name === 'host' ? await walSyncs() : 0;
+        const pause = name === 'host' && RATIO_DRAIN === 'between' ? host.worker : undefined;
+        pause?.pause();
         const cpu0 = process.cpuUsage();
         const { result } = await load(url, perRound, seconds, offset);
         const used = process.cpuUsage(cpu0);
+        if (pause) {
+          pause.resume();
+          while (((await host.queue?.stats())?.pending ?? 0) > 0) await sleep(50);
+        }
         cpuMs[name] += (used.user + used.system) / 1000;
         if (name === 'host') {
           flushes += (await walSyncs()) - before;
