@@ -301,18 +301,6 @@ export function buildDecideConfig(options: EngineOptions): DecideConfig {
           'CONFIG_INVALID',
         );
   const reserving = reservations !== false && options.storage.capabilities.reservations === true;
-  if (options.rates !== undefined && typeof options.rates?.quote !== 'function') {
-    throw new FulfilError(
-      'CONFIG_INVALID',
-      'rates: must be a RateSource with a quote(query) method (e.g. createShipStationRates(connection, { carrierCode }))',
-    );
-  }
-  if (options.forecast !== undefined && typeof options.forecast?.cover !== 'function') {
-    throw new FulfilError(
-      'CONFIG_INVALID',
-      'forecast: must be a ForecastSource with a cover(skus, context) method (e.g. forecasterSource(createForecaster()))',
-    );
-  }
   const forecastAlerts = parseOrThrow(
     z.boolean().default(true),
     options.forecastAlerts,
