@@ -1,7 +1,7 @@
 import { createShopifyStore } from '@fulfil/adapter-shopify';
 import { slackFromEnv } from '@fulfil/alerts-slack';
 import { createClaudeNoteClassifier } from '@fulfil/classifier-anthropic';
-import { basicAuth, createConsole } from '@fulfil/console';
+import { basicAuth, createConsole, parseConsoleUsers } from '@fulfil/console';
 import {
   createConsoleAlerts,
   createEngine,
@@ -11,7 +11,6 @@ import {
   createMemoryVelocitySource,
   createSimulatedWarehouse,
   type Engine,
-  FulfilError,
   KeywordNoteClassifier,
   NOTE_TAXONOMY,
   type NoteClassifier,
@@ -216,29 +215,6 @@ function openDatabase(connectionString: string, schema: string, logger: Logger) 
   // replaces the client on the next query.
   pool.on('error', (err) => logger.error({ event: 'db_pool_error', err }));
   return { pool, storage: createPostgresStorage({ pool, schema }) };
-}
-
-/** `CONSOLE_USERS` (`alice:pw,bob:pw2`) or `CONSOLE_PASSWORD` (user `ops`) as accounts. */
-export function parseConsoleUsers(
-  users: string | undefined,
-  password: string | undefined,
-): Record<string, string> | undefined {
-  if (users) {
-    const out: Record<string, string> = {};
-    for (const entry of users.split(',')) {
-      const at = entry.indexOf(':');
-      if (at <= 0) {
-        throw new FulfilError(
-          'CONFIG_INVALID',
-          'env.CONSOLE_USERS: write user:password pairs separated by commas, e.g. alice:long-password-1,bob:long-password-2',
-          { details: { path: 'env.CONSOLE_USERS' } },
-        );
-      }
-      out[entry.slice(0, at).trim()] = entry.slice(at + 1);
-    }
-    return out;
-  }
-  return password ? { ops: password } : undefined;
 }
 
 /** The console at `/ops`, signing in with HTTP Basic against `users` (constant-time compare). */

@@ -1,16 +1,22 @@
 /**
  * The operations console mounted at `/ops` by the host built from the environment:
- * HTTP Basic accounts from CONSOLE_USERS / CONSOLE_PASSWORD, absent (404) without them.
+ * HTTP Basic accounts from CONSOLE_USERS / CONSOLE_PASSWORD, absent (404) without them; an
+ * order in review approved through it over real HTTP.
  */
 import type { AddressInfo } from 'node:net';
+import { signShopifyWebhook } from '@fulfil/adapter-shopify';
+import { ORDER_ID, SHOP, shopifyOrderText } from '@fulfil/adapter-shopify/testing';
+import { CSRF_COOKIE } from '@fulfil/console';
 import { describe, expect, it } from 'vitest';
-import { createHostFromEnv, parseConsoleUsers } from '../src/host';
+import { createHostFromEnv } from '../src/host';
 import { createLogger } from '../src/logging';
 
 const logger = createLogger({ destination: { write: () => undefined } });
 
+const SECRET = 'test_secret_key';
+
 async function start(env: Record<string, string>) {
-  const host = createHostFromEnv({ SHOPIFY_SECRET: 'test_secret_key', ...env }, logger);
+  const host = createHostFromEnv({ SHOPIFY_SECRET: SECRET, ...env }, logger);
   const server = host.app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -19,7 +25,7 @@ async function start(env: Record<string, string>) {
     await host.engine.idle();
     await host.close();
   };
-  return { url, stop };
+  return { host, url, stop };
 }
 
 const basic = (user: string, password: string) =>
@@ -70,7 +76,92 @@ describe('the console at /ops', () => {
     } finally {
       await h.stop();
     }
-    expect(() => parseConsoleUsers('alice', undefined)).toThrow(/CONSOLE_USERS/);
-    expect(parseConsoleUsers(undefined, undefined)).toBeUndefined();
+    expect(() =>
+      createHostFromEnv({ SHOPIFY_SECRET: SECRET, CONSOLE_USERS: 'alice' }, logger),
+    ).toThrow(/CONFIG_INVALID: env\.CONSOLE_USERS: write user:password pairs/);
+    expect(() =>
+      createHostFromEnv({ SHOPIFY_SECRET: SECRET, CONSOLE_USERS: 'alice:short' }, logger),
+    ).toThrow(/CONFIG_INVALID: basicAuth options: users\.alice/);
+  });
+
+  it('approving an order in review: the order goes on, and its history names the signed-in user', async () => {
+    const h = await start({ CONSOLE_USERS: 'alice:correct horse battery,bob:another long one' });
+    try {
+      // A signed Shopify webhook whose note asks for an address change: noteRules() send it to review.
+      const body = shopifyOrderText({
+        lines: [{ sku: 'TEE-M', quantity: 1, price: '25.00' }],
+        note: 'Please change the shipping address to 12 Oak Street, Denver CO 80203',
+      });
+      const delivered = await fetch(`${h.url}/webhooks/shopify`, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-hmac-sha256': signShopifyWebhook(body, SECRET),
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-shop-domain': SHOP,
+          'x-shopify-webhook-id': 'wh-console-approve',
+        },
+      });
+      expect(delivered.status).toBe(200);
+      await h.host.app.webhooks.idle();
+      await h.host.engine.idle();
+      const orderId = `shopify:acme-outdoor:${ORDER_ID}`;
+      expect((await h.host.engine.get(orderId))?.status).toBe('needs_review');
+
+      const auth = { authorization: basic('alice', 'correct horse battery') };
+      const review = await fetch(`${h.url}/ops/review`, { headers: auth });
+      expect(review.status).toBe(200);
+      const cookie = review.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0] ?? '')
+        .find((c) => c.startsWith(`${CSRF_COOKIE}=`));
+      expect(cookie).toBeDefined();
+      const page = await review.text();
+      const form = page.slice(page.indexOf(`data-resolve="${orderId}"`));
+      const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(form)?.[1];
+      const fields = {
+        _csrf: field('_csrf') ?? '',
+        nonce: field('nonce') ?? '',
+        resolution: 'approve',
+        comment: 'the customer confirmed the new address by phone',
+        returnTo: '/ops/review',
+      };
+      expect(fields._csrf).toBe(cookie?.split('=')[1]);
+      expect(fields.nonce).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+      const approve = await fetch(`${h.url}/ops/orders/${encodeURIComponent(orderId)}/resolve`, {
+        method: 'POST',
+        redirect: 'manual',
+        body: new URLSearchParams(fields).toString(),
+        headers: {
+          ...auth,
+          cookie: cookie ?? '',
+          origin: h.url,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+      });
+      expect(approve.status).toBe(303);
+      expect(approve.headers.get('location')).toMatch(/^\/ops\/review\?done=approve&order=/);
+      await h.host.engine.idle();
+
+      const record = await h.host.engine.get(orderId);
+      expect(record?.review).toBeUndefined();
+      expect(record?.status).toBe('submitted');
+      const { history } = await h.host.engine.explain(orderId);
+      const resolved = history.filter((e) => e.eventType === 'review.resolved');
+      expect(resolved).toHaveLength(1);
+      expect(resolved[0]?.eventKey).toBe(`console:${orderId}:${fields.nonce}`);
+      expect(resolved[0]?.from).toBe('needs_review');
+      expect(resolved[0]?.explanation.notes).toContain(
+        'approved by alice: the customer confirmed the new address by phone',
+      );
+      // The order page's timeline says the same.
+      const timeline = await fetch(`${h.url}/ops/orders/${encodeURIComponent(orderId)}`, {
+        headers: auth,
+      });
+      expect(await timeline.text()).toContain('approved by alice');
+    } finally {
+      await h.stop();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { createShipStationWarehouse } from '@fulfil/adapter-shipstation';
 import { slackFromEnv } from '@fulfil/alerts-slack';
+import { basicAuth, type ConsoleHandler, createConsole, parseConsoleUsers } from '@fulfil/console';
 import {
   createConsoleAlerts,
   createEngine,
@@ -45,6 +46,13 @@ const Env = z.object({
   FULFIL_SCHEMA: z.string().default('fulfil'),
   /** Bearer token for `GET /orders/{id}` (16+ characters); unset: the route answers 404. */
   OPS_TOKEN: z.string().min(16).optional(),
+  /**
+   * Operations console accounts at `/ops`: `alice:password,bob:password2` (passwords of 12+
+   * characters, HTTP Basic checked in constant time). Unset (and no `CONSOLE_PASSWORD`): no console.
+   */
+  CONSOLE_USERS: z.string().optional(),
+  /** One console account, `ops`, with this password (when `CONSOLE_USERS` is unset). */
+  CONSOLE_PASSWORD: z.string().optional(),
   TZ_STORE: z.string().default('UTC'),
 });
 
@@ -89,6 +97,11 @@ export interface HostParts {
   prometheus: ReturnType<typeof createPrometheusMetrics>;
   /** `SLACK_SIGNING_SECRET` (+ `SLACK_ALLOWED_USERS`): the `POST /slack/actions` handler. */
   slackActions?: LambdaHostOptions['slackActions'];
+  /**
+   * `CONSOLE_USERS` / `CONSOLE_PASSWORD`: the operations console at `/ops` (`@fulfil/console`,
+   * HTTP Basic). Unset: none (`/ops` answers 404), said once in the log (`console_off`).
+   */
+  opsConsole?: ConsoleHandler;
   /** Resolves when the database answers `select 1` (for `GET /readyz`). */
   ready(): Promise<void>;
   /** Ends the database pool (tests; a Lambda container is frozen, never closed). */
@@ -98,9 +111,10 @@ export interface HostParts {
 /**
  * Builds the engine of a deployed host from environment variables: state in
  * PostgreSQL (`DATABASE_URL`), ShipStation as the warehouse for every
- * location, alerts to the function's log. Throws `CONFIG_INVALID` naming the
- * variable at fault, so a misconfigured deployment fails its first invocation
- * loudly instead of losing orders.
+ * location, alerts to the function's log, the operations console at `/ops` with
+ * `CONSOLE_USERS` / `CONSOLE_PASSWORD` (without them one `console_off` warning line). Throws
+ * `CONFIG_INVALID` naming the variable at fault, so a misconfigured deployment fails its
+ * first invocation loudly instead of losing orders.
  */
 export function hostFromEnv(env: Record<string, string | undefined> = process.env): HostParts {
   const e = parseEnv(env);
@@ -131,8 +145,9 @@ export function hostFromEnv(env: Record<string, string | undefined> = process.en
     idleTimeoutMillis: 60_000,
   });
   pool.on('error', (err) => console.error('database pool:', err));
+  const storage = createPostgresStorage({ pool, schema: e.FULFIL_SCHEMA });
   const engine = createEngine({
-    storage: createPostgresStorage({ pool, schema: e.FULFIL_SCHEMA }),
+    storage,
     warehouses,
     locations: locations.map((l) => ({
       id: l.id,
@@ -147,6 +162,21 @@ export function hostFromEnv(env: Record<string, string | undefined> = process.en
     autoDispatch: false,
     metrics,
   });
+  // The same accounts, parsed the same way, as the Express host's console.
+  const consoleUsers = parseConsoleUsers(e.CONSOLE_USERS, e.CONSOLE_PASSWORD);
+  const opsConsole = consoleUsers
+    ? createConsole({ engine, storage, basePath: '/ops', ...basicAuth({ users: consoleUsers }) })
+    : undefined;
+  // Once per container (hostFromEnv runs once there), as one JSON line.
+  if (!opsConsole)
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        event: 'console_off',
+        message:
+          'CONSOLE_USERS and CONSOLE_PASSWORD are unset: the operations console at /ops is disabled',
+      }),
+    );
   return {
     engine,
     shopifySecrets: e.SHOPIFY_SECRETS,
@@ -154,6 +184,7 @@ export function hostFromEnv(env: Record<string, string | undefined> = process.en
     ...(e.OPS_TOKEN ? { opsToken: e.OPS_TOKEN } : {}),
     prometheus: metrics,
     ...(slack.actions ? { slackActions: slack.actions(engine) } : {}),
+    ...(opsConsole ? { opsConsole } : {}),
     ready: async () => {
       await pool.query('select 1');
     },

@@ -1,5 +1,6 @@
 import { createShopifyWebhookHandler, DEFAULT_MAX_WEBHOOK_BYTES } from '@fulfil/adapter-shopify';
 import type { SlackActionRequest, SlackActionResponse } from '@fulfil/alerts-slack';
+import { type ConsoleHandler, toLambdaHandler } from '@fulfil/console';
 import {
   type AlertSink,
   type Engine,
@@ -11,22 +12,28 @@ import { opsTokenCheck } from './ops-token';
 
 /**
  * The parts of an API Gateway HTTP API (payload 2.0) or Lambda Function URL
- * event a host reads. Header names arrive lower-cased.
+ * event a host reads. Header names arrive lower-cased; cookies arrive in `cookies`.
  */
 export interface HttpEvent {
   rawPath: string;
   rawQueryString?: string;
   headers?: Record<string, string | undefined>;
+  /** The request's cookies (`name=value` each); payload 2.0 moves them out of `headers`. */
+  cookies?: string[];
   body?: string;
   isBase64Encoded?: boolean;
-  requestContext: { http: { method: string } };
+  requestContext: { domainName?: string; http: { method: string } };
 }
 
 /** What the HTTP function returns to API Gateway / the Function URL. */
 export interface HttpResult {
   statusCode: number;
   headers: Record<string, string>;
+  /** `Set-Cookie` values (payload 2.0): the console's CSRF cookie. */
+  cookies?: string[];
   body: string;
+  /** `true` when `body` is base64 (binary); absent or `false`: text. */
+  isBase64Encoded?: boolean;
 }
 
 /** What one scheduled run did. */
@@ -77,6 +84,13 @@ export interface LambdaHostOptions {
    */
   slackActions?: (request: SlackActionRequest) => Promise<SlackActionResponse>;
   /**
+   * The operations console (`createConsole({ basePath: '/ops', ...basicAuth({ users }) })` of
+   * `@fulfil/console`), answering `/ops` and every path under it (any method; route
+   * `ANY /ops` and `ANY /ops/{proxy+}` to the function). It authorizes every request itself
+   * (401 with `WWW-Authenticate`) and guards its forms against CSRF. Without it `/ops` is 404.
+   */
+  opsConsole?: ConsoleHandler;
+  /**
    * Readiness for `GET /readyz`: resolves when the host can serve (its configuration is
    * valid and the database answers). Without it `/readyz` only checks that the engine builds.
    */
@@ -90,7 +104,8 @@ export interface LambdaHostOptions {
  *   `POST /webhooks/warehouses/{key}` (shipment webhooks of a warehouse
  *   adapter that declares `webhooks`), `GET /orders/{id}` (the order and every
  *   decision, explained; needs `opsToken`), `GET /metrics` (Prometheus text with
- *   `prometheus`) and `GET /metrics.json` (both need `opsToken`), `GET /healthz`; bodies above
+ *   `prometheus`) and `GET /metrics.json` (both need `opsToken`), the operations console
+ *   under `/ops` (with `opsConsole`), `GET /healthz`; bodies above
  *   `maxBodyBytes` are 413, malformed paths 400, errors JSON without internals;
  * - `scheduled` (an EventBridge rule, e.g. every minute): due timers, the
  *   outbox (warehouse submissions, store holds, alerts), shipment polling.
@@ -138,6 +153,11 @@ export function createLambdaHost(options: LambdaHostOptions) {
       if (path === '/slack/actions' && method === 'POST' && options.slackActions) {
         const out = await options.slackActions({ method, headers, rawBody: body.toString('utf8') });
         return { statusCode: out.status, headers: out.headers, body: out.body };
+      }
+      if (path === '/ops' || path.startsWith('/ops/')) {
+        // The console authorizes every request itself (Basic, 401) and checks CSRF on POSTs.
+        const handler = options.opsConsole;
+        if (handler) return await toLambdaHandler(handler)(event);
       }
       const hook = path.match(/^\/webhooks\/warehouses\/([^/]+)$/);
       if (hook && method === 'POST') {

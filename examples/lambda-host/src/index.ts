@@ -29,6 +29,9 @@ const host = createLambdaHost({
   get slackActions() {
     return partsOnce().slackActions;
   },
+  get opsConsole() {
+    return partsOnce().opsConsole;
+  },
   ready: () => partsOnce().ready(),
 });
 

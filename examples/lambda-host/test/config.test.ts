@@ -1,6 +1,13 @@
 import { isFulfilError } from '@fulfil/core';
-import { expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, type MockInstance, vi } from 'vitest';
 import { hostFromEnv } from '../src/config';
+
+// hostFromEnv says `console_off` on stderr when no console accounts are set: keep it quiet here.
+let warn: MockInstance<typeof console.warn>;
+beforeEach(() => {
+  warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterEach(() => warn.mockRestore());
 
 const good = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
@@ -54,5 +61,52 @@ it('refuses locations that are not JSON or lack a ShipStation warehouse', () => 
   );
   expect(() => hostFromEnv({ ...good, FULFIL_LOCATIONS: '[{"id":"reno"}]' })).toThrow(
     /FULFIL_LOCATIONS\[0\]\.shipstationWarehouseId/,
+  );
+});
+
+it('CONSOLE_USERS or CONSOLE_PASSWORD: the console at /ops, signing in with those accounts', async () => {
+  for (const env of [
+    { CONSOLE_USERS: 'alice:correct horse battery,bob:another long one' },
+    { CONSOLE_PASSWORD: 'a long enough password', CONSOLE_USERS: ' ' },
+  ]) {
+    const parts = hostFromEnv({ ...good, ...env });
+    const ops = parts.opsConsole;
+    if (!ops) throw new Error('no console');
+    const anonymous = await ops(new Request('https://api.example.com/ops/'));
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic /);
+    const [user, password] = env.CONSOLE_USERS?.trim()
+      ? ['bob', 'another long one']
+      : ['ops', 'a long enough password'];
+    const auth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    // Signed in, the asset answers without touching the database.
+    const asset = await ops(
+      new Request('https://api.example.com/ops/assets/console.css', {
+        headers: { authorization: auth },
+      }),
+    );
+    expect(asset.status).toBe(200);
+    await parts.close();
+  }
+  expect(warn).not.toHaveBeenCalled();
+});
+
+it('without console accounts: no console, and one console_off line per container', async () => {
+  const parts = hostFromEnv({ ...good, CONSOLE_USERS: '', CONSOLE_PASSWORD: '' });
+  expect(parts.opsConsole).toBeUndefined();
+  expect(warn).toHaveBeenCalledTimes(1);
+  expect(JSON.parse(String(warn.mock.calls[0]?.[0]))).toMatchObject({
+    level: 'warn',
+    event: 'console_off',
+  });
+  await parts.close();
+});
+
+it('malformed CONSOLE_USERS or a short password is CONFIG_INVALID', () => {
+  expect(() => hostFromEnv({ ...good, CONSOLE_USERS: 'alice' })).toThrow(
+    /CONFIG_INVALID: env\.CONSOLE_USERS: write user:password pairs/,
+  );
+  expect(() => hostFromEnv({ ...good, CONSOLE_PASSWORD: 'short' })).toThrow(
+    /CONFIG_INVALID: basicAuth options: users\.ops: use a password of at least 12 characters/,
   );
 });

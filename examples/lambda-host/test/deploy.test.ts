@@ -133,6 +133,8 @@ describe('template.yaml', () => {
   it('sets exactly the variables the code reads, as .env.example lists them', async () => {
     // The code: config.ts's schema plus Slack's variables; process.env reads in src/.
     const read = new Set(LAMBDA_ENV_VARS);
+    // The console's accounts, read by hostFromEnv (parseConsoleUsers of @fulfil/console).
+    for (const name of ['CONSOLE_USERS', 'CONSOLE_PASSWORD']) expect(read).toContain(name);
     for (const file of ['config.ts', 'host.ts', 'index.ts', 'ops-token.ts']) {
       const text = await readFile(join(root, 'src', file), 'utf8');
       for (const m of text.matchAll(/process\.env\.([A-Z0-9_]+)|process\.env\[['"]([A-Z0-9_]+)/g))
@@ -159,7 +161,14 @@ describe('template.yaml', () => {
 
   it('takes secrets from Secrets Manager and the locations from SSM Parameter Store', () => {
     const vars = template.Globals.Function.Environment.Variables;
-    for (const name of ['DATABASE_URL', 'SHOPIFY_SECRETS', 'SHIPSTATION_API_SECRET', 'OPS_TOKEN'])
+    for (const name of [
+      'DATABASE_URL',
+      'SHOPIFY_SECRETS',
+      'SHIPSTATION_API_SECRET',
+      'OPS_TOKEN',
+      'CONSOLE_USERS',
+      'CONSOLE_PASSWORD',
+    ])
       expect(JSON.stringify(vars[name])).toContain(
         `{{resolve:secretsmanager:\${SecretName}:SecretString:${name}}}`,
       );
@@ -180,7 +189,9 @@ describe('template.yaml', () => {
       expect(e.Properties.ApiId).toEqual({ Ref: 'HttpApi' });
       return [e.Properties.Method!, e.Properties.Path!] as const;
     });
-    expect(routes.length).toBe(8);
+    expect(routes.length).toBe(10);
+    expect(routes).toContainEqual(['ANY', '/ops']);
+    expect(routes).toContainEqual(['ANY', '/ops/{proxy+}']);
     // A complete (fake) environment: the engine is built, no database is ever reached except
     // by /readyz. Every route must be answered by its handler, never the catch-all 404.
     const env = {
@@ -193,15 +204,24 @@ describe('template.yaml', () => {
       FULFIL_LOCATIONS: '[{"id":"reno","shipstationWarehouseId":401}]',
       OPS_TOKEN: 'ops_token_0123456789abcdef',
       SLACK_SIGNING_SECRET: 'slack_signing_secret',
+      CONSOLE_PASSWORD: 'console password 0123',
     };
     const script = `
       const h = await import(${JSON.stringify(pathToFileURL(bundle).href)});
       const routes = ${JSON.stringify(routes)};
       const out = [];
       for (const [method, path] of [...routes, ['GET', '/not-a-route']]) {
-        const rawPath = path.replace('{key}', 'shipstation').replace('{id}', '1001');
-        const r = await h.http({ rawPath, headers: {}, body: '', requestContext: { http: { method } } });
-        out.push([method, path, r.statusCode]);
+        const rawPath = path
+          .replace('{key}', 'shipstation')
+          .replace('{id}', '1001')
+          .replace('{proxy+}', 'review');
+        const r = await h.http({
+          rawPath,
+          headers: {},
+          body: '',
+          requestContext: { http: { method: method === 'ANY' ? 'GET' : method } },
+        });
+        out.push([method, path, r.statusCode, r.headers['www-authenticate'] ?? null]);
       }
       console.log(JSON.stringify(out));
       process.exit(0);`;
@@ -209,12 +229,49 @@ describe('template.yaml', () => {
       cwd: root,
       env,
     });
-    const answered = JSON.parse(stdout) as [string, string, number][];
-    expect(answered.at(-1)).toEqual(['GET', '/not-a-route', 404]);
+    const answered = JSON.parse(stdout) as [string, string, number, string | null][];
+    expect(answered.at(-1)?.slice(0, 3)).toEqual(['GET', '/not-a-route', 404]);
     for (const [method, path, status] of answered.slice(0, -1)) {
       const expected = path === '/healthz' ? 200 : path === '/readyz' ? 503 : 401;
       expect([method, path, status]).toEqual([method, path, expected]);
     }
+    // The console's 401 asks the browser for its Basic sign-in.
+    for (const [, path, , challenge] of answered.filter(([, p]) => p.startsWith('/ops')))
+      expect([path, challenge]).toEqual([path, 'Basic realm="fulfil console", charset="UTF-8"']);
+  }, 60_000);
+
+  it('without CONSOLE_USERS / CONSOLE_PASSWORD the bundle has no console (404) and says so once', async () => {
+    const env = {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere',
+      SHOPIFY_SECRETS: 'test_secret_key',
+      SHIPSTATION_API_KEY: 'key',
+      SHIPSTATION_API_SECRET: 'secret',
+      SHIPSTATION_WEBHOOK_TOKEN: 'whk_0123456789abcdef',
+      FULFIL_LOCATIONS: '[{"id":"reno","shipstationWarehouseId":401}]',
+      CONSOLE_USERS: '',
+      CONSOLE_PASSWORD: '',
+    };
+    const script = `
+      const h = await import(${JSON.stringify(pathToFileURL(bundle).href)});
+      const out = [];
+      for (const rawPath of ['/ops', '/ops/', '/ops/review', '/ops']) {
+        const r = await h.http({ rawPath, headers: {}, requestContext: { http: { method: 'GET' } } });
+        out.push(r.statusCode);
+      }
+      console.log(JSON.stringify(out));
+      process.exit(0);`;
+    const { stdout, stderr } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      env,
+    });
+    expect(JSON.parse(stdout)).toEqual([404, 404, 404, 404]);
+    const lines = stderr
+      .trim()
+      .split('\n')
+      .filter((line) => line.includes('console_off'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'warn', event: 'console_off' });
   }, 60_000);
 });
 

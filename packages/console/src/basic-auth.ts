@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { parseOptions } from '@fulfil/core';
+import { FulfilError, parseOptions } from '@fulfil/core';
 import { z } from 'zod';
 import type { Authorize } from './options';
 
@@ -77,4 +77,42 @@ export function basicAuth(options: BasicAuthOptions): {
       return found === undefined ? null : { id: found };
     },
   };
+}
+
+/**
+ * Console accounts from two environment variables, as the example hosts read them:
+ * `CONSOLE_USERS` (`alice:password,bob:password2`: comma-separated `user:password` pairs; the
+ * password is everything after the first `:`) or, when it is unset or blank, `CONSOLE_PASSWORD`
+ * (one account, `ops`). Both unset or blank: `undefined` (no console). Pass the result to
+ * {@link basicAuth}, which checks the password lengths.
+ *
+ * @throws FulfilError `CONFIG_INVALID` naming `env.CONSOLE_USERS` when a pair has no `user:`.
+ *
+ * @example
+ * ```ts
+ * const users = parseConsoleUsers(process.env.CONSOLE_USERS, process.env.CONSOLE_PASSWORD);
+ * if (users) app.use('/ops', toNodeHandler(createConsole({ engine, storage, basePath: '/ops', ...basicAuth({ users }) })));
+ * ```
+ */
+export function parseConsoleUsers(
+  users: string | undefined,
+  password: string | undefined,
+): Record<string, string> | undefined {
+  const text = users?.trim();
+  if (text) {
+    const out: Record<string, string> = {};
+    for (const entry of text.split(',')) {
+      const at = entry.indexOf(':');
+      if (at <= 0) {
+        throw new FulfilError(
+          'CONFIG_INVALID',
+          'env.CONSOLE_USERS: write user:password pairs separated by commas, e.g. alice:long-password-1,bob:long-password-2',
+          { details: { path: 'env.CONSOLE_USERS' } },
+        );
+      }
+      out[entry.slice(0, at).trim()] = entry.slice(at + 1);
+    }
+    return out;
+  }
+  return password ? { ops: password } : undefined;
 }

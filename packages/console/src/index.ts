@@ -1,4 +1,4 @@
-export { type BasicAuthOptions, basicAuth } from './basic-auth';
+export { type BasicAuthOptions, basicAuth, parseConsoleUsers } from './basic-auth';
 export { type ConsoleHandler, createConsole } from './console';
 export { type LambdaHttpEvent, type LambdaHttpResult, toLambdaHandler } from './lambda';
 export { type NodeHandlerOptions, toNodeHandler } from './node';

@@ -6,7 +6,7 @@ import {
 } from '@fulfil/core';
 import { expectConfigInvalid } from '@fulfil/core/testing';
 import { describe, expect, it } from 'vitest';
-import { basicAuth, type ConsoleOptions, createConsole } from '../src';
+import { basicAuth, type ConsoleOptions, createConsole, parseConsoleUsers } from '../src';
 
 const clock = createSimulatedClock('2026-01-01T00:00:00Z');
 const storage = createMemoryStorage({ clock });
@@ -63,5 +63,35 @@ describe('basicAuth options', () => {
       /did you mean "realm"/,
     );
     expectConfigInvalid(() => basicAuth({ users: 'ops' } as never), 'users');
+  });
+});
+
+describe('parseConsoleUsers (CONSOLE_USERS / CONSOLE_PASSWORD)', () => {
+  it('user:password pairs; the password keeps its colons and spaces; names and the whole value are trimmed', () => {
+    expect(parseConsoleUsers(' alice:correct horse:battery , bob :pw two  \n', 'ignored')).toEqual({
+      alice: 'correct horse:battery ',
+      bob: 'pw two',
+    });
+  });
+
+  it('CONSOLE_PASSWORD alone is the account ops; both unset or blank: no console', () => {
+    expect(parseConsoleUsers(undefined, 'a long enough password')).toEqual({
+      ops: 'a long enough password',
+    });
+    expect(parseConsoleUsers('  ', 'a long enough password')).toEqual({
+      ops: 'a long enough password',
+    });
+    expect(parseConsoleUsers(undefined, undefined)).toBeUndefined();
+    expect(parseConsoleUsers('', '')).toBeUndefined();
+  });
+
+  it('a pair without "user:" is CONFIG_INVALID naming env.CONSOLE_USERS', () => {
+    for (const bad of ['alice', ':password-only', 'alice:long-password-1,']) {
+      expectConfigInvalid(
+        () => parseConsoleUsers(bad, undefined),
+        'env.CONSOLE_USERS',
+        /user:password/,
+      );
+    }
   });
 });
