@@ -107,6 +107,6 @@ it('malformed CONSOLE_USERS or a short password is CONFIG_INVALID', () => {
     /CONFIG_INVALID: env\.CONSOLE_USERS: write user:password pairs/,
   );
   expect(() => hostFromEnv({ ...good, CONSOLE_PASSWORD: 'short' })).toThrow(
-    /CONFIG_INVALID: basicAuth options: users\.ops: use a password of at least 12 characters/,
+    /CONFIG_INVALID: env\.CONSOLE_PASSWORD: the password is 5 characters; use at least 12/,
   );
 });

@@ -3,6 +3,9 @@ import { FulfilError, parseOptions } from '@fulfil/core';
 import { z } from 'zod';
 import type { Authorize } from './options';
 
+/** The shortest password {@link basicAuth} accepts. */
+const MIN_PASSWORD = 12;
+
 /** Options of {@link basicAuth}. */
 export interface BasicAuthOptions {
   /** Accounts: user name → password. At least one; passwords of 12+ characters. */
@@ -18,7 +21,7 @@ const Schema = z.object({
         .string()
         .min(1)
         .regex(/^[^:]+$/, 'a user name may not contain ":"'),
-      z.string().min(12, 'use a password of at least 12 characters'),
+      z.string().min(MIN_PASSWORD, `use a password of at least ${MIN_PASSWORD} characters`),
     )
     .refine((u) => Object.keys(u).length > 0, 'give at least one user'),
   realm: z
@@ -84,9 +87,11 @@ export function basicAuth(options: BasicAuthOptions): {
  * `CONSOLE_USERS` (`alice:password,bob:password2`: comma-separated `user:password` pairs; the
  * password is everything after the first `:`) or, when it is unset or blank, `CONSOLE_PASSWORD`
  * (one account, `ops`). Both unset or blank: `undefined` (no console). Pass the result to
- * {@link basicAuth}, which checks the password lengths.
+ * {@link basicAuth}.
  *
- * @throws FulfilError `CONFIG_INVALID` naming `env.CONSOLE_USERS` when a pair has no `user:`.
+ * @throws FulfilError `CONFIG_INVALID` naming the variable (`env.CONSOLE_USERS` or
+ * `env.CONSOLE_PASSWORD`) when a pair has no `user:` or a password is shorter than 12
+ * characters (the minimum {@link basicAuth} accepts).
  *
  * @example
  * ```ts
@@ -110,9 +115,26 @@ export function parseConsoleUsers(
           { details: { path: 'env.CONSOLE_USERS' } },
         );
       }
-      out[entry.slice(0, at).trim()] = entry.slice(at + 1);
+      const user = entry.slice(0, at).trim();
+      const secret = entry.slice(at + 1);
+      if (secret.length < MIN_PASSWORD) {
+        throw new FulfilError(
+          'CONFIG_INVALID',
+          `env.CONSOLE_USERS: the password of "${user}" is ${secret.length} characters; use at least ${MIN_PASSWORD}`,
+          { details: { path: 'env.CONSOLE_USERS', user } },
+        );
+      }
+      out[user] = secret;
     }
     return out;
   }
-  return password ? { ops: password } : undefined;
+  if (!password) return undefined;
+  if (password.length < MIN_PASSWORD) {
+    throw new FulfilError(
+      'CONFIG_INVALID',
+      `env.CONSOLE_PASSWORD: the password is ${password.length} characters; use at least ${MIN_PASSWORD}`,
+      { details: { path: 'env.CONSOLE_PASSWORD' } },
+    );
+  }
+  return { ops: password };
 }

@@ -68,9 +68,11 @@ describe('basicAuth options', () => {
 
 describe('parseConsoleUsers (CONSOLE_USERS / CONSOLE_PASSWORD)', () => {
   it('user:password pairs; the password keeps its colons and spaces; names and the whole value are trimmed', () => {
-    expect(parseConsoleUsers(' alice:correct horse:battery , bob :pw two  \n', 'ignored')).toEqual({
+    expect(
+      parseConsoleUsers(' alice:correct horse:battery , bob :pw two is long  \n', 'ignored'),
+    ).toEqual({
       alice: 'correct horse:battery ',
-      bob: 'pw two',
+      bob: 'pw two is long',
     });
   });
 
@@ -93,5 +95,18 @@ describe('parseConsoleUsers (CONSOLE_USERS / CONSOLE_PASSWORD)', () => {
         /user:password/,
       );
     }
+  });
+
+  it('a password under 12 characters is CONFIG_INVALID naming the variable it came from', () => {
+    expectConfigInvalid(
+      () => parseConsoleUsers('alice:long-enough-pw,bob:short', undefined),
+      'env.CONSOLE_USERS',
+      /the password of "bob" is 5 characters; use at least 12/,
+    );
+    expectConfigInvalid(
+      () => parseConsoleUsers(undefined, 'short'),
+      'env.CONSOLE_PASSWORD',
+      /the password is 5 characters; use at least 12/,
+    );
   });
 });
