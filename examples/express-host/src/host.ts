@@ -134,6 +134,14 @@ export function createHostFromEnv(
   loaded?: LoadedConfig,
 ): Host {
   const env = parseOrThrow(HostEnv, rawEnv, 'env', 'CONFIG_INVALID');
+  if (env.FULFIL_CONFIG && !loaded) {
+    // Never run on the built-in demo when a configuration was asked for.
+    throw new FulfilError(
+      'CONFIG_INVALID',
+      'env.FULFIL_CONFIG is set but no configuration was given: pass await loadHostConfig(env) as the 4th argument',
+      { details: { path: 'env.FULFIL_CONFIG' } },
+    );
+  }
   const shopifyLocations = parseLocations(env.SHOPIFY_LOCATIONS);
   const store =
     env.SHOPIFY_SHOP && env.SHOPIFY_TOKEN

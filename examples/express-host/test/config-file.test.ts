@@ -166,6 +166,10 @@ describe('finding and checking the file', () => {
     await expect(loadHostConfig({ FULFIL_CONFIG: join(dir, 'nope.ts') }, root)).rejects.toThrow(
       /nope\.ts: no such file/,
     );
+    // Asked for but not loaded (an embedder forgot loadHostConfig): never the demo instead.
+    expect(() =>
+      createHostFromEnv({ SHOPIFY_SECRET: SECRET, FULFIL_CONFIG: file }, logger),
+    ).toThrow(/env\.FULFIL_CONFIG is set but no configuration was given/);
   });
 
   it('the server stops at start: one config_invalid line with the path, no stack, exit 2', async () => {
