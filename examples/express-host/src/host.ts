@@ -1,31 +1,27 @@
 import { createShopifyStore } from '@fulfil/adapter-shopify';
 import { slackFromEnv } from '@fulfil/alerts-slack';
 import { createClaudeNoteClassifier } from '@fulfil/classifier-anthropic';
+import type { LoadedConfig } from '@fulfil/cli/config';
 import { basicAuth, createConsole, parseConsoleUsers } from '@fulfil/console';
 import {
   createConsoleAlerts,
   createEngine,
   createMemoryDeliveryQueue,
-  createMemoryInventory,
   createMemoryStorage,
   createMemoryVelocitySource,
-  createSimulatedWarehouse,
   type Engine,
-  KeywordNoteClassifier,
+  FulfilError,
   NOTE_TAXONOMY,
   type NoteClassifier,
-  noteRules,
   parseOrThrow,
-  RuleBasedRiskScorer,
-  riskRules,
   type Storage,
-  systemClock,
 } from '@fulfil/core';
 import { createPrometheusMetrics } from '@fulfil/metrics-prometheus';
 import { createPostgresStorage } from '@fulfil/storage-postgres';
 import pg from 'pg';
 import { z } from 'zod';
 import { type AppOptions, createApp, type HostApp } from './app';
+import { defaultSetup, setupFromConfig } from './config-file';
 import { parseLocations } from './env';
 import type { Logger } from './logging';
 
@@ -71,6 +67,12 @@ export const HostEnv = z.object({
     .transform((s) => s || undefined)
     .optional(),
   FULFIL_SCHEMA: z.string().trim().default('fulfil'),
+  /**
+   * The store's configuration file (`fulfil.config.ts` / `.js` / `.json`, as the `fulfil` CLI
+   * reads it). Unset: `fulfil.config.*` in the working directory, else the built-in demo.
+   * Loaded by `loadHostConfig` before the host is built.
+   */
+  FULFIL_CONFIG: z.string().trim().optional(),
   /** Notes the offline classifier is unsure of go to Claude. */
   ANTHROPIC_API_KEY: z
     .string()
@@ -92,8 +94,13 @@ export interface Host {
   engine: Engine;
   /** `postgres` with `DATABASE_URL`, else `memory`. */
   storageKind: 'postgres' | 'memory';
-  /** `keyword` (offline) or `keyword+claude` (with `ANTHROPIC_API_KEY`). */
-  classifierKind: 'keyword' | 'keyword+claude';
+  /**
+   * `keyword` (offline), `keyword+claude` (with `ANTHROPIC_API_KEY`), or `none` (the
+   * configuration says `notes: false`).
+   */
+  classifierKind: 'keyword' | 'keyword+claude' | 'none';
+  /** The configuration file the engine was built from; absent: the built-in defaults. */
+  configFile?: string;
   /** `slack` with `SLACK_*`, else `log` (one JSON line per alert). */
   alertsKind: 'slack' | 'log';
   env: HostEnv;
@@ -110,11 +117,13 @@ export interface Host {
  * Claude for unsure notes when `ANTHROPIC_API_KEY` is set) and `noteRules()`; the
  * `RuleBasedRiskScorer` (velocity from the database) and `riskRules()`; alerts to Slack
  * (`SLACK_*`) or to the log. Throws `CONFIG_INVALID` naming the variable at fault.
- * `extra` is merged into the app's options (mount more routes there later).
+ * `extra` is merged into the app's options (mount more routes there later). With `loaded`
+ * (a `fulfil.config.ts`, see `loadHostConfig`), the engine's locations, rules, machine,
+ * note classifier and risk settings come from it instead of the built-in demo.
  *
  * @example
  * ```ts
- * const host = createHostFromEnv(process.env, logger);
+ * const host = createHostFromEnv(process.env, logger, {}, await loadHostConfig(process.env));
  * host.app.listen(3000);
  * ```
  */
@@ -122,8 +131,17 @@ export function createHostFromEnv(
   rawEnv: Record<string, string | undefined>,
   logger: Logger,
   extra: Partial<AppOptions> = {},
+  loaded?: LoadedConfig,
 ): Host {
   const env = parseOrThrow(HostEnv, rawEnv, 'env', 'CONFIG_INVALID');
+  if (env.FULFIL_CONFIG && !loaded) {
+    // Never run on the built-in demo when a configuration was asked for.
+    throw new FulfilError(
+      'CONFIG_INVALID',
+      'env.FULFIL_CONFIG is set but no configuration was given: pass await loadHostConfig(env) as the 4th argument',
+      { details: { path: 'env.FULFIL_CONFIG' } },
+    );
+  }
   const shopifyLocations = parseLocations(env.SHOPIFY_LOCATIONS);
   const store =
     env.SHOPIFY_SHOP && env.SHOPIFY_TOKEN
@@ -132,39 +150,28 @@ export function createHostFromEnv(
   const metrics = createPrometheusMetrics();
   const db = env.DATABASE_URL ? openDatabase(env.DATABASE_URL, env.FULFIL_SCHEMA, logger) : null;
   const storage: Storage = db?.storage ?? createMemoryStorage({ retainCompleted: false });
-  const offline = new KeywordNoteClassifier();
-  const classifier: NoteClassifier = env.ANTHROPIC_API_KEY
-    ? createClaudeNoteClassifier({
-        offline,
-        taxonomy: NOTE_TAXONOMY,
-        apiKey: env.ANTHROPIC_API_KEY,
-        metrics,
-      })
-    : offline;
-  const risk = db
-    ? new RuleBasedRiskScorer({ velocity: db.storage })
-    : new RuleBasedRiskScorer({ velocity: createMemoryVelocitySource(), recordOrders: true });
+  const velocity = db
+    ? { velocity: db.storage }
+    : { velocity: createMemoryVelocitySource(), recordOrders: true };
+  // The configuration file's locations, rules, notes and risk settings, or the built-in demo.
+  const { offline, ...setup } = loaded ? setupFromConfig(loaded, velocity) : defaultSetup(velocity);
+  const classifier: NoteClassifier | undefined =
+    offline && env.ANTHROPIC_API_KEY
+      ? createClaudeNoteClassifier({
+          offline,
+          taxonomy: NOTE_TAXONOMY,
+          apiKey: env.ANTHROPIC_API_KEY,
+          metrics,
+        })
+      : offline;
   const slack = slackFromEnv(rawEnv);
   const alerts =
     slack.alerts ?? createConsoleAlerts({ write: (line) => logger.warn({ event: 'alert' }, line) });
-  // A demo warehouse and stock: replace with your warehouse adapters (ShipStation, a 3PL).
-  const stock = { main: { 'TEE-M': 100, MUG: 100 } };
   const engine = createEngine({
+    ...setup,
     metrics,
     storage,
-    inventory: createMemoryInventory({ stock }),
-    warehouses: {
-      main: createSimulatedWarehouse({
-        name: 'main',
-        clock: systemClock,
-        locations: ['main'],
-        stock,
-      }),
-    },
-    locations: [{ id: 'main', warehouse: 'main' }],
-    classifier,
-    risk,
-    rules: [...riskRules(), ...noteRules()],
+    ...(classifier ? { classifier } : {}),
     alerts,
     ...(store ? { store } : {}),
     // The outbox runs after the answer; its failures land here (the commands stay in the
@@ -196,7 +203,8 @@ export function createHostFromEnv(
     engine,
     env,
     storageKind: db ? 'postgres' : 'memory',
-    classifierKind: env.ANTHROPIC_API_KEY ? 'keyword+claude' : 'keyword',
+    classifierKind: !offline ? 'none' : env.ANTHROPIC_API_KEY ? 'keyword+claude' : 'keyword',
+    ...(loaded ? { configFile: loaded.path } : {}),
     alertsKind: slack.alerts ? 'slack' : 'log',
     ready: async () => {
       await db?.pool.query('select 1');

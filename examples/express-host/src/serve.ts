@@ -61,6 +61,7 @@ export async function serve(host: Host, options: ServeOptions): Promise<Serving>
     classifier: host.classifierKind,
     alerts: host.alertsKind,
     opsRoutes: host.env.OPS_TOKEN !== undefined,
+    config: host.configFile ?? null,
   });
   if (host.env.OPS_TOKEN === undefined)
     logger.warn({

@@ -1,10 +1,12 @@
 /**
  * `pnpm --filter @fulfil/example-express-host start`: the Express host, configured from the
- * environment (`host.ts` reads it; the README lists every variable). On PostgreSQL when
+ * environment (`host.ts` reads it; the README lists every variable) and the store's
+ * `fulfil.config.ts` when there is one (`config-file.ts`). On PostgreSQL when
  * `DATABASE_URL` is set, in memory otherwise. Logs one JSON line per event on stdout.
  * SIGTERM / SIGINT: graceful shutdown (see `serve.ts`), exit 0 once everything finished.
  */
 import { isFulfilError } from '@fulfil/core';
+import { loadHostConfig } from './config-file';
 import { createHostFromEnv } from './host';
 import { createLogger } from './logging';
 import { serve } from './serve';
@@ -15,7 +17,8 @@ const level = process.env.LOG_LEVEL?.trim() || 'info';
 const logger = createLogger({ level: LEVELS.includes(level) ? level : 'info' });
 let host: ReturnType<typeof createHostFromEnv>;
 try {
-  host = createHostFromEnv(process.env, logger);
+  // FULFIL_CONFIG, or fulfil.config.* in the working directory; none: the built-in demo.
+  host = createHostFromEnv(process.env, logger, {}, await loadHostConfig(process.env));
 } catch (err) {
   if (!isFulfilError(err, 'CONFIG_INVALID')) throw err;
   logger.fatal({ event: 'config_invalid', error: { code: err.code, message: err.message } });

@@ -14,6 +14,8 @@ import { createPrometheusMetrics, httpMetricsHooks } from '@fulfil/metrics-prome
 import { createPostgresStorage } from '@fulfil/storage-postgres';
 import pg from 'pg';
 import { z } from 'zod';
+import { bundledConfig } from './bundled-config';
+import { type BundledConfig, lambdaConfigOptions } from './config-file';
 import type { LambdaHostOptions } from './host';
 
 /** The environment a deployed host reads. Validated; a bad value names the variable. */
@@ -112,11 +114,16 @@ export interface HostParts {
  * Builds the engine of a deployed host from environment variables: state in
  * PostgreSQL (`DATABASE_URL`), ShipStation as the warehouse for every
  * location, alerts to the function's log, the operations console at `/ops` with
- * `CONSOLE_USERS` / `CONSOLE_PASSWORD` (without them one `console_off` warning line). Throws
- * `CONFIG_INVALID` naming the variable at fault, so a misconfigured deployment fails its
- * first invocation loudly instead of losing orders.
+ * `CONSOLE_USERS` / `CONSOLE_PASSWORD` (without them one `console_off` warning line); rules,
+ * locations, notes and risk from the `fulfil.config.ts` built into the bundle, when there is
+ * one (`bundled`, see `config-file.ts`). Throws `CONFIG_INVALID` naming the variable or the
+ * config path at fault, so a misconfigured deployment fails its first invocation loudly
+ * instead of losing orders.
  */
-export function hostFromEnv(env: Record<string, string | undefined> = process.env): HostParts {
+export function hostFromEnv(
+  env: Record<string, string | undefined> = process.env,
+  bundled: BundledConfig | undefined = bundledConfig,
+): HostParts {
   const e = parseEnv(env);
   const locations = parseOrThrow(
     Locations,
@@ -149,15 +156,20 @@ export function hostFromEnv(env: Record<string, string | undefined> = process.en
   const engine = createEngine({
     storage,
     warehouses,
-    locations: locations.map((l) => ({
-      id: l.id,
-      warehouse: 'shipstation',
-      // ShipStation has no stock API: route without stock figures; a rejection re-routes.
-      stock: 'untracked' as const,
-      ...(l.priority !== undefined ? { priority: l.priority } : {}),
-    })),
-    alerts: slack.alerts ?? createConsoleAlerts(),
     timeZone: e.TZ_STORE,
+    // The fulfil.config.ts built into the bundle (rules, locations, notes, risk, time zone), if any.
+    ...lambdaConfigOptions(
+      locations.map((l) => ({
+        id: l.id,
+        warehouse: 'shipstation',
+        // ShipStation has no stock API: route without stock figures; a rejection re-routes.
+        stock: 'untracked' as const,
+        ...(l.priority !== undefined ? { priority: l.priority } : {}),
+      })),
+      { velocity: storage },
+      bundled,
+    ),
+    alerts: slack.alerts ?? createConsoleAlerts(),
     // A Lambda is frozen once it answers: side effects run in the scheduled function.
     autoDispatch: false,
     metrics,

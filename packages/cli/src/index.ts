@@ -8,7 +8,13 @@ export type { Outcome } from './audit/tracker';
 export { runCli } from './cli';
 export type { AuditCommandOptions, AuditJson } from './commands/audit';
 export { type Io, processIo } from './commands/io';
-export { CONFIG_FILES, type LoadedConfig, loadConfig } from './config/load-config';
+export {
+  CONFIG_FILES,
+  findConfigFile,
+  type LoadedConfig,
+  loadConfig,
+  loadOptionalConfig,
+} from './config/load-config';
 export {
   REQUIRED_COLUMNS,
   SHOPIFY_ORDER_EXPORT_COLUMNS,

@@ -1,4 +1,5 @@
 import {
+  configEngineOptions,
   createEngine,
   createMemoryInventory,
   createMemoryStorage,
@@ -7,9 +8,7 @@ import {
   type FulfilConfig,
   type HistoryEntry,
   type InventorySource,
-  KeywordNoteClassifier,
   type OrderRecord,
-  RuleBasedRiskScorer,
   type SimulatedClock,
   type Storage,
   type WarehouseAdapter,
@@ -26,6 +25,8 @@ export interface AuditWorld {
   /** Drops a settled order from memory: its record, processed event keys and timers. */
   forget(orderId: string): void;
 }
+
+const HOUR = 3_600_000;
 
 /** Units reported for every SKU at every location under `--stock unlimited`. */
 export const UNLIMITED_UNITS = 1_000_000_000;
@@ -60,28 +61,20 @@ export function createAuditWorld(
       };
   const warehouses: Record<string, WarehouseAdapter> = {};
   for (const l of config.locations) warehouses[l.warehouse] ??= dryRunWarehouse(l.warehouse, table);
-  const risk =
-    config.risk === false
-      ? undefined
-      : new RuleBasedRiskScorer({
-          ...config.risk,
-          velocity: createWindowedVelocity((config.risk?.velocityWindowHours ?? 24) * 3_600_000),
-          recordOrders: true,
-        });
   const engine = createEngine({
+    // The hosts' mapping (rules, machine, notes, risk, time zone), with velocity counted
+    // in a window index and every location's stock tracked from the audit's table.
+    ...configEngineOptions(config, {
+      velocity: createWindowedVelocity(
+        (config.risk ? (config.risk.velocityWindowHours ?? 24) : 24) * HOUR,
+      ),
+      recordOrders: true,
+    }),
     storage,
     clock,
     inventory,
     warehouses,
     locations: config.locations.map((l) => ({ ...l, stock: 'tracked' as const })),
-    ...(config.rules ? { rules: config.rules } : {}),
-    ...(config.machine ? { machine: config.machine } : {}),
-    ...(config.notes === false
-      ? {}
-      : { classifier: new KeywordNoteClassifier(config.notes ?? {}) }),
-    ...(risk ? { risk } : {}),
-    ...(config.timeZone ? { timeZone: config.timeZone } : {}),
-    ...(config.notifyCustomer === undefined ? {} : { notifyCustomer: config.notifyCustomer }),
     reservations: false,
     forecastAlerts: false,
   });

@@ -20,6 +20,42 @@ export interface LoadedConfig {
 }
 
 /**
+ * The configuration file a host should read, or `undefined` for none: `file` (e.g. the
+ * `FULFIL_CONFIG` variable, relative to `cwd`) when given, else the first of
+ * {@link CONFIG_FILES} that exists in `cwd`.
+ *
+ * @example
+ * ```ts
+ * const file = findConfigFile(process.env.FULFIL_CONFIG); // '/srv/app/fulfil.config.ts' or undefined
+ * ```
+ */
+export function findConfigFile(file?: string, cwd = process.cwd()): string | undefined {
+  if (file !== undefined && file.trim() !== '') return isAbsolute(file) ? file : resolve(cwd, file);
+  return CONFIG_FILES.map((name) => join(cwd, name)).find((p) => existsSync(p));
+}
+
+/**
+ * Loads the configuration a host reads, when there is one: `file` (the `FULFIL_CONFIG`
+ * variable) or a {@link CONFIG_FILES} name in `cwd`, as {@link loadConfig} does; `undefined`
+ * when neither is there, so the host keeps its built-in defaults. A file that is named but
+ * missing, cannot be loaded or is invalid throws `CONFIG_INVALID` with the file and the
+ * exact path of the problem.
+ *
+ * @example
+ * ```ts
+ * const loaded = await loadOptionalConfig(process.env.FULFIL_CONFIG);
+ * const engine = createEngine({ ...(loaded ? configEngineOptions(loaded.config) : defaults), ... });
+ * ```
+ */
+export async function loadOptionalConfig(
+  file?: string,
+  cwd = process.cwd(),
+): Promise<LoadedConfig | undefined> {
+  const path = findConfigFile(file, cwd);
+  return path === undefined ? undefined : loadConfig(path, cwd);
+}
+
+/**
  * Finds and loads `fulfil.config.ts` / `.js` / `.json` (or `file`), with jiti for
  * TypeScript, and validates it with `parseConfig`. The module's default export (or the
  * module itself) is the config. Throws `CONFIG_INVALID` naming the file and the exact
@@ -31,11 +67,7 @@ export interface LoadedConfig {
  * ```
  */
 export async function loadConfig(file?: string, cwd = process.cwd()): Promise<LoadedConfig> {
-  const path = file
-    ? isAbsolute(file)
-      ? file
-      : resolve(cwd, file)
-    : CONFIG_FILES.map((name) => join(cwd, name)).find((p) => existsSync(p));
+  const path = findConfigFile(file, cwd);
   if (!path) {
     throw new FulfilError(
       'CONFIG_INVALID',

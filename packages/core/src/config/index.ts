@@ -6,3 +6,8 @@ export {
   parseConfig,
   type RiskConfig,
 } from './define-config';
+export {
+  type ConfigEngineContext,
+  type ConfigEngineOptions,
+  configEngineOptions,
+} from './engine-options';
