@@ -71,7 +71,8 @@ describe("the host started with the quickstart's fulfil.config.ts", () => {
     const loaded = await loadHostConfig({ FULFIL_CONFIG: QUICKSTART }, root);
     host = createHostFromEnv({ SHOPIFY_SECRET: SECRET }, logger, {}, loaded);
     h = await start(host);
-  });
+    // jiti compiles the config and its imports on first load: seconds on a loaded machine.
+  }, 60_000);
   afterAll(() => h.stop());
 
   it('says which file it runs on', () => {
