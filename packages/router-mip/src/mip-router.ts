@@ -13,7 +13,6 @@ import {
   type PlanAlternative,
   type PlanGap,
   type PlanScore,
-  placementBound,
   type Problem,
   parseOrThrow,
   routeWithProtection,
@@ -27,7 +26,7 @@ import { z } from 'zod';
 import { runnersUp } from './alternatives';
 import { buildModel, coverRows, type MipModel } from './model';
 import { type Allocation, allocationOf, nonePlan, scoreOf, shipmentsOf } from './plan';
-import { type SetSearchInput, type SetSearchResult, searchSets } from './sets';
+import { coverTarget, type SetSearchInput, type SetSearchResult, searchSets } from './sets';
 import { type Level, type LevelResult, levelsOf, type MipResult, solveLevels } from './solve';
 
 /** The router's name (in explanations: `mip: …`). */
@@ -239,19 +238,21 @@ function route(
     deadline,
   });
   if (o.objective[0] === 'shipments') {
-    // When the cover bound lets every unit be placed, the set search proves it by finding a
-    // plan; otherwise (or when it finds none) HiGHS solves the units-placed level first.
+    // Units placed: a plan reaching the cover bound (an upper bound) proves it, so the set
+    // search tries that target first; otherwise (or when no set within maxShipments reaches it)
+    // HiGHS solves the units-placed level, and the set search the levels after it.
     let target: number | undefined;
     let first: Allocation | undefined;
     let search: SetSearchResult | undefined;
     const t0 = performance.now();
     result = { levels: [], optimal: false, gap: 1, stoppedAt: 'placed', ms: 0 };
-    if (placementBound(p, stocks) === p.total) {
-      search = searchSets(setInput(p.total));
+    const bound = coverTarget(p, stocks);
+    if (bound !== undefined) {
+      search = searchSets(setInput(bound));
       if (search.best) {
-        target = p.total;
+        target = bound;
         result = {
-          levels: [{ name: 'placed', value: p.total, bound: p.total, optimal: true, ms: 0 }],
+          levels: [{ name: 'placed', value: bound, bound, optimal: true, ms: 0 }],
           optimal: true,
           gap: 0,
           ms: 0,
@@ -268,7 +269,7 @@ function route(
       const placed = result.levels[0];
       if (result.optimal && placed) {
         target = placed.value;
-        search = target === p.total && search ? search : searchSets(setInput(target));
+        search = target === bound && search ? search : searchSets(setInput(target));
       }
     }
     a = first;

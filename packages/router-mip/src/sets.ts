@@ -4,6 +4,7 @@ import {
   type ObjectiveTerm,
   type PlanScore,
   type Problem,
+  placementBound,
   type ScoringContext,
   scoreSet,
   solveAssignment,
@@ -28,6 +29,8 @@ export interface SetSearchInput {
   forbidden?: readonly (readonly number[])[];
   /** A proven lower bound on the shipments (no plan with fewer exists). Default: a cover bound. */
   fromSize?: number;
+  /** Stop after this many nodes too (as at the deadline; for tests). Default: no limit. */
+  maxNodes?: number;
 }
 
 /** A plan found by the set search. */
@@ -114,6 +117,11 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
       cap.push(stocks.map((s) => Math.min(need, s[k] ?? 0)));
       counts.push(false);
     });
+  // Each demand can place at most what all candidates hold of it; when the target is the sum
+  // of those maxima (every unit, or the cover bound), every demand must reach its maximum.
+  for (let c = 0; c < demand.length; c++)
+    if (counts[c]) demand[c] = Math.min(demand[c] ?? 0, sum(cap[c] ?? []));
+  const cover = all || target === coverTarget(p, stocks);
   const C = demand.length;
   const byCap = cap.map((row) =>
     row
@@ -182,11 +190,11 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
           used++;
         }
       }
-      if (all) {
+      if (cover) {
         if (got < d) return false;
       } else if (counts[c]) ub += Math.min(d, got);
     }
-    return all || ub >= target;
+    return cover || ub >= target;
   };
   const bound = (slots: number): number[] => {
     const out = new Array<number>(T);
@@ -211,6 +219,7 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
   let unsure = false;
   let pending: number[] | undefined;
   const budget = input.assignBudget ?? 200_000;
+  const maxNodes = input.maxNodes ?? Number.POSITIVE_INFINITY;
   const noBundles = p.bundles.length === 0;
 
   const tupleOf = (score: PlanScore): number[] =>
@@ -238,13 +247,14 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
     );
     if (best && compareScores(score, best.score, objective) >= 0) return;
     let alloc: number[][];
-    if (all && noBundles) alloc = freeAlloc(p, stocks, set);
+    if (cover && noBundles) alloc = freeAlloc(p, stocks, set);
     else {
       const a = solveAssignment(
         p,
         set.map((l) => stocks[l] ?? []),
         { target, budget },
       );
+
       if (a.placed < target) {
         if (!a.exact) {
           // Not proven infeasible: the set stays open, bounded by its own score.
@@ -283,7 +293,7 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
     const b = bound(slots);
     if (bestTuple && lexGreater(b, bestTuple)) return;
     // The clock is read on the first node and every 256th (cheap; the limit is wall-clock).
-    if (aborted || ((++nodes & 255) === 1 && performance.now() > deadline)) {
+    if (aborted || ((++nodes & 255) === 1 && performance.now() > deadline) || nodes > maxNodes) {
       aborted = true;
       notePending(b);
       return;
@@ -291,7 +301,7 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
     // The demand with a deficit held by the fewest open locations: one of them must ship.
     let pick = -1;
     let fewest = Number.POSITIVE_INFINITY;
-    if (all)
+    if (cover)
       for (let c = 0; c < C; c++) {
         if ((have[c] ?? 0) >= (demand[c] ?? 0)) continue;
         const o = openHolders[c] ?? 0;
@@ -329,7 +339,7 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
 
   // Iterative deepening on the number of shipments, from a cover bound when every unit is placed.
   let m = Math.max(1, input.fromSize ?? 1);
-  if (all)
+  if (cover)
     for (let c = 0; c < C; c++) {
       let got = 0;
       let k = 0;
@@ -363,6 +373,33 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
     result.termBounds = settled || !pending ? tuple : pending;
   }
   return result;
+}
+
+/**
+ * The cover bound on the units the candidates can place: per bundle and per free SKU, the
+ * least of its demand and what all candidates hold of it (kits whole per location), summed.
+ * Returned only when core's `placementBound` (which also counts a SKU short when bundles and
+ * free lines compete for it) agrees; otherwise undefined.
+ */
+export function coverTarget(
+  p: Problem,
+  stocks: readonly (readonly number[])[],
+): number | undefined {
+  let total = 0;
+  for (const b of p.bundles) {
+    const q = p.quantity[b] ?? 0;
+    total += Math.min(q, sum(stocks.map((s) => fillableUnits(p, b, s, q))));
+  }
+  p.freeDemand.forEach((d, k) => {
+    total += Math.min(d, sum(stocks.map((s) => Math.min(d, s[k] ?? 0))));
+  });
+  return total === placementBound(p, stocks) ? total : undefined;
+}
+
+function sum(values: readonly number[]): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
 }
 
 /** Free units only: each SKU's lines filled location by location (rank order). */

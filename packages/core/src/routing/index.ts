@@ -2,8 +2,8 @@ export {
   type Assignment,
   compileProblem,
   fillableUnits,
-  placementBound,
   type Problem,
+  placementBound,
   solveAssignment,
   stockVector,
 } from './assign';
