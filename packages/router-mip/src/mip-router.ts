@@ -41,7 +41,7 @@ export const MipRouterOptions = z
       .min(1)
       .refine((a) => new Set(a).size === a.length, 'terms must not repeat')
       .default(['shipments', 'preferred', 'cost', 'priority']),
-    /** Wall-clock limit per request in ms (HiGHS `time_limit`, shared by all levels). Default 200. */
+    /** Wall-clock limit per request in ms (set search and HiGHS `time_limit`, shared by all levels). Default 200. */
     timeLimitMs: z.number().positive().max(600_000).default(200),
     /** Minor units per km for locations that set no `costPerKm`. Default 1. */
     costPerKm: z.number().nonnegative().default(1),
@@ -71,14 +71,19 @@ export type MipRouterOptionsInput = z.input<typeof MipRouterOptions> & {
 
 /** How the MIP solve went, on every plan the MIP router returns (`plan.mip`). */
 export interface MipInfo {
-  /** Levels solved (units placed merged with the first term, then each term, then tie-breaks). */
+  /**
+   * Levels solved, in order: `placed`, then each objective term, then the tie-break (one
+   * `tie-break` level from the set search, or `tie-break 1..` chunks from HiGHS). `bound` is
+   * the proven bound on the level (equal to `value` when `optimal`).
+   */
   levels: { name: string; value: number; bound: number; optimal: boolean; ms: number }[];
   /** The level where the time limit was hit, when it was. */
   stoppedAt?: string;
-  /** The solver's proven relative gap on that level (0: proven optimal). */
+  /** The proven relative gap on that level, |value − bound| / max(1, |value|) (0: proven optimal). */
   gap: number;
   /** Solve time in ms (all levels, runners-up excluded). */
   ms: number;
+  /** Columns and rows of HiGHS's model; 0 when the set search settled every level without it. */
   columns: number;
   rows: number;
 }
@@ -96,25 +101,31 @@ export interface MipRouter extends OptimalRouter {
 let shared: Promise<Highs> | undefined;
 
 /**
- * Creates a router that solves routing as a mixed-integer program with HiGHS (WebAssembly),
- * with the built-in optimal router's lexicographic objective — most units placed, then (by
- * default) fewest shipments, fewest non-preferred locations, lowest cost, best priority, then
- * the lower-ranked locations — solved level by level, each level's value kept while the next
- * is optimised. Kits that ship whole take every component from one location per kit unit;
- * `allowSplit: false`, `maxShipments`, `exclude`, `force`, `requiredCapabilities`, closed
+ * Creates an exact router for many locations with the built-in optimal router's lexicographic
+ * objective — most units placed, then (by default) fewest shipments, fewest non-preferred
+ * locations, lowest cost, best priority, then the lower-ranked locations — solved level by
+ * level. When `shipments` is the first term (the default), an exact set search settles the
+ * levels: units placed at their cover bound when some set reaches it (else HiGHS solves that
+ * level as a mixed-integer program), then iterative deepening on the number of shipments and
+ * branch and bound on the later terms. Other objective orders are solved level by level by
+ * HiGHS (WebAssembly), each level's value kept while the next is optimised, starting from the
+ * built-in router's plan. Kits that ship whole take every component from one location per kit
+ * unit; `allowSplit: false`, `maxShipments`, `exclude`, `force`, `requiredCapabilities`, closed
  * locations, untracked stock and `protect` behave exactly as in `createOptimalRouter`.
  *
  * Loads HiGHS once (async); the returned router's `route` is synchronous and deterministic
  * (single thread, fixed seed) within the time limit. When `timeLimitMs` runs out, the plan
- * is the best found, `optimal: false`, and `gap`/`mip.gap` give the solver's proven gap; when
- * no plan was found in time, the built-in heuristic's plan is returned (`method: 'heuristic'`).
- * Invalid options throw `CONFIG_INVALID`; duplicate location ids throw `CONFIG_INVALID`.
+ * is the best found, `optimal: false`, and `gap`/`mip.gap` give the proven gap of the level
+ * where it stopped (from bounds proven by the search or the solver, never assumed); when no
+ * plan was found in time, the built-in router's plan is returned (`method: 'heuristic'`, after
+ * the limit: it runs then). Invalid options throw `CONFIG_INVALID`; duplicate location ids
+ * throw `CONFIG_INVALID`.
  *
  * @example
  * ```ts
  * const router = await createMipRouter({ timeLimitMs: 200 });
  * const engine = createEngine({ ...options, router });
- * router.route(request).reason; // '3 shipment(s) from L2 + L7 + L9 (cost 1840, distance costs), proven optimal (MIP, 4 levels); runner-up …'
+ * router.route(request).reason; // '3 shipment(s) from L2 + L7 + L9 (cost 1840, distance costs), proven optimal (MIP, 6 levels: …); runner-up …'
  * ```
  */
 export async function createMipRouter(options: MipRouterOptionsInput = {}): Promise<MipRouter> {
@@ -346,7 +357,11 @@ function route(
         seed: o.seed,
       });
   const where = shipments.map((s) => s.locationId).join(' + ');
-  const searchedNote = searched ? ': units placed by HiGHS, the rest by exact set search' : '';
+  const searchedNote = !searched
+    ? ''
+    : built
+      ? ': units placed by HiGHS, the rest by exact set search'
+      : ': units placed at their upper bound, every level by exact set search';
   const how = result.optimal
     ? `proven optimal (MIP, ${result.levels.length} levels${searchedNote})`
     : `best found in ${o.timeLimitMs} ms (MIP stopped at ${result.stoppedAt}, proven gap ${(result.gap * 100).toFixed(1)}%)`;
