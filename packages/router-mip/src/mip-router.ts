@@ -26,7 +26,13 @@ import { z } from 'zod';
 import { runnersUp } from './alternatives';
 import { buildModel, coverRows, type MipModel } from './model';
 import { type Allocation, allocationOf, nonePlan, scoreOf, shipmentsOf } from './plan';
-import { coverTarget, type SetSearchInput, type SetSearchResult, searchSets } from './sets';
+import {
+  coverTarget,
+  maxPlaced,
+  type SetSearchInput,
+  type SetSearchResult,
+  searchSets,
+} from './sets';
 import { type Level, type LevelResult, levelsOf, type MipResult, solveLevels } from './solve';
 
 /** The router's name (in explanations: `mip: …`). */
@@ -251,7 +257,8 @@ function route(
   if (o.objective[0] === 'shipments') {
     // Units placed: a plan reaching the cover bound (an upper bound) proves it, so the set
     // search tries that target first; otherwise (or when no set within maxShipments reaches it)
-    // HiGHS solves the units-placed level, and the set search the levels after it.
+    // a branch and bound finds the most units (HiGHS when that runs out of time), and the set
+    // search the levels after it.
     let target: number | undefined;
     let first: Allocation | undefined;
     let search: SetSearchResult | undefined;
@@ -271,23 +278,44 @@ function route(
       } else if (!search.complete) search = undefined;
     }
     if (target === undefined && performance.now() < deadline) {
-      const { model, levels } = mip();
-      result = solveLevels(highs, model, levels.slice(0, 1), deadline, {
-        seed: o.seed,
-        sameCount: false,
-      });
-      first = result.values ? allocationOf(p, model, stocks, result.values) : undefined;
-      const placed = result.levels[0];
-      if (result.optimal && placed) {
-        target = placed.value;
-        search = target === bound && search ? search : searchSets(setInput(target));
+      // The most units within maxShipments by branch and bound over sets; HiGHS if it runs out.
+      const most = maxPlaced(p, stocks, maxShipments, deadline);
+      const level = {
+        name: 'placed',
+        value: Math.max(0, most.placed),
+        bound: most.bound,
+        optimal: most.complete,
+        ms: most.ms,
+      };
+      if (most.alloc) first = allocationFrom(most.alloc);
+      if (most.complete) {
+        target = most.placed;
+        result = { levels: [level], optimal: true, gap: 0, ms: most.ms };
+        search = searchSets(setInput(target));
+      } else if (performance.now() < deadline) {
+        const { model, levels } = mip();
+        result = solveLevels(highs, model, levels.slice(0, 1), deadline, {
+          seed: o.seed,
+          sameCount: false,
+        });
+        first = result.values ? allocationOf(p, model, stocks, result.values) : undefined;
+        const placed = result.levels[0];
+        if (result.optimal && placed) {
+          target = placed.value;
+          search = searchSets(setInput(target));
+        }
+      } else {
+        const gap = most.bound > 0 ? (most.bound - level.value) / most.bound : 0;
+        result = { levels: [level], optimal: false, gap, stoppedAt: 'placed', ms: most.ms };
       }
     }
     a = first;
     if (target !== undefined && search) {
       searched = true;
       a = chooseAllocation(search, first, ctx, ids, o.objective);
-      if (a) result = setsResult(result, search, scoreOf(ctx, ids, a), performance.now() - t0);
+      result = a
+        ? setsResult(result, search, scoreOf(ctx, ids, a), performance.now() - t0)
+        : { ...result, optimal: false, gap: 1, stoppedAt: 'shipments' };
     }
   } else {
     // The built-in router's plan starts the solver (an incumbent from the first level on); on
@@ -383,6 +411,16 @@ function route(
   };
   if (!result.optimal) plan.gap = gapOf(result, score, ids.length);
   return plan;
+}
+
+/** An allocation (`alloc[item][l]`) with its locations used and units placed. */
+function allocationFrom(alloc: number[][]): Allocation {
+  const used: number[] = [];
+  const n = alloc[0]?.length ?? 0;
+  for (let l = 0; l < n; l++) if (alloc.some((row) => (row[l] ?? 0) > 0)) used.push(l);
+  let placed = 0;
+  for (const row of alloc) for (const v of row) placed += v;
+  return { alloc, used, placed };
 }
 
 /**

@@ -117,11 +117,17 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
       cap.push(stocks.map((s) => Math.min(need, s[k] ?? 0)));
       counts.push(false);
     });
-  // Each demand can place at most what all candidates hold of it; when the target is the sum
-  // of those maxima (every unit, or the cover bound), every demand must reach its maximum.
+  // Each demand can place at most what all candidates hold of it (`demand`, capped); their sum
+  // U bounds the units placed, so a plan placing `target` leaves at most `slack` = U − target of
+  // them short: every demand must reach `need` = its maximum − slack (all of it at slack 0).
+  let reach = 0;
   for (let c = 0; c < demand.length; c++)
-    if (counts[c]) demand[c] = Math.min(demand[c] ?? 0, sum(cap[c] ?? []));
-  const cover = all || target === coverTarget(p, stocks);
+    if (counts[c]) {
+      demand[c] = Math.min(demand[c] ?? 0, sum(cap[c] ?? []));
+      reach += demand[c] ?? 0;
+    }
+  const slack = reach - target;
+  const need = demand.map((d, c) => (counts[c] ? Math.max(0, d - slack) : d));
   const C = demand.length;
   const byCap = cap.map((row) =>
     row
@@ -175,8 +181,13 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
     for (const c of holds[l] ?? []) openHolders[c] = (openHolders[c] ?? 0) + 1;
   };
 
-  /** Can the chosen set plus `slots` more open locations still reach the target (relaxed)? */
+  /**
+   * Can the chosen set plus `slots` more open locations still reach the target? (Relaxed: per
+   * demand, the largest holders among the open locations; every demand must reach its `need`,
+   * and their sum the target.)
+   */
   const fits = (slots: number): boolean => {
+    if (slack < 0) return false;
     let ub = 0;
     for (let c = 0; c < C; c++) {
       const d = demand[c] ?? 0;
@@ -190,11 +201,10 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
           used++;
         }
       }
-      if (cover) {
-        if (got < d) return false;
-      } else if (counts[c]) ub += Math.min(d, got);
+      if (got < (need[c] ?? 0)) return false;
+      if (counts[c]) ub += Math.min(d, got);
     }
-    return cover || ub >= target;
+    return slack === 0 || ub >= target;
   };
   const bound = (slots: number): number[] => {
     const out = new Array<number>(T);
@@ -247,7 +257,7 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
     );
     if (best && compareScores(score, best.score, objective) >= 0) return;
     let alloc: number[][];
-    if (cover && noBundles) alloc = freeAlloc(p, stocks, set);
+    if (slack === 0 && noBundles) alloc = freeAlloc(p, stocks, set);
     else {
       const a = solveAssignment(
         p,
@@ -301,21 +311,20 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
     // The demand with a deficit held by the fewest open locations: one of them must ship.
     let pick = -1;
     let fewest = Number.POSITIVE_INFINITY;
-    if (cover)
-      for (let c = 0; c < C; c++) {
-        if ((have[c] ?? 0) >= (demand[c] ?? 0)) continue;
-        const o = openHolders[c] ?? 0;
-        if (o < fewest) {
-          fewest = o;
-          pick = c;
-        }
+    for (let c = 0; c < C; c++) {
+      if ((have[c] ?? 0) >= (need[c] ?? 0)) continue;
+      const o = openHolders[c] ?? 0;
+      if (o < fewest) {
+        fewest = o;
+        pick = c;
       }
+    }
     if (slots === 0) {
       leaf();
       return;
     }
     // No deficit left with slots to spare: the set is no plan (every smaller size is proven
-    // infeasible: kits do not fit), but one with more locations may be — branch on all.
+    // infeasible: kits do not fit, or the slack is spread), but a larger one may be: branch on all.
     // Branch i takes the i-th open location (objective order) and excludes the earlier ones.
     const branch = pick >= 0 ? (byKey[pick] ?? []) : keyOrder;
     const excluded: number[] = [];
@@ -339,17 +348,16 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
 
   // Iterative deepening on the number of shipments, from a cover bound when every unit is placed.
   let m = Math.max(1, input.fromSize ?? 1);
-  if (cover)
-    for (let c = 0; c < C; c++) {
-      let got = 0;
-      let k = 0;
-      for (const l of byCap[c] ?? []) {
-        if (got >= (demand[c] ?? 0)) break;
-        got += cap[c]?.[l] ?? 0;
-        k++;
-      }
-      m = Math.max(m, k);
+  for (let c = 0; c < C; c++) {
+    let got = 0;
+    let k = 0;
+    for (const l of byCap[c] ?? []) {
+      if (got >= (need[c] ?? 0)) break;
+      got += cap[c]?.[l] ?? 0;
+      k++;
     }
+    m = Math.max(m, k);
+  }
   const most = Math.min(input.maxShipments, n);
   let lower = m;
   for (; m <= most; m++) {
@@ -372,6 +380,146 @@ export function searchSets(input: SetSearchInput): SetSearchResult {
     result.best = best;
     result.termBounds = settled || !pending ? tuple : pending;
   }
+  return result;
+}
+
+/** The outcome of {@link maxPlaced}. */
+export interface MaxPlacedResult {
+  /** The most units a set found places (−1: none checked in time). */
+  placed: number;
+  /** No set of at most `size` locations places more (proven); equals `placed` when complete. */
+  bound: number;
+  complete: boolean;
+  /** The allocation placing `placed` units, `alloc[item][l]` over all candidates. */
+  alloc?: number[][];
+  nodes: number;
+  ms: number;
+}
+
+/**
+ * The most units any set of at most `size` candidates can place (`maxShipments`), by branch and
+ * bound over sets of exactly min(size, n) locations (placing never gets worse with more
+ * locations): a node's bound is, per bundle and free SKU, what the chosen locations hold plus the
+ * largest holdings of the slots left; a full set is checked exactly (core's assignment search).
+ * Stops at `deadline` (performance.now() ms) with the largest bound of the subtrees not finished.
+ */
+export function maxPlaced(
+  p: Problem,
+  stocks: readonly (readonly number[])[],
+  size: number,
+  deadline: number,
+  options: { assignBudget?: number; maxNodes?: number } = {},
+): MaxPlacedResult {
+  const t0 = performance.now();
+  const n = stocks.length;
+  const k = Math.min(size, n);
+  const budget = options.assignBudget ?? 200_000;
+  const maxNodes = options.maxNodes ?? Number.POSITIVE_INFINITY;
+  const demand: number[] = [];
+  const cap: number[][] = [];
+  for (const b of p.bundles) {
+    const q = p.quantity[b] ?? 0;
+    if (q <= 0) continue;
+    demand.push(q);
+    cap.push(stocks.map((s) => fillableUnits(p, b, s, q)));
+  }
+  p.freeDemand.forEach((d, sku) => {
+    if (d <= 0) return;
+    demand.push(d);
+    cap.push(stocks.map((s) => Math.min(d, s[sku] ?? 0)));
+  });
+  const C = demand.length;
+  const byCap = cap.map((row) =>
+    row
+      .map((_, l) => l)
+      .filter((l) => (row[l] ?? 0) > 0)
+      .sort((a, b) => (row[b] ?? 0) - (row[a] ?? 0) || a - b),
+  );
+  // Largest holders first: the first sets tried are the greedy ones.
+  const order = Array.from({ length: n }, (_, l) => l).sort(
+    (a, b) =>
+      cap.reduce((s, row) => s + (row[b] ?? 0), 0) - cap.reduce((s, row) => s + (row[a] ?? 0), 0) ||
+      a - b,
+  );
+  const open = new Uint8Array(n).fill(1);
+  const have = new Array<number>(C).fill(0);
+  const chosen: number[] = [];
+  const cut = placementBound(p, stocks);
+  const upper = (slots: number): number => {
+    let ub = 0;
+    for (let c = 0; c < C; c++) {
+      const d = demand[c] ?? 0;
+      let got = have[c] ?? 0;
+      let used = 0;
+      for (const l of byCap[c] ?? []) {
+        if (used === slots || got >= d) break;
+        if (!open[l]) continue;
+        got += cap[c]?.[l] ?? 0;
+        used++;
+      }
+      ub += Math.min(d, got);
+    }
+    return Math.min(ub, cut);
+  };
+  const take = (l: number, sign: 1 | -1) => {
+    for (let c = 0; c < C; c++) have[c] = (have[c] ?? 0) + sign * (cap[c]?.[l] ?? 0);
+  };
+  let best = -1;
+  let bestAlloc: number[][] | undefined;
+  let pending = -1;
+  let nodes = 0;
+  let aborted = false;
+  const dfs = (from: number, slots: number): void => {
+    const ub = upper(slots);
+    if (ub <= best || best >= cut) return;
+    if (aborted || ((++nodes & 255) === 1 && performance.now() > deadline) || nodes > maxNodes) {
+      aborted = true;
+      pending = Math.max(pending, ub);
+      return;
+    }
+    if (slots === 0) {
+      const set = [...chosen].sort((x, y) => x - y);
+      const a = solveAssignment(
+        p,
+        set.map((l) => stocks[l] ?? []),
+        { target: ub, budget },
+      );
+      if (a.placed > best) {
+        best = a.placed;
+        bestAlloc = p.items.map((_, i) => {
+          const row = new Array<number>(n).fill(0);
+          set.forEach((l, j) => {
+            row[l] = a.alloc[i]?.[j] ?? 0;
+          });
+          return row;
+        });
+      }
+      if (!a.exact && a.placed < ub) pending = Math.max(pending, ub);
+      return;
+    }
+    const closed: number[] = [];
+    for (let i = from; i <= n - slots; i++) {
+      const l = order[i] ?? 0;
+      open[l] = 0;
+      chosen.push(l);
+      take(l, 1);
+      dfs(i + 1, slots - 1);
+      take(l, -1);
+      chosen.pop();
+      closed.push(l);
+    }
+    for (const l of closed) open[l] = 1;
+  };
+  dfs(0, k);
+  const bound = Math.max(best, pending);
+  const result: MaxPlacedResult = {
+    placed: best,
+    bound,
+    complete: best >= 0 && bound === best,
+    nodes,
+    ms: performance.now() - t0,
+  };
+  if (bestAlloc) result.alloc = bestAlloc;
   return result;
 }
 

@@ -10,7 +10,7 @@ import {
 } from '@fulfil/core';
 import { describe, expect, it } from 'vitest';
 import { LARGE, randomInstance } from '../../core/test/routing/instances';
-import { coverTarget, type SetSearchInput, searchSets } from '../src/sets';
+import { coverTarget, maxPlaced, type SetSearchInput, searchSets } from '../src/sets';
 
 const OBJECTIVE = ['shipments', 'preferred', 'cost', 'priority'] as const;
 
@@ -100,6 +100,44 @@ describe('set search', () => {
     }
     // The bounds of a search stopped after finding a plan were checked at least once.
     expect(stoppedWithPlan).toBeGreaterThan(0);
+  });
+
+  it('most units within a shipment cap: a stopped search brackets the proven maximum', () => {
+    let stopped = 0;
+    for (const seed of seeds) {
+      const { p, stocks } = inputOf(randomInstance(seed, LARGE));
+      for (const cap of [1, 2]) {
+        const full = maxPlaced(p, stocks, cap, Number.POSITIVE_INFINITY);
+        const what = `seed ${seed}, cap ${cap}`;
+        expect(full.complete, what).toBe(true);
+        expect(full.bound, what).toBe(full.placed);
+        // The allocation places that many units from at most `cap` locations.
+        const alloc = full.alloc ?? [];
+        const used = stocks.filter((_, l) => alloc.some((row) => (row[l] ?? 0) > 0));
+        expect(used.length, what).toBeLessThanOrEqual(cap);
+        expect(
+          alloc.flat().reduce((a, b) => a + b, 0),
+          what,
+        ).toBe(full.placed);
+        // No single location places more than the cap-1 optimum (a brute-force check).
+        if (cap === 1) {
+          const single = Math.max(
+            ...stocks.map((_, l) => {
+              const one = stocks.map((s, j) => (j === l ? s : s.map(() => 0)));
+              return maxPlaced(p, one, 1, Number.POSITIVE_INFINITY).placed;
+            }),
+          );
+          expect(full.placed, what).toBe(single);
+        }
+        for (const maxNodes of [1, 10, 40]) {
+          const cut = maxPlaced(p, stocks, cap, Number.POSITIVE_INFINITY, { maxNodes });
+          expect(cut.placed, `${what}, ${maxNodes} nodes`).toBeLessThanOrEqual(full.placed);
+          expect(cut.bound, `${what}, ${maxNodes} nodes`).toBeGreaterThanOrEqual(full.placed);
+          if (!cut.complete) stopped++;
+        }
+      }
+    }
+    expect(stopped).toBeGreaterThan(0);
   });
 
   it('a search out of time before its first node finds nothing and proves nothing', () => {
