@@ -298,7 +298,10 @@ function route(
           seed: o.seed,
           sameCount: false,
         });
-        first = result.values ? allocationOf(p, model, stocks, result.values) : undefined;
+        if (result.values) {
+          const found = allocationOf(p, model, stocks, result.values);
+          if (!first || found.placed > first.placed) first = found;
+        }
         const placed = result.levels[0];
         if (result.optimal && placed) {
           target = placed.value;
