@@ -1,3 +1,4 @@
+import { compareScores, createOptimalRouter } from '@fulfil/core';
 import { describe, expect, it } from 'vitest';
 import { bruteForce, compareBrute } from '../../core/test/routing/brute-force';
 import { checkPlan, EIGHT, randomInstance } from '../../core/test/routing/instances';
@@ -27,6 +28,42 @@ describe('mip router', () => {
       expect(plan.optimal).toBe(true);
       expect(compareBrute(plan.score, bruteForce(req)), `seed ${90_000 + seed}`).toBe(0);
     }
+  });
+
+  it('other objective orders (solved by HiGHS level by level) score as the built-in exact search', async () => {
+    const objective = ['cost', 'shipments', 'priority'] as const;
+    const router = await createMipRouter({ timeLimitMs: LIMIT, objective: [...objective] });
+    const exact = createOptimalRouter({ objective: [...objective] });
+    for (let seed = 1; seed <= 6; seed++) {
+      const req = randomInstance(91_000 + seed, EIGHT);
+      const plan = router.route(req);
+      expect(checkPlan(req, plan)).toEqual([]);
+      expect(plan.method).toBe('mip');
+      expect(plan.optimal).toBe(true);
+      expect((plan.mip?.columns ?? 0) > 0, 'HiGHS solved it').toBe(true);
+      const want = exact.route(req);
+      expect(want.method).toBe('exact');
+      expect(compareScores(plan.score, want.score, objective), `seed ${91_000 + seed}`).toBe(0);
+    }
+  });
+
+  it('settles 50-location requests with the set search alone, and says so', async () => {
+    const router = await createMipRouter({ timeLimitMs: LIMIT });
+    const req = randomInstance(50_001, { ...EIGHT, locations: 50, lines: 50, skus: 40, kits: 4 });
+    const plan = router.route(req);
+    expect(checkPlan(req, plan)).toEqual([]);
+    expect(plan.optimal).toBe(true);
+    expect(plan.mip?.columns).toBe(0);
+    expect(plan.mip?.levels.map((l) => l.name)).toEqual([
+      'placed',
+      'shipments',
+      'preferred',
+      'cost',
+      'priority',
+      'tie-break',
+    ]);
+    expect(plan.mip?.levels.every((l) => l.optimal && l.bound === l.value)).toBe(true);
+    expect(plan.reason).toMatch(/proven optimal \(MIP, 6 levels: .*set search\)/);
   });
 
   it('explains: reason, score, runners-up that lose on a named term', async () => {

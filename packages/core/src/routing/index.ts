@@ -1,4 +1,12 @@
-export { compileProblem, fillableUnits, type Problem, stockVector } from './assign';
+export {
+  type Assignment,
+  compileProblem,
+  fillableUnits,
+  type Problem,
+  placementBound,
+  solveAssignment,
+  stockVector,
+} from './assign';
 export * from './cost';
 export * from './demand';
 export * from './kits';
