@@ -131,7 +131,7 @@ let shared: Promise<Highs> | undefined;
  * ```ts
  * const router = await createMipRouter({ timeLimitMs: 200 });
  * const engine = createEngine({ ...options, router });
- * router.route(request).reason; // '3 shipment(s) from L2 + L7 + L9 (cost 1840, distance costs), proven optimal (MIP, 6 levels: …); runner-up …'
+ * router.route(request).reason; // '3 shipment(s) from L2 + L7 + L9 (cost 1840, distance costs), proven optimal (exact set search; …, 6 levels); runner-up …'
  * ```
  */
 export async function createMipRouter(options: MipRouterOptionsInput = {}): Promise<MipRouter> {
@@ -354,7 +354,7 @@ function route(
     if (!a || !score || compareScores(plan.score, score, o.objective) <= 0)
       return {
         ...plan,
-        reason: `${plan.reason} (MIP stopped at ${result.stoppedAt} after ${o.timeLimitMs} ms with ${a ? 'a worse incumbent' : 'no plan'}: built-in router's plan)`,
+        reason: `${plan.reason} (${searched ? 'set search' : 'MIP'} stopped at ${result.stoppedAt} after ${o.timeLimitMs} ms with ${a ? 'a worse incumbent' : 'no plan'}: built-in router's plan)`,
         mip: info(result),
       };
   }
@@ -388,14 +388,15 @@ function route(
         seed: o.seed,
       });
   const where = shipments.map((s) => s.locationId).join(' + ');
-  const searchedNote = !searched
-    ? ''
+  // Name what proved the plan: HiGHS's MIP, the exact set search, or both.
+  const method = !searched
+    ? 'HiGHS MIP'
     : built
-      ? ': units placed by HiGHS, the rest by exact set search'
-      : ': units placed at their upper bound, every level by exact set search';
+      ? 'HiGHS MIP for units placed, exact set search for the rest'
+      : 'exact set search; units placed at their upper bound, no MIP needed';
   const how = result.optimal
-    ? `proven optimal (MIP, ${result.levels.length} levels${searchedNote})`
-    : `best found in ${o.timeLimitMs} ms (MIP stopped at ${result.stoppedAt}, proven gap ${(result.gap * 100).toFixed(1)}%)`;
+    ? `proven optimal (${method}, ${result.levels.length} levels)`
+    : `best found in ${o.timeLimitMs} ms (${method}; stopped at ${result.stoppedAt}, proven gap ${(result.gap * 100).toFixed(1)}%)`;
   const short = backordered.length > 0 ? `, ${score.backordered} unit(s) backordered` : '';
   const runner = alternatives[0]
     ? `; runner-up ${alternatives[0].locations.join(' + ')}: ${alternatives[0].why}`

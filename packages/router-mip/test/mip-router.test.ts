@@ -63,14 +63,16 @@ describe('mip router', () => {
       'tie-break',
     ]);
     expect(plan.mip?.levels.every((l) => l.optimal && l.bound === l.value)).toBe(true);
-    expect(plan.reason).toMatch(/proven optimal \(MIP, 6 levels: .*set search\)/);
+    expect(plan.reason).toMatch(
+      /proven optimal \(exact set search; units placed at their upper bound, no MIP needed, 6 levels\)/,
+    );
   });
 
   it('explains: reason, score, runners-up that lose on a named term', async () => {
     const router = await createMipRouter({ timeLimitMs: LIMIT });
     const req = randomInstance(90_001, EIGHT);
     const plan = router.route(req);
-    expect(plan.reason).toMatch(/proven optimal \(MIP, \d+ levels/);
+    expect(plan.reason).toMatch(/proven optimal \((HiGHS MIP|exact set search)[^)]*, \d+ levels\)/);
     expect(plan.mip?.levels[0]?.name).toBe('placed');
     expect(plan.alternatives.length).toBeGreaterThan(0);
     for (const alt of plan.alternatives) {
