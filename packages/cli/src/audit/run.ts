@@ -124,10 +124,18 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport> {
     }
     dirty.clear();
   };
+  /** The next simulated hour at which due timers fire (hours counted from the first order). */
+  let nextHour = Number.POSITIVE_INFINITY;
+  /**
+   * Moves the clock to `t`, firing due timers at every simulated hour on the way. The hours
+   * are counted from the first order, not from the clock's last move: orders less than an
+   * hour apart (a busy store) must not keep timers from firing until a quiet hour comes.
+   */
   const tickTo = async (w: AuditWorld, t: number) => {
-    while (w.clock.now() + HOUR <= t) {
-      w.clock.advance(HOUR);
+    while (nextHour <= t) {
+      if (nextHour > w.clock.now()) w.clock.set(nextHour);
       await w.engine.runDue();
+      nextHour += HOUR;
     }
     if (t > w.clock.now()) w.clock.set(t);
   };
@@ -154,7 +162,10 @@ export async function runAudit(options: RunAuditOptions): Promise<AuditReport> {
 
   for await (const s of source) {
     const created = Date.parse(s.order.createdAt);
-    world ??= createAuditWorld(config, options.stock, created, observe, options.storage);
+    if (world === undefined) {
+      world = createAuditWorld(config, options.stock, created, observe, options.storage);
+      nextHour = created + HOUR;
+    }
     first = first === undefined ? created : Math.min(first, created);
     last = last === undefined ? created : Math.max(last, created);
     if (created < world.clock.now()) outOfOrder++;
