@@ -71,7 +71,8 @@ export function observeCommit(
   keepSummaries: boolean,
 ): void {
   const at = Date.parse(entry.at);
-  const was = track.status;
+  // The first commit starts from no state (`from` null): a hold it places is a new hold.
+  const was = entry.from === null ? '' : track.status;
   track.status = record.status;
   if (keepSummaries && track.summaries.length < 40)
     track.summaries.push(`${entry.at.slice(0, 16)} ${entry.summary}`);

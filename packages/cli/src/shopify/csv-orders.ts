@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
 import {
   normalizeShopifyOrder,
-  parseShopifyOrderPayload,
-  type ShopifyOrderPayloadInput,
+  type ShopifyOrderPayload,
   splitTags,
 } from '@fulfil/adapter-shopify';
 import { FulfilError } from '@fulfil/core';
@@ -42,11 +41,12 @@ export async function* readShopifyCsv(
       relax_column_count: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
-      info: true,
     }),
   );
-  // Records csv-parse skipped: its `info.records` does not count them, so rows add them back.
+  // Records csv-parse skipped: its record count does not include them, so rows add them back.
   let unreadable = 0;
+  /** Records read so far, the header included (csv-parse's `info.records`, without its cost). */
+  let records = 0;
   parser.on('skip', (err: Error & { lines?: number; records?: number }) => {
     unreadable++;
     options.onProblem({
@@ -68,32 +68,29 @@ export async function* readShopifyCsv(
     group = [];
     return rows.length === 0 ? undefined : toOrder(rows, cell, options);
   };
-  for await (const item of parser as AsyncIterable<{
-    record: string[];
-    info: { records: number; lines: number };
-  }>) {
-    const row = item.info.records + unreadable;
+  for await (const record of parser as AsyncIterable<string[]>) {
+    const row = ++records + unreadable;
     if (index === undefined) {
-      index = new Map(item.record.map((h, i) => [h.trim(), i]));
-      width = item.record.length;
+      index = new Map(record.map((h, i) => [h.trim(), i]));
+      width = record.length;
       const missing = REQUIRED_COLUMNS.filter((c) => !index?.has(c));
       if (missing.length > 0) {
         throw new FulfilError(
           'INVALID_INPUT',
-          `not a Shopify order export: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (found: ${item.record.slice(0, 8).join(', ')}${item.record.length > 8 ? ', ...' : ''})`,
+          `not a Shopify order export: missing required column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (found: ${record.slice(0, 8).join(', ')}${record.length > 8 ? ', ...' : ''})`,
           { details: { missing } },
         );
       }
       continue;
     }
-    if (item.record.length !== width) {
+    if (record.length !== width) {
       options.onProblem({
         row,
-        message: `${item.record.length} cells where the header has ${width}; skipped`,
+        message: `${record.length} cells where the header has ${width}; skipped`,
       });
       continue;
     }
-    const r: Row = { cells: item.record, row };
+    const r: Row = { cells: record, row };
     const key = cell(r, 'Name');
     if (key === '') {
       options.onProblem({ row, message: 'no order "Name"; skipped' });
@@ -154,7 +151,7 @@ function toOrder(
       return skip(`"${column}" ${JSON.stringify(cell(first, column))} is not a time`);
     if (t !== undefined) times[key] = t;
   }
-  const lines: NonNullable<ShopifyOrderPayloadInput['line_items']> = [];
+  const lines: ShopifyOrderPayload['line_items'] = [];
   for (const r of rows) {
     const qty = cell(r, 'Lineitem quantity');
     const price = cell(r, 'Lineitem price');
@@ -200,7 +197,10 @@ function toOrder(
     };
   };
   const amount = (column: ShopifyExportColumn) => cell(first, column) || undefined;
-  const payload: ShopifyOrderPayloadInput = {
+  // Built as the payload schema's output: every value is text, a checked number or null,
+  // which the schema (meant for JSON from outside) would pass through unchanged, so the
+  // order is validated once, by the normalizer, and again when the engine ingests it.
+  const payload: ShopifyOrderPayload = {
     id,
     name,
     email: cell(first, 'Email') || null,
@@ -224,8 +224,7 @@ function toOrder(
     line_items: lines,
   };
   try {
-    const { payload: parsed } = parseShopifyOrderPayload(payload, `row ${first.row}`);
-    const order = normalizeShopifyOrder(parsed, { shop: options.shop ?? 'shopify-export' });
+    const order = normalizeShopifyOrder(payload, { shop: options.shop ?? 'shopify-export' });
     return {
       order: completeOrder(order, {
         ...(options.kits ? { kits: options.kits } : {}),

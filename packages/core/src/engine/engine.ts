@@ -26,6 +26,7 @@ import {
   DispatchSettings,
   type EngineOptions,
 } from './options';
+import { PREVALIDATED_INGEST, type PrevalidatedIngest } from './prevalidated';
 import { createRecordCache } from './record-cache';
 
 /** Records an engine keeps of its own last commits (see `record-cache.ts`). */
@@ -281,10 +282,22 @@ export function createEngine(options: EngineOptions): Engine {
     return { outcome: waiting.length > 0 ? 'applied' : 'ignored', fanout: waiting.length };
   }
 
-  async function ingestOne(input: unknown, outbox?: OutboxResult): Promise<IngestResult> {
+  /**
+   * `prevalidated`: `input` is an `OrderEvent` core's schemas already produced (see
+   * `ingestPrevalidated`); it is validated again only when its text needed a repair.
+   */
+  async function ingestOne(
+    input: unknown,
+    outbox?: OutboxResult,
+    prevalidated = false,
+  ): Promise<IngestResult> {
     const started = performance.now();
     // NULs and lone surrogates (which PostgreSQL refuses) are repaired first, and listed.
-    const event = parseOrThrow(OrderEvent, repairEventText(input), 'event');
+    const repaired = repairEventText(input);
+    const event =
+      prevalidated && repaired === input
+        ? (input as OrderEvent)
+        : parseOrThrow(OrderEvent, repaired, 'event');
     const result = await process(event, outbox);
     metrics.observe('ingest_ms', performance.now() - started, { event: event.type });
     metrics.increment('events', { type: event.type, outcome: result.outcome });
@@ -351,7 +364,14 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.onError ? { onError: options.onError } : {}),
   });
 
-  return {
+  const prevalidatedIngest: PrevalidatedIngest = async (event, ingestOptions) => {
+    const mode = dispatchModeOf(ingestOptions, auto);
+    const result = await ingestOne(event, undefined, true);
+    result.dispatch = await afterCommit.run(mode, result, event);
+    return result;
+  };
+
+  const engine: Engine = {
     config,
     async ingest(input: unknown, ingestOptions?: IngestOptions): Promise<IngestResult> {
       const mode = dispatchModeOf(ingestOptions, auto);
@@ -424,6 +444,9 @@ export function createEngine(options: EngineOptions): Engine {
     get: (orderId) => storage.load(orderId),
     metrics: () => own.snapshot(),
   };
+  // Internal (`@fulfil/core/internal`'s `ingestPrevalidated`); not enumerable, not typed.
+  Object.defineProperty(engine, PREVALIDATED_INGEST, { value: prevalidatedIngest });
+  return engine;
 }
 
 /** A command result being fed back, and whether its commit also completed the command. */

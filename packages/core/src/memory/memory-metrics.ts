@@ -92,13 +92,14 @@ export function createMemoryMetrics(options: MemoryMetricsOptions = {}): MemoryM
   let counters = new Map<string, CounterSeries>();
   let histograms = new Map<string, Histogram>();
   let dropped = 0;
+  const keyOf = createSeriesKeys();
   const full = () => counters.size + histograms.size >= maxSeries;
 
   return {
     increment(name, labels, by = 1) {
       try {
         if (!Number.isFinite(by)) return void dropped++;
-        const [key, clean] = seriesKey(name, labels);
+        const [key, clean] = keyOf(name, labels);
         const series = counters.get(key);
         if (series !== undefined) series.value += by;
         else if (full()) dropped++;
@@ -111,7 +112,7 @@ export function createMemoryMetrics(options: MemoryMetricsOptions = {}): MemoryM
     observe(name, value, labels) {
       try {
         if (!Number.isFinite(value)) return void dropped++;
-        const [key, clean] = seriesKey(name, labels);
+        const [key, clean] = keyOf(name, labels);
         let h = histograms.get(key);
         if (h === undefined) {
           if (full()) return void dropped++;
@@ -177,6 +178,42 @@ export function createMemoryMetrics(options: MemoryMetricsOptions = {}): MemoryM
     },
   };
 }
+
+/**
+ * {@link seriesKey}, remembered by name and label values as given (an engine reports the same
+ * few series on every event, and building a key sorts and quotes its labels). Bounded: past
+ * {@link MAX_CACHED_KEYS} keys are built each time.
+ */
+function createSeriesKeys(): (
+  name: string,
+  labels: MetricLabels | undefined,
+) => [string, MetricLabels] {
+  const cache = new Map<string, [string, MetricLabels]>();
+  const plain = (text: string) => !text.includes('\u0000') && !text.includes('\u0001');
+  return (name, labels) => {
+    let raw = String(name);
+    if (!plain(raw)) return seriesKey(name, labels);
+    if (labels !== undefined) {
+      for (const k in labels) {
+        if (!Object.hasOwn(labels, k)) continue;
+        const v: unknown = labels[k];
+        // Only strings and numbers without the separators are cached (unambiguous, and
+        // `String()` of anything else may vary).
+        const text = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+        if (text === undefined || !plain(k) || !plain(text)) return seriesKey(name, labels);
+        raw += `\u0000${k}\u0001${text}`;
+      }
+    }
+    const hit = cache.get(raw);
+    if (hit !== undefined) return hit;
+    const built = seriesKey(name, labels);
+    if (cache.size < MAX_CACHED_KEYS) cache.set(raw, built);
+    return built;
+  };
+}
+
+/** Most series keys {@link createSeriesKeys} remembers. */
+const MAX_CACHED_KEYS = 10_000;
 
 /** `name{a="1",b="2"}` with label keys sorted, and the labels as plain strings. */
 function seriesKey(name: string, labels: MetricLabels | undefined): [string, MetricLabels] {

@@ -311,21 +311,28 @@ export class RuleBasedRiskScorer implements RiskScorer {
 }
 
 function norm(s: string): string {
-  return s
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
+  const lower = s.toLowerCase();
+  // Printable ASCII has nothing NFKD decomposes and no combining marks: skip both passes.
+  const ascii = /^[ -~]*$/.test(lower) ? lower : lower.normalize('NFKD').replace(/\p{M}+/gu, '');
+  return ascii.replace(/[^a-z0-9]+/g, ' ').trim();
 }
 
+/** Currency formatters by code (`null`: not a currency `Intl` knows); built once each. */
+const formats = new Map<string, { format: Intl.NumberFormat; digits: number } | null>();
+
 function money(minor: number, currency: string): string {
-  try {
-    const f = new Intl.NumberFormat('en-US', { style: 'currency', currency });
-    return f.format(minor / 10 ** (f.resolvedOptions().maximumFractionDigits ?? 2));
-  } catch {
-    return `${minor} ${currency} minor units`;
+  let f = formats.get(currency);
+  if (f === undefined) {
+    try {
+      const format = new Intl.NumberFormat('en-US', { style: 'currency', currency });
+      f = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
+    } catch {
+      f = null;
+    }
+    // A handful of currencies in practice; bounded all the same.
+    if (formats.size < 1000) formats.set(currency, f);
   }
+  return f === null ? `${minor} ${currency} minor units` : f.format.format(minor / 10 ** f.digits);
 }
 
 /**

@@ -19,6 +19,22 @@ describe('createMemoryMetrics', () => {
     ]);
   });
 
+  it('keeps label sets that only differ around separator characters apart (keys are remembered)', () => {
+    const metrics = createMemoryMetrics();
+    for (let i = 0; i < 3; i++) {
+      metrics.increment('e', { a: '1\u0000b\u00012' });
+      metrics.increment('e', { a: '1', b: '2' });
+      metrics.increment('e', { b: '2', a: '1' });
+      metrics.increment('e', { a: 1 } as unknown as MetricLabels);
+      metrics.increment('e', { a: '1' });
+    }
+    expect(metrics.snapshot().counters.map((c) => [c.key, c.value])).toEqual([
+      ['e{a="1",b="2"}', 6],
+      ['e{a="1"}', 6],
+      ['e{a="1\\u0000b\\u00012"}', 3],
+    ]);
+  });
+
   it('summarizes histograms with count, sum, min, max and percentiles', () => {
     const metrics = createMemoryMetrics();
     for (let i = 1; i <= 100; i++) metrics.observe('stage_ms', i, { stage: 'decide' });
