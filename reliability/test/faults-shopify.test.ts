@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 // the package's own fake (a test file, not exported): imported by path
 import { startFakeShopify } from '../../packages/adapter-shopify/test/fake-shopify';
 import { type Fault, startFaultProxy } from '../src/fault-proxy';
-import { cleanupAfterEach, faultEngine, runCleanup, TIMEOUT } from './faults-helpers';
+import { ALL_FAULTS, cleanupAfterEach, faultEngine, runCleanup, TIMEOUT } from './faults-helpers';
 import { recordTrial, trials } from './report';
 import {
   describeFaults,
@@ -25,18 +25,8 @@ import {
 } from './scenario';
 
 const WAREHOUSE = 401;
-const FAULTS: Fault[] = [
-  { kind: 'rate_limited' },
-  { kind: 'server_error' },
-  { kind: 'server_error', when: 'after' },
-  { kind: 'hang' },
-  { kind: 'hang', when: 'after' },
-  { kind: 'reset' },
-  { kind: 'reset', when: 'after' },
-  { kind: 'slow_body', delayMs: 5 },
-  { kind: 'invalid_json' },
-  { kind: 'invalid_json', when: 'after' },
-];
+/** Every fault kind but a plain delay. */
+const FAULTS: Fault[] = ALL_FAULTS.filter((f) => f.kind !== 'delay');
 
 const cleanup = cleanupAfterEach();
 

@@ -60,11 +60,8 @@ export const base64Event = (
   body = '',
 ) =>
   ({
-    rawPath: path,
-    headers,
-    body: Buffer.from(body).toString('base64'),
+    ...event(method, path, headers, Buffer.from(body).toString('base64')),
     isBase64Encoded: true,
-    requestContext: { http: { method } },
   }) satisfies HttpEvent;
 
 /**
