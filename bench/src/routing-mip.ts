@@ -13,27 +13,16 @@
  * Timing is wall clock on a shared machine: the load average is printed with the figures.
  */
 import os from 'node:os';
-import {
-  costTable,
-  createOptimalRouter,
-  eligibleLocations,
-  greedyRouter,
-  type OptimalRouteRequest,
-  type RoutingPlan,
-} from '@fulfil/core';
+import { createOptimalRouter, type RoutingPlan } from '@fulfil/core';
 import { createMipRouter } from '@fulfil/router-mip';
 import {
   type BruteScore,
   bruteForce,
   compareBrute,
 } from '../../packages/core/test/routing/brute-force';
-import {
-  checkPlan,
-  LARGE,
-  randomInstance,
-  SMALL,
-} from '../../packages/core/test/routing/instances';
+import { randomInstance, SMALL } from '../../packages/core/test/routing/instances';
 import { fmtUs, percentiles } from './harness';
+import { assertValid, largeInstances, mean, pct, pctF, tallyVsGreedy } from './routing-common';
 
 const SMALL_INSTANCES = Number(process.env.MIP_SMALL ?? 1000);
 const LARGE_INSTANCES = Number(process.env.MIP_LARGE ?? 200);
@@ -71,9 +60,7 @@ export async function run(): Promise<Record<string, string>> {
   // ---- large: 200 instances of 50 × 50 at 200 ms ----
   const mip = await createMipRouter({ timeLimitMs: LIMIT_MS });
   const builtin = createOptimalRouter();
-  const large = Array.from({ length: LARGE_INSTANCES }, (_, i) =>
-    randomInstance(50_000 + i, LARGE),
-  );
+  const large = largeInstances(LARGE_INSTANCES);
   const wallUs: number[] = [];
   const cpuUs: number[] = [];
   const builtinUs: number[] = [];
@@ -138,22 +125,11 @@ export async function run(): Promise<Record<string, string>> {
   }
 
   // ---- vs Shopify-style ranked-location routing ----
-  let ships = 0;
-  let cost = 0;
-  let greedyShips = 0;
-  let greedyCost = 0;
-  let units = 0;
-  large.forEach((req, i) => {
-    const mine = mipPlans[i] as RoutingPlan;
-    const theirs = greedyRouter.route(req);
-    assertValid(req, theirs, `greedy large #${i}`);
-    const c = costs(req);
-    ships += mine.shipments.length;
-    greedyShips += theirs.shipments.length;
-    cost += planCost(mine, c);
-    greedyCost += planCost(theirs, c);
-    units += placed(mine) - placed(theirs);
-  });
+  const { ships, cost, greedyShips, greedyCost, units } = tallyVsGreedy(
+    large,
+    (_, i) => mipPlans[i] as RoutingPlan,
+    'large',
+  );
   out.mipVsGreedy = `MIP vs ranked-location routing (greedyRouter), ${large.length} large instances: ${greedyShips - ships} shipments saved (${pct(greedyShips - ships, greedyShips)}), cost saved ${pct(greedyCost - cost, greedyCost)} (${greedyCost - cost} minor units), ${units} more units placed now`;
   for (const line of Object.values(out)) console.log(line);
   return out;
@@ -161,34 +137,4 @@ export async function run(): Promise<Record<string, string>> {
 
 function compareScoresOf(a: { score: BruteScore }, b: { score: BruteScore }): number {
   return compareBrute(a.score, b.score);
-}
-
-function assertValid(req: OptimalRouteRequest, plan: RoutingPlan, what: string): void {
-  const problems = checkPlan(req, plan);
-  if (problems.length > 0) throw new Error(`${what}: invalid plan: ${problems.join('; ')}`);
-}
-
-function costs(req: OptimalRouteRequest): Map<string, number> {
-  const eligible = eligibleLocations(req.locations, req.policy);
-  return costTable(eligible, req.destination, req.now, { costPerKm: 1, missedCutoffCost: 0 }).cost;
-}
-
-function planCost(plan: RoutingPlan, cost: Map<string, number>): number {
-  return plan.shipments.reduce((n, s) => n + (cost.get(s.locationId) ?? 0), 0);
-}
-
-function placed(plan: RoutingPlan): number {
-  return plan.shipments.reduce((n, s) => n + s.lines.reduce((m, l) => m + l.quantity, 0), 0);
-}
-
-function mean(xs: readonly number[]): number {
-  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-function pct(part: number, whole: number): string {
-  return whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)} %`;
-}
-
-function pctF(ratio: number): string {
-  return `${(100 * ratio).toFixed(1)} %`;
 }

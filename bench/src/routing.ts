@@ -14,22 +14,15 @@
  * in count and by a time cap.
  */
 import {
-  costTable,
   createOptimalRouter,
-  eligibleLocations,
   greedyRouter,
   type OptimalRouteRequest,
   type RoutingPlan,
 } from '@fulfil/core';
 import { bruteForce, compareBrute } from '../../packages/core/test/routing/brute-force';
-import {
-  checkPlan,
-  EIGHT,
-  LARGE,
-  randomInstance,
-  SMALL,
-} from '../../packages/core/test/routing/instances';
+import { EIGHT, randomInstance, SMALL } from '../../packages/core/test/routing/instances';
 import { fmtUs, percentiles } from './harness';
+import { assertValid, largeInstances, mean, pct, pctF, tallyVsGreedy } from './routing-common';
 
 const OPTIMALITY_INSTANCES = 1000;
 const EIGHT_INSTANCES = 500;
@@ -78,9 +71,7 @@ export async function run(): Promise<Record<string, string>> {
   out.exact8 = `exact routing at 8 locations: p50 ${fmtUs(ex.p50Us)}, p99 ${fmtUs(ex.p99Us)} (greedy router same instances: p50 ${fmtUs(gr8.p50Us)}, p99 ${fmtUs(gr8.p99Us)}; ${(ex.p50Us / gr8.p50Us).toFixed(1)}× its p50); proven optimal ${proven} / ${eight.length}`;
 
   // ---- large instances: heuristic ----
-  const large = Array.from({ length: LARGE_INSTANCES }, (_, i) =>
-    randomInstance(50_000 + i, LARGE),
-  );
+  const large = largeInstances(LARGE_INSTANCES);
   for (const req of large.slice(0, 5)) router.route(req); // warm-up
   const heurUs = timeEach(large, (req) => router.route(req), performance.now(), 1);
   const gaps: number[] = [];
@@ -107,34 +98,17 @@ export async function run(): Promise<Record<string, string>> {
     ['small', small, undefined],
     ['large', large.slice(0, largePlans.length), largePlans],
   ] as const) {
-    let ships = 0;
-    let cost = 0;
-    let units = 0;
-    let greedyShips = 0;
-    let greedyCost = 0;
-    let fewer = 0;
-    let more = 0;
-    let moreSameUnits = 0;
-    reqs.forEach((original, i) => {
-      // The greedy router knows no `maxShipments`: compare both without it.
+    // The greedy router knows no `maxShipments`: compare both without it.
+    const stripped = reqs.map((original) => {
       const { maxShipments, ...policy } = original.policy;
-      const req = maxShipments === undefined ? original : { ...original, policy };
-      const mine = (maxShipments === undefined ? plans?.[i] : undefined) ?? router.route(req);
-      const theirs = greedyRouter.route(req);
-      assertValid(req, theirs, `greedy ${label} #${i}`);
-      const c = costs(req);
-      ships += mine.shipments.length;
-      greedyShips += theirs.shipments.length;
-      cost += planCost(mine, c);
-      greedyCost += planCost(theirs, c);
-      const du = placed(mine) - placed(theirs);
-      units += du;
-      if (mine.shipments.length < theirs.shipments.length) fewer++;
-      if (mine.shipments.length > theirs.shipments.length) {
-        more++;
-        if (du <= 0) moreSameUnits++;
-      }
+      return maxShipments === undefined ? original : { ...original, policy };
     });
+    const { ships, cost, units, greedyShips, greedyCost, fewer, more, moreSameUnits } =
+      tallyVsGreedy(
+        stripped,
+        (req, i) => (req === reqs[i] ? plans?.[i] : undefined) ?? router.route(req),
+        label,
+      );
     out[`vsGreedy_${label}`] =
       `vs greedy (fill-most-first), ${reqs.length} ${label} instances: ${greedyShips - ships} shipments saved (${pct(greedyShips - ships, greedyShips)}; fewer on ${fewer} instances; more on ${more}, of which ${more - moreSameUnits} placed more units now), cost saved ${pct(greedyCost - cost, greedyCost)} (${greedyCost - cost} minor units), ${units} more units placed now`;
   }
@@ -159,35 +133,4 @@ function timeEach<T>(
     }
   }
   return samples;
-}
-
-function assertValid(req: OptimalRouteRequest, plan: RoutingPlan, what: string): void {
-  const problems = checkPlan(req, plan);
-  if (problems.length > 0) throw new Error(`${what}: invalid plan: ${problems.join('; ')}`);
-}
-
-/** One cost table per instance over every eligible location, for both routers alike. */
-function costs(req: OptimalRouteRequest): Map<string, number> {
-  const eligible = eligibleLocations(req.locations, req.policy);
-  return costTable(eligible, req.destination, req.now, { costPerKm: 1, missedCutoffCost: 0 }).cost;
-}
-
-function planCost(plan: RoutingPlan, cost: Map<string, number>): number {
-  return plan.shipments.reduce((n, s) => n + (cost.get(s.locationId) ?? 0), 0);
-}
-
-function placed(plan: RoutingPlan): number {
-  return plan.shipments.reduce((n, s) => n + s.lines.reduce((m, l) => m + l.quantity, 0), 0);
-}
-
-function mean(xs: readonly number[]): number {
-  return xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-function pct(part: number, whole: number): string {
-  return whole === 0 ? 'n/a' : `${((100 * part) / whole).toFixed(1)} %`;
-}
-
-function pctF(ratio: number): string {
-  return `${(100 * ratio).toFixed(1)} %`;
 }

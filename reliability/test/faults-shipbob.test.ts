@@ -6,46 +6,27 @@
  * shipment in review: every order must end shipped, in review with an alert, or cancelled.
  */
 import { createGeneric3plWarehouse, shipbobPreset } from '@fulfil/adapter-3pl-generic';
-import {
-  createEngine,
-  createMemoryAlerts,
-  createMemoryInventory,
-  createMemoryStorage,
-} from '@fulfil/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 // the package's own fake (a test file, not exported): imported by path
 import {
   type FakeShipbob,
   startFakeShipbob,
 } from '../../packages/adapter-3pl-generic/test/fakes/fake-shipbob';
-import { type Fault, startFaultProxy } from '../src/fault-proxy';
-import { recordTrial, soak, trials } from './report';
+import { startFaultProxy } from '../src/fault-proxy';
+import {
+  ALL_FAULTS,
+  cleanupAfterEach,
+  faultEngine,
+  garbledAfterTrial,
+  runCleanup,
+  TIMEOUT,
+} from './faults-helpers';
+import type { VendorView } from './scenario';
 import { seededMix } from './seeded-mix';
 
-/** Long enough for the soak form; the short form takes a few seconds. */
-const TIMEOUT = soak ? 900_000 : 60_000;
-
-import { describeOutcome, outcomeOk, runScenario, type VendorView } from './scenario';
-
-const ALL_FAULTS: Fault[] = [
-  { kind: 'rate_limited' },
-  { kind: 'server_error' },
-  { kind: 'server_error', when: 'after' },
-  { kind: 'hang' },
-  { kind: 'hang', when: 'after' },
-  { kind: 'delay', delayMs: 30 },
-  { kind: 'reset' },
-  { kind: 'reset', when: 'after' },
-  { kind: 'slow_body', delayMs: 5 },
-  { kind: 'invalid_json' },
-  { kind: 'invalid_json', when: 'after' },
-];
 const TAG = { order: 'fulfil_order_id', shipment: 'fulfil_shipment_id' };
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 async function world(seed: number, rate: number) {
   const fake = await startFakeShipbob({ limit: 100_000, windowMs: 60_000 });
@@ -66,16 +47,10 @@ async function world(seed: number, rate: number) {
     }),
     timeoutMs: 250,
   });
-  const alerts = createMemoryAlerts();
-  const storage = createMemoryStorage();
-  const engine = createEngine({
-    storage,
-    inventory: createMemoryInventory({ stock: { 'loc-cicero': { 'TEE-M': 100_000 } } }),
-    warehouses: { shipbob: adapter },
-    locations: [{ id: 'loc-cicero', warehouse: 'shipbob' }],
-    alerts,
-    autoDispatch: false,
-    dispatch: { maxAttempts: 3, backoffMs: 10, leaseMs: 5_000 },
+  const { alerts, storage, engine } = faultEngine({
+    warehouse: 'shipbob',
+    adapter,
+    location: 'loc-cicero',
   });
   cleanup.push(
     () => fake.close(),
@@ -121,9 +96,7 @@ describe('ShipBob (generic 3PL preset) behind a fault proxy', () => {
       area: 'adapter-3pl-generic (ShipBob)',
       prefix: 'sb',
       world,
-      cleanup: async () => {
-        for (const fn of cleanup.splice(0).reverse()) await fn();
-      },
+      cleanup: () => runCleanup(cleanup),
     });
   });
 
@@ -131,26 +104,12 @@ describe('ShipBob (generic 3PL preset) behind a fault proxy', () => {
     timeout: TIMEOUT,
   }, async () => {
     const w = await world(0, 0);
-    w.proxy.inject({
-      fault: { kind: 'invalid_json', when: 'after' },
-      match: (r) => r.method === 'POST' && /\/order$/.test(r.url),
-      times: Number.POSITIVE_INFINITY,
-    });
-    const orders = trials(8, 40);
-    const outcome = await runScenario({
-      ...w,
-      prefix: 'sb-garbled',
-      orders,
-      faultRounds: 4,
-      pauseMs: 20,
-    });
-    const reviewed = w.alerts.alerts().filter((a) => /needs review/.test(a.title));
-    recordTrial({
+    const { outcome, reviewed, orders } = await garbledAfterTrial(w, {
       area: 'adapter-3pl-generic (ShipBob)',
+      vendor: 'ShipBob',
+      prefix: 'sb-garbled',
+      match: (r) => r.method === 'POST' && /\/order$/.test(r.url),
       fault: 'every POST /order answer garbled (2xx, invalid JSON) after ShipBob stored the order',
-      trials: orders,
-      result: `${describeOutcome(outcome)}; ${reviewed.length} sent to review (alerted) while ShipBob already held them (shipped once ShipBob shipped)`,
-      ok: outcomeOk(outcome) && reviewed.length === 0 && outcome.shipped === orders,
     });
     expect(outcome).toMatchObject({ lost: [], stuck: [], duplicates: [] });
     expect(reviewed.map((a) => a.orderId)).toEqual([]);

@@ -7,42 +7,23 @@
 
 import { createShipStationWarehouse } from '@fulfil/adapter-shipstation';
 import { type FakeShipStation, startFakeShipStation } from '@fulfil/adapter-shipstation/testing';
-import {
-  createEngine,
-  createMemoryAlerts,
-  createMemoryInventory,
-  createMemoryStorage,
-} from '@fulfil/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type Fault, startFaultProxy } from '../src/fault-proxy';
-import { recordTrial, soak, trials } from './report';
+import {
+  ALL_FAULTS,
+  cleanupAfterEach,
+  faultEngine,
+  garbledAfterTrial,
+  runCleanup,
+  TIMEOUT,
+} from './faults-helpers';
+import { recordTrial, trials } from './report';
+import { describeOutcome, outcomeOk, runScenario, type VendorView } from './scenario';
 import { seededMix } from './seeded-mix';
 
-/** Long enough for the soak form; the short form takes a few seconds. */
-const TIMEOUT = soak ? 900_000 : 60_000;
-
-import { describeOutcome, outcomeOk, runScenario, type VendorView } from './scenario';
-
 const WAREHOUSE = 401;
-const ALL_FAULTS: Fault[] = [
-  { kind: 'rate_limited' },
-  { kind: 'server_error' },
-  { kind: 'server_error', when: 'after' },
-  { kind: 'hang' },
-  { kind: 'hang', when: 'after' },
-  { kind: 'delay', delayMs: 30 },
-  { kind: 'reset' },
-  { kind: 'reset', when: 'after' },
-  { kind: 'slow_body', delayMs: 5 },
-  { kind: 'invalid_json' },
-  { kind: 'invalid_json', when: 'after' },
-];
 
-let cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
+const cleanup = cleanupAfterEach();
 
 /** A fake ShipStation, a fault proxy in front of it, and an engine on the real adapter. */
 /** `wireAlerts: false` leaves the engine without the alert sink (to show the judge catches it). */
@@ -72,16 +53,11 @@ async function world(seed: number, rate: number, wireAlerts = true) {
     retry: { retries: 1, minDelayMs: 5, maxDelayMs: 20 },
     timeoutMs: 250,
   });
-  const alerts = createMemoryAlerts();
-  const storage = createMemoryStorage();
-  const engine = createEngine({
-    storage,
-    inventory: createMemoryInventory({ stock: { east: { 'TEE-M': 100_000 } } }),
-    warehouses: { shipstation: adapter },
-    locations: [{ id: 'east', warehouse: 'shipstation' }],
-    ...(wireAlerts ? { alerts } : {}),
-    autoDispatch: false,
-    dispatch: { maxAttempts: 3, backoffMs: 10, leaseMs: 5_000 },
+  const { alerts, storage, engine } = faultEngine({
+    warehouse: 'shipstation',
+    adapter,
+    location: 'east',
+    wireAlerts,
   });
   cleanup.push(
     () => fake.close(),
@@ -113,9 +89,7 @@ describe('ShipStation behind a fault proxy', () => {
       area: 'adapter-shipstation',
       prefix: 'ss',
       world,
-      cleanup: async () => {
-        for (const fn of cleanup.splice(0).reverse()) await fn();
-      },
+      cleanup: () => runCleanup(cleanup),
     });
   });
 
@@ -193,28 +167,13 @@ describe('ShipStation behind a fault proxy', () => {
     timeout: TIMEOUT,
   }, async () => {
     const w = await world(0, 0);
-    w.proxy.inject({
-      fault: { kind: 'invalid_json', when: 'after' },
-      match: (r) => r.method === 'POST' && r.url.includes('/orders/createorder'),
-      times: Number.POSITIVE_INFINITY,
-    });
-    const orders = trials(8, 40);
-    const outcome = await runScenario({
-      ...w,
-      prefix: 'ss-garbled',
-      orders,
-      faultRounds: 4,
-      pauseMs: 20,
-    });
-    const reviewed = w.alerts.alerts().filter((a) => /needs review/.test(a.title));
-    const ok = outcomeOk(outcome) && reviewed.length === 0 && outcome.shipped === orders;
-    recordTrial({
+    const { outcome, reviewed, orders } = await garbledAfterTrial(w, {
       area: 'adapter-shipstation',
+      vendor: 'ShipStation',
+      prefix: 'ss-garbled',
+      match: (r) => r.method === 'POST' && r.url.includes('/orders/createorder'),
       fault:
         'every createorder answer garbled (2xx, invalid JSON) after ShipStation stored the order',
-      trials: orders,
-      result: `${describeOutcome(outcome)}; ${reviewed.length} sent to review (alerted) while ShipStation already held them (shipped once ShipStation shipped)`,
-      ok,
     });
     expect(outcome).toMatchObject({ lost: [], stuck: [], duplicates: [] });
     expect(reviewed.map((a) => a.orderId)).toEqual([]);

@@ -8,22 +8,13 @@
 import { createShipStationWarehouse } from '@fulfil/adapter-shipstation';
 import { startFakeShipStation } from '@fulfil/adapter-shipstation/testing';
 import { createShopifyStore } from '@fulfil/adapter-shopify';
-import {
-  createEngine,
-  createMemoryAlerts,
-  createMemoryInventory,
-  createMemoryStorage,
-} from '@fulfil/core';
 import { makeOrder } from '@fulfil/core/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 // the package's own fake (a test file, not exported): imported by path
 import { startFakeShopify } from '../../packages/adapter-shopify/test/fake-shopify';
 import { type Fault, startFaultProxy } from '../src/fault-proxy';
-import { recordTrial, soak, trials } from './report';
-
-/** Long enough for the soak form; the short form takes a few seconds. */
-const TIMEOUT = soak ? 900_000 : 60_000;
-
+import { ALL_FAULTS, cleanupAfterEach, faultEngine, runCleanup, TIMEOUT } from './faults-helpers';
+import { recordTrial, trials } from './report';
 import {
   describeFaults,
   describeOutcome,
@@ -34,23 +25,10 @@ import {
 } from './scenario';
 
 const WAREHOUSE = 401;
-const FAULTS: Fault[] = [
-  { kind: 'rate_limited' },
-  { kind: 'server_error' },
-  { kind: 'server_error', when: 'after' },
-  { kind: 'hang' },
-  { kind: 'hang', when: 'after' },
-  { kind: 'reset' },
-  { kind: 'reset', when: 'after' },
-  { kind: 'slow_body', delayMs: 5 },
-  { kind: 'invalid_json' },
-  { kind: 'invalid_json', when: 'after' },
-];
+/** Every fault kind but a plain delay. */
+const FAULTS: Fault[] = ALL_FAULTS.filter((f) => f.kind !== 'delay');
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const cleanup = cleanupAfterEach();
 
 /** Shopify's numeric ids for order `i` and its line. */
 const shopifyId = (i: number) => `58136245699${String(i).padStart(8, '0')}`;
@@ -96,17 +74,11 @@ describe('Shopify store commands behind a fault proxy', () => {
         () => shipstation.close(),
         () => warehouse.close(),
       );
-      const alerts = createMemoryAlerts();
-      const storage = createMemoryStorage();
-      const engine = createEngine({
-        storage,
-        inventory: createMemoryInventory({ stock: { east: { 'TEE-M': 100_000 } } }),
-        warehouses: { shipstation: warehouse },
-        locations: [{ id: 'east', warehouse: 'shipstation' }],
+      const { alerts, storage, engine } = faultEngine({
+        warehouse: 'shipstation',
+        adapter: warehouse,
+        location: 'east',
         store,
-        alerts,
-        autoDispatch: false,
-        dispatch: { maxAttempts: 3, backoffMs: 10, leaseMs: 5_000 },
       });
       const index = (id: string) => Number(id.split('-').at(-1));
       const outcome = await runScenario({
@@ -183,7 +155,7 @@ describe('Shopify store commands behind a fault proxy', () => {
       });
       expect(wrong).toEqual([]);
       expect(outcome.faults).toBeGreaterThan(3);
-      for (const fn of cleanup.splice(0).reverse()) await fn();
+      await runCleanup(cleanup);
     }
     expect(sumOutcomes(outcomes).orders).toBe(runs * orders);
   });

@@ -18,13 +18,7 @@ import {
   shipbobPreset,
   signWebhook,
 } from '@fulfil/adapter-3pl-generic';
-import {
-  createEngine,
-  createMemoryInventory,
-  createMemoryStorage,
-  createSimulatedClock,
-  handleWarehouseWebhook,
-} from '@fulfil/core';
+import { handleWarehouseWebhook } from '@fulfil/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -42,6 +36,7 @@ import {
 
 vi.setConfig({ testTimeout: FUZZ_TIMEOUT });
 
+import { webhookWorld } from './fuzz-world';
 import { trials } from './report';
 
 const SECRET = `whsec_${Buffer.from('fuzz-secret-0123456789').toString('base64')}`;
@@ -121,15 +116,7 @@ describe('fuzz: generic 3PL webhooks', () => {
     const config = { ...SHIPBOB, baseUrl, retry: { retries: 0 } };
     const resolved = parseGeneric3plConfig(config);
     const adapter = createGeneric3plWarehouse(config);
-    const storage = createMemoryStorage();
-    const engine = createEngine({
-      storage,
-      clock: createSimulatedClock(Date.parse('2026-11-27T09:00:00Z')),
-      inventory: createMemoryInventory({ stock: { east: { 'TEE-M': 5 } } }),
-      warehouses: { sb: adapter },
-      locations: [{ id: 'east', warehouse: 'sb' }],
-      autoDispatch: false,
-    });
+    const { storage, engine } = webhookWorld('sb', adapter, 5);
     const body = fc.oneof(
       { weight: 5, arbitrary: mutated(SEED).map((v) => utf8(jsonText(v))) },
       { weight: 1, arbitrary: hostileJson.map((v) => utf8(jsonText(v))) },

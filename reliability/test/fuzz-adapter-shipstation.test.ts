@@ -36,10 +36,10 @@ import {
 
 vi.setConfig({ testTimeout: FUZZ_TIMEOUT });
 
+import { T0, webhookWorld } from './fuzz-world';
 import { trials } from './report';
 
 const TOKEN = 'fuzz-token-0123456789';
-const T0 = Date.parse('2026-11-27T09:00:00.000Z');
 
 let fake: Awaited<ReturnType<typeof startFakeShipStation>>;
 let server: Server;
@@ -102,7 +102,6 @@ afterAll(async () => {
 });
 
 function setup() {
-  const storage = createMemoryStorage();
   const ss = createShipStationWarehouse({
     baseUrl: serverUrl,
     apiKey: 'k',
@@ -113,14 +112,7 @@ function setup() {
     retry: { retries: 0 },
     timeoutMs: 5000,
   });
-  const engine = createEngine({
-    storage,
-    clock: createSimulatedClock(T0),
-    inventory: createMemoryInventory({ stock: { east: { 'TEE-M': 10 } } }),
-    warehouses: { ss },
-    locations: [{ id: 'east', warehouse: 'ss' }],
-    autoDispatch: false,
-  });
+  const { storage, engine } = webhookWorld('ss', ss, 10);
   return { storage, ss, engine };
 }
 

@@ -8,6 +8,7 @@ import {
   createSimulatedClock,
   createSimulatedWarehouse,
   type EngineOptions,
+  type WarehouseAdapter,
 } from '@fulfil/core';
 
 export const T0 = Date.parse('2026-11-27T09:00:00.000Z');
@@ -32,4 +33,22 @@ export function world(extra: Partial<EngineOptions> = {}) {
     ...extra,
   });
   return { clock, storage, engine };
+}
+
+/**
+ * An engine on one warehouse adapter under test (key `name`, location `east` with `units`
+ * `TEE-M`), in-memory storage, the simulated clock at {@link T0}, dispatch only when called:
+ * for the adapters' webhook fuzzing.
+ */
+export function webhookWorld(name: string, adapter: WarehouseAdapter, units: number) {
+  const storage = createMemoryStorage();
+  const engine = createEngine({
+    storage,
+    clock: createSimulatedClock(T0),
+    inventory: createMemoryInventory({ stock: { east: { 'TEE-M': units } } }),
+    warehouses: { [name]: adapter },
+    locations: [{ id: 'east', warehouse: name }],
+    autoDispatch: false,
+  });
+  return { storage, engine };
 }

@@ -1,66 +1,20 @@
-import { signShopifyWebhook } from '@fulfil/adapter-shopify';
-import { ORDER_ID, shopifyOrderText } from '@fulfil/adapter-shopify/testing';
-import {
-  createEngine,
-  createMemoryInventory,
-  createMemoryStorage,
-  createSimulatedClock,
-  createSimulatedWarehouse,
-} from '@fulfil/core';
+import { ORDER_ID } from '@fulfil/adapter-shopify/testing';
 import { createPrometheusMetrics } from '@fulfil/metrics-prometheus';
 import { parseExposition, seriesValue } from '@fulfil/metrics-prometheus/testing';
 import { expect, it } from 'vitest';
-import { createLambdaHost, type HttpEvent } from '../src/host';
-
-const SECRET = 'test_secret_key';
-const TOKEN = 'ops_token_0123456789abcdef';
-
-const event = (method: string, path: string, headers: Record<string, string> = {}, body = '') =>
-  ({
-    rawPath: path,
-    headers,
-    body,
-    requestContext: { http: { method } },
-  }) satisfies HttpEvent;
+import { createLambdaHost } from '../src/host';
+import { event, postShopifyOrder, SECRET, TOKEN, testEngine } from './helpers';
 
 async function host(opsToken?: string) {
   const metrics = createPrometheusMetrics();
-  const clock = createSimulatedClock('2026-11-27T09:00:00Z');
-  const stock = { main: { 'TEE-M': 10 } };
-  const engine = createEngine({
-    storage: createMemoryStorage(),
-    inventory: createMemoryInventory({ stock }),
-    warehouses: {
-      main: createSimulatedWarehouse({ name: 'main', clock, locations: ['main'], stock }),
-    },
-    locations: [{ id: 'main', warehouse: 'main' }],
-    clock,
-    autoDispatch: false,
-    metrics,
-  });
+  const engine = testEngine({ metrics });
   const h = createLambdaHost({
     engine: async () => engine,
     shopifySecrets: [SECRET],
     prometheus: metrics,
     ...(opsToken ? { opsToken } : {}),
   });
-  const body = shopifyOrderText({ lines: [{ sku: 'TEE-M', quantity: 2, price: '25.00' }] });
-  const stored = await h.http(
-    event(
-      'POST',
-      '/webhooks/shopify',
-      {
-        'content-type': 'application/json',
-        'x-shopify-hmac-sha256': signShopifyWebhook(body, SECRET),
-        'x-shopify-topic': 'orders/create',
-        'x-shopify-shop-domain': 'acme.myshopify.com',
-        'x-shopify-webhook-id': 'wh-lambda-metrics',
-        'x-shopify-api-version': '2025-07',
-      },
-      body,
-    ),
-  );
-  expect(stored.statusCode).toBe(200);
+  await postShopifyOrder(h, 'wh-lambda-metrics');
   return h;
 }
 

@@ -1,11 +1,8 @@
 import {
   compareScores,
-  compileProblem,
-  costTable,
   createOptimalRouter,
-  eligibleLocations,
+  emptyScore,
   FulfilError,
-  fillableUnits,
   type ObjectiveTerm,
   type OptimalRouteRequest,
   type OptimalRouter,
@@ -15,9 +12,11 @@ import {
   type PlanScore,
   type Problem,
   parseOrThrow,
+  prepareRoute,
+  RoutingObjective,
   routeWithProtection,
   type ScoringContext,
-  stockVector,
+  StockProtection,
   termOf,
   whyLost,
 } from '@fulfil/core';
@@ -42,11 +41,7 @@ export const NAME = 'mip';
 export const MipRouterOptions = z
   .object({
     /** Terms after "place the most units", compared in order. Default shipments, preferred, cost, priority (as the built-in router). */
-    objective: z
-      .array(z.enum(['shipments', 'preferred', 'cost', 'priority']))
-      .min(1)
-      .refine((a) => new Set(a).size === a.length, 'terms must not repeat')
-      .default(['shipments', 'preferred', 'cost', 'priority']),
+    objective: RoutingObjective,
     /** Wall-clock limit per request in ms (set search and HiGHS `time_limit`, shared by all levels). Default 200. */
     timeLimitMs: z.number().positive().max(600_000).default(200),
     /** Minor units per km for locations that set no `costPerKm`. Default 1. */
@@ -58,13 +53,7 @@ export const MipRouterOptions = z
     /** HiGHS `random_seed` (fixed: the same request gives the same plan). Default 0. */
     seed: z.number().int().min(0).max(2_147_483_647).default(0),
     /** Stock protection, exactly as `createOptimalRouter({ protect })`. Off by default. */
-    protect: z
-      .object({
-        thresholdDays: z.number().positive(),
-        maxExtraCost: z.number().nonnegative().default(0),
-      })
-      .strict()
-      .optional(),
+    protect: StockProtection,
   })
   .strict();
 /** Parsed {@link MipRouterOptions} (defaults applied). */
@@ -171,42 +160,9 @@ function route(
   request: OptimalRouteRequest,
 ): MipRoutingPlan {
   const deadline = performance.now() + o.timeLimitMs;
-  const seen = new Set<string>();
-  request.locations.forEach((l, i) => {
-    if (seen.has(l.id))
-      throw new FulfilError(
-        'CONFIG_INVALID',
-        `locations[${i}].id: duplicate location id "${l.id}"`,
-        { details: { path: `locations[${i}].id` } },
-      );
-    seen.add(l.id);
-  });
   const { items, policy } = request;
-  const p = compileProblem(items);
-  const ranked = eligibleLocations(request.locations, policy);
-  const useful = ranked.filter((l) => {
-    const s = stockVector(p, request.inventory[l.id]);
-    return items.some((_, i) => fillableUnits(p, i, s, 1) > 0);
-  });
-  const costs = costTable(useful, request.destination, request.now, o, request.rates);
-  const ctx: ScoringContext = {
-    rank: new Map(ranked.map((l, i) => [l.id, i])),
-    priority: new Map(ranked.map((l) => [l.id, l.priority])),
-    preferred: new Set(policy.prefer),
-    cost: costs.cost,
-    costBasis: costs.basis,
-    total: p.total,
-  };
-  const empty = {
-    placed: 0,
-    backordered: p.total,
-    shipments: 0,
-    nonPreferred: 0,
-    cost: 0,
-    priority: 0,
-    costBasis: costs.basis,
-    ranks: [],
-  };
+  const { p, ranked, useful, ids, stocks, costs, ctx } = prepareRoute(request, o);
+  const empty = emptyScore(ctx);
   if (items.length === 0) return { ...nonePlan(items, empty, 'nothing to route'), backordered: [] };
   if (ranked.length === 0)
     return nonePlan(
@@ -217,8 +173,6 @@ function route(
   if (useful.length === 0) return nonePlan(items, empty, 'no location has stock for any unit');
 
   const single = policy.allowSplit === false;
-  const ids = useful.map((l) => l.id);
-  const stocks = useful.map((l) => stockVector(p, request.inventory[l.id]));
   const maxShipments = single ? 1 : (policy.maxShipments ?? Number.POSITIVE_INFINITY);
   // HiGHS's model, built when a level needs the solver (the set search settles most requests).
   let built: { model: MipModel; levels: Level[] } | undefined;

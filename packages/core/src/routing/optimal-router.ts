@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { FulfilError } from '../errors';
 import { parseOptions } from '../options';
-import { compileProblem, fillableUnits, stockVector } from './assign';
-import { costTable, type Destination } from './cost';
 import { toShipmentLine } from './demand';
 import { exactSearch, type SearchInput } from './exact';
 import { alternatives, buildPlan, emptyScore, type OptimalRoutingPlan } from './explain';
@@ -10,19 +7,40 @@ import { heuristicSearch } from './heuristic';
 
 export type { OptimalRoutingPlan, PlanAlternative } from './explain';
 
+import type { Destination } from './cost';
+import { prepareRoute } from './prepare';
 import { type CoverTable, routeWithProtection } from './protect';
-import { eligibleLocations, type RouteRequest, type Router } from './router';
-import { DEFAULT_OBJECTIVE, type ScoringContext } from './score';
+import type { RouteRequest, Router } from './router';
+import { DEFAULT_OBJECTIVE } from './score';
+
+/**
+ * The `objective` option of the scoring routers (`createOptimalRouter`, `@fulfil/router-mip`):
+ * the terms after "place the most units", compared in order, each at most once. Default
+ * shipments, preferred, cost, priority.
+ */
+export const RoutingObjective = z
+  .array(z.enum(['shipments', 'preferred', 'cost', 'priority']))
+  .min(1)
+  .refine((a) => new Set(a).size === a.length, 'terms must not repeat')
+  .default([...DEFAULT_OBJECTIVE]);
+
+/**
+ * The `protect` option of the scoring routers (`createOptimalRouter`, `@fulfil/router-mip`),
+ * optional: see `ProtectOptions`. `maxExtraCost` defaults to 0.
+ */
+export const StockProtection = z
+  .object({
+    thresholdDays: z.number().positive(),
+    maxExtraCost: z.number().nonnegative().default(0),
+  })
+  .strict()
+  .optional();
 
 /** Options of {@link createOptimalRouter}. All optional. */
 export const OptimalRouterOptions = z
   .object({
     /** Terms after "place the most units", compared in order. Default shipments, preferred, cost, priority. */
-    objective: z
-      .array(z.enum(['shipments', 'preferred', 'cost', 'priority']))
-      .min(1)
-      .refine((a) => new Set(a).size === a.length, 'terms must not repeat')
-      .default([...DEFAULT_OBJECTIVE]),
+    objective: RoutingObjective,
     /** Up to this many useful candidate locations the search is exact; above, heuristic. Default 8. */
     exactLimit: z.number().int().min(1).max(12).default(8),
     /** Minor units per km for locations that set no `costPerKm`. Default 1. */
@@ -38,13 +56,7 @@ export const OptimalRouterOptions = z
      * (`request.cover`) are below `thresholdDays`, when another plan places as many units in as
      * few shipments for at most `maxExtraCost` more. Off by default.
      */
-    protect: z
-      .object({
-        thresholdDays: z.number().positive(),
-        maxExtraCost: z.number().nonnegative().default(0),
-      })
-      .strict()
-      .optional(),
+    protect: StockProtection,
   })
   .strict();
 /** Parsed {@link OptimalRouterOptions} (defaults applied). */
@@ -94,34 +106,8 @@ function routeProtected(o: OptimalRouterOptions, request: OptimalRouteRequest): 
 }
 
 function route(o: OptimalRouterOptions, request: OptimalRouteRequest): OptimalRoutingPlan {
-  const seen = new Set<string>();
-  request.locations.forEach((l, i) => {
-    if (seen.has(l.id))
-      throw new FulfilError(
-        'CONFIG_INVALID',
-        `locations[${i}].id: duplicate location id "${l.id}"`,
-        {
-          details: { path: `locations[${i}].id` },
-        },
-      );
-    seen.add(l.id);
-  });
   const { items, policy } = request;
-  const p = compileProblem(items);
-  const ranked = eligibleLocations(request.locations, policy);
-  const useful = ranked.filter((l) => {
-    const s = stockVector(p, request.inventory[l.id]);
-    return items.some((_, i) => fillableUnits(p, i, s, 1) > 0);
-  });
-  const costs = costTable(useful, request.destination, request.now, o, request.rates);
-  const ctx: ScoringContext = {
-    rank: new Map(ranked.map((l, i) => [l.id, i])),
-    priority: new Map(ranked.map((l) => [l.id, l.priority])),
-    preferred: new Set(policy.prefer),
-    cost: costs.cost,
-    costBasis: costs.basis,
-    total: p.total,
-  };
+  const { p, ranked, useful, ids, stocks, costs, ctx } = prepareRoute(request, o);
   const none = (reason: string): OptimalRoutingPlan => ({
     shipments: [],
     backordered: items.map((it) => toShipmentLine(it, it.quantity)),
@@ -141,8 +127,8 @@ function route(o: OptimalRouterOptions, request: OptimalRouteRequest): OptimalRo
   const single = policy.allowSplit === false;
   const input: SearchInput = {
     p,
-    ids: useful.map((l) => l.id),
-    stocks: useful.map((l) => stockVector(p, request.inventory[l.id])),
+    ids,
+    stocks,
     ctx,
     objective: o.objective,
     maxShipments: single ? 1 : (policy.maxShipments ?? Number.POSITIVE_INFINITY),
