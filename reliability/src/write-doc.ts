@@ -82,7 +82,7 @@ export function renderDoc(rows: DocRow[], run: DocRun): string {
     'must hold whatever happened: every order ends shipped, in review **with an alert**, or',
     'cancelled; none is lost; no warehouse ever holds two orders for one shipment.',
     '',
-    '- `pnpm reliability`: the short form (also part of `pnpm test` and CI; well under 3 minutes).',
+    '- `pnpm reliability`: the short form (also part of `pnpm test:slow` and CI; well under 3 minutes).',
     '- `pnpm soak`: the long form (`FULFIL_SOAK=1`: more seeds, more orders, more rounds).',
     '',
     'A row marked **NO** is a fault the suite found: its test stays strict (and fails) until the',
