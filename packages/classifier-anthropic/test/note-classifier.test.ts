@@ -220,14 +220,16 @@ describe('createClaudeNoteClassifier: the cascade', () => {
     const c = cascade(api.url, {
       budget: {
         limiters: () => ({
-          calls: createRateLimiter({ kind: 'fixed-window', limit: 1, windowMs: 300 }),
+          // 1.5 s: the first call must end inside the window for the second to be refused (a
+          // 300 ms window was overrun by the first call on a loaded machine).
+          calls: createRateLimiter({ kind: 'fixed-window', limit: 1, windowMs: 1_500 }),
           tokens: createRateLimiter({ kind: 'fixed-window', limit: 50_000, windowMs: 60_000 }),
         }),
       },
     });
     expect((await c.classify('note one?')).classifier).toBe('claude');
     expect((await c.classify('note two?')).classifier).toBe('keyword (claude fallback: budget)');
-    for (let i = 0; i < 100 && (await c.classifier.remaining('test-store')).calls < 1; i++) {
+    for (let i = 0; i < 250 && (await c.classifier.remaining('test-store')).calls < 1; i++) {
       await new Promise((r) => setTimeout(r, 20));
     }
     api.set(() => ({ kind: 'status', status: 500, type: 'api_error' }));
