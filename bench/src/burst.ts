@@ -29,7 +29,9 @@ import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { migrate } from '@fulfil/storage-postgres';
+import { signShopifyWebhook } from '@fulfil/adapter-shopify';
+import { shopifyOrderText } from '@fulfil/adapter-shopify/testing';
+import { createPostgresStorage, migrate } from '@fulfil/storage-postgres';
 import { type BurstHost, drainCommit, startBareExpress, startHost } from './burst-host';
 import { BURST_SHOP, burstOrderId, type LoadResult } from './burst-load';
 import { countingPool } from './pg-pool';
@@ -93,7 +95,8 @@ export async function run(): Promise<Record<string, string>> {
     if (RATIO_DRAIN === 'between' && !host.worker) {
       throw new Error('FULFIL_BURST_RATIO_DRAIN=between needs FULFIL_BURST_DRAIN=worker');
     }
-    const ratio = await ratioRounds(host, admin, 2_000_000);
+    const { bareP50, bareP99, ...ratio } = await ratioRounds(host, admin, 2_000_000);
+    Object.assign(ratio, await enqueueFloor(connectionString, schema, { bareP50, bareP99 }));
     const mode =
       host.ack === 'receipt'
         ? `receipt, drain ${host.drain}, drain commits ${drainCommit()}${host.worker ? `, ratio drain ${RATIO_DRAIN}` : ''}`
@@ -243,6 +246,61 @@ async function ratioRounds(
     'ratio host': `p50 ${ms(h.p50)}, p99 ${ms(h.p99)} (${samples.host.length} webhooks at ${RATE}/s; ${failed.host} not 200); ${ackPart(host, en, e, ms)}; server WAL flushes ${(flushes / Math.max(1, samples.host.length)).toFixed(2)} per webhook; server process CPU ${(cpuMs.host / Math.max(1, samples.host.length)).toFixed(2)} ms per webhook (bare Express ${(cpuMs.bare / Math.max(1, samples.bare.length)).toFixed(2)})`,
     'ratio bare Express': `p50 ${ms(b.p50)}, p99 ${ms(b.p99)} (${samples.bare.length}; ${failed.bare} not 200)`,
     'handler/bare ratio': `p50 ${(h.p50 / b.p50).toFixed(2)}×, p99 ${(h.p99 / b.p99).toFixed(2)}× (aim ≤ 2×)`,
+    bareP50: b.p50,
+    bareP99: b.p99,
+  };
+}
+
+/**
+ * The floor under the ratio: the durable enqueue alone. The same INSERT the host's
+ * acknowledgement waits for (`storage.deliveries.enqueue`, prepared, flushed before it
+ * answers), of the same kind of signed delivery, one at a time at RATE with nothing else
+ * running (a schema of its own that nothing drains), and bare Express's p50/p99 plus it,
+ * over bare Express's: the ratio a handler that did nothing but that write would score.
+ */
+async function enqueueFloor(
+  connectionString: string,
+  schema: string,
+  ratio: { bareP50: number; bareP99: number },
+) {
+  const floorSchema = `${schema}_floor`;
+  const storage = createPostgresStorage({ connectionString, schema: floorSchema });
+  const times: number[] = [];
+  try {
+    const count = Math.max(200, Math.round(RATE * 5));
+    for (let n = 0; n < count; n++) {
+      const body = shopifyOrderText({
+        id: String(9_000_000 + n),
+        name: `#F${n}`,
+        lines: [{ sku: 'SKU-1', quantity: 1, price: '25.00' }],
+      });
+      const delivery = {
+        key: `floor-${n}`,
+        source: 'shopify',
+        headers: {
+          'x-shopify-hmac-sha256': signShopifyWebhook(body, SECRET),
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-shop-domain': 'floor.myshopify.com',
+          'x-shopify-webhook-id': `floor-${n}`,
+        },
+        body: Buffer.from(body),
+        receivedAt: Date.now(),
+      };
+      const t0 = performance.now();
+      await storage.deliveries.enqueue(delivery);
+      if (n >= 20) times.push(performance.now() - t0); // the first ones migrate and prepare
+      await sleep(1000 / RATE);
+    }
+  } finally {
+    await storage.close();
+    const admin = countingPool(connectionString, 1).pool;
+    await admin.query(`DROP SCHEMA IF EXISTS "${floorSchema}" CASCADE`);
+    await admin.end();
+  }
+  const q = quantiles(times);
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  return {
+    'ratio floor': `the durable enqueue alone (one prepared INSERT, flushed; ${times.length} at ${RATE}/s, nothing else running): p50 ${ms(q.p50)}, p99 ${ms(q.p99)}; bare Express plus it over bare Express: p50 ${((ratio.bareP50 + q.p50) / ratio.bareP50).toFixed(2)}×, p99 ${((ratio.bareP99 + q.p99) / ratio.bareP99).toFixed(2)}× (what a handler doing only that write would score)`,
   };
 }
 
