@@ -81,8 +81,12 @@ const suites: Suite[] = [
 
 // `pnpm bench -- rules` passes the `--` through to the script: skip it.
 const only = process.argv.slice(2).find((a) => a !== '--');
-// An exact name picks that benchmark alone (`postgres` without `postgres-rss`).
-const exact = suites.filter((s) => s.name === only);
+// An exact name picks that benchmark alone (`postgres` without `postgres-rss`), except
+// `routing`, which runs the MIP router's suite beside the built-in router's (`routing-mip`
+// alone runs just the MIP router's).
+const groups: Record<string, string[]> = { routing: ['routing', 'routing-mip'] };
+const names = only === undefined ? [] : (groups[only] ?? [only]);
+const exact = suites.filter((s) => names.includes(s.name));
 const chosen =
   exact.length > 0 ? exact : suites.filter((s) => only === undefined || s.name.includes(only));
 if (chosen.length === 0) {
