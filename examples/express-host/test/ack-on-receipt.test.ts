@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { signShopifyWebhook } from '@fulfil/adapter-shopify';
 import { ORDER_ID, shopifyOrderText } from '@fulfil/adapter-shopify/testing';
 import {
@@ -13,6 +12,7 @@ import {
 } from '@fulfil/core';
 import { expect, it } from 'vitest';
 import { type AppOptions, createApp } from '../src/app';
+import { listen } from './serve';
 
 const SECRET = 'test_secret_key';
 const OPS_TOKEN = 'ops_token_0123456789abcdef';
@@ -35,9 +35,7 @@ function engineOnce() {
 
 async function host(options: Omit<AppOptions, 'shopifySecrets' | 'opsToken'>) {
   const app = createApp({ ...options, shopifySecrets: [SECRET], opsToken: OPS_TOKEN });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { server, url } = await listen(app);
   return {
     app,
     post: async (webhookId: string) => {

@@ -6,7 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHostConfig } from '../src/config-file';
 import { createHostFromEnv, type Host } from '../src/host';
 import { createLogger } from '../src/logging';
+import { serveHost } from './serve';
 
 const SECRET = 'test_secret_key';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -31,18 +31,7 @@ async function tempDir() {
   return dir;
 }
 
-async function start(host: Host) {
-  const server = host.app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const stop = async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await host.app.webhooks.idle();
-    await host.engine.idle();
-    await host.close();
-  };
-  return { url, stop };
-}
+const start = serveHost;
 
 /** Delivers `orders/create` and waits until the order is decided. */
 async function deliver(url: string, host: Host, body: string, id: string) {

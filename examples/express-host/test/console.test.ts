@@ -3,13 +3,13 @@
  * HTTP Basic accounts from CONSOLE_USERS / CONSOLE_PASSWORD, absent (404) without them; an
  * order in review approved through it over real HTTP.
  */
-import type { AddressInfo } from 'node:net';
 import { signShopifyWebhook } from '@fulfil/adapter-shopify';
 import { ORDER_ID, SHOP, shopifyOrderText } from '@fulfil/adapter-shopify/testing';
 import { CSRF_COOKIE } from '@fulfil/console';
 import { describe, expect, it } from 'vitest';
 import { createHostFromEnv } from '../src/host';
 import { createLogger } from '../src/logging';
+import { serveHost } from './serve';
 
 const logger = createLogger({ destination: { write: () => undefined } });
 
@@ -17,15 +17,7 @@ const SECRET = 'test_secret_key';
 
 async function start(env: Record<string, string>) {
   const host = createHostFromEnv({ SHOPIFY_SECRET: SECRET, ...env }, logger);
-  const server = host.app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const stop = async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await host.engine.idle();
-    await host.close();
-  };
-  return { host, url, stop };
+  return { host, ...(await serveHost(host)) };
 }
 
 const basic = (user: string, password: string) =>

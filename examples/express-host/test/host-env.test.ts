@@ -3,13 +3,13 @@
  * `shutdown.test.ts` and the readiness case below): webhooks answered with the order id,
  * the note classifier and risk scorer wired, order lookup by id, name and external id.
  */
-import type { AddressInfo } from 'node:net';
 import { signShopifyWebhook } from '@fulfil/adapter-shopify';
 import { ORDER_ID, SHOP, shopifyOrderText } from '@fulfil/adapter-shopify/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHostFromEnv, type Host } from '../src/host';
 import { createLogger } from '../src/logging';
+import { serveHost } from './serve';
 
 const SECRET = 'test_secret_key';
 const OPS_TOKEN = 'ops_token_0123456789abcdef';
@@ -22,16 +22,7 @@ const logger = createLogger({
 /** Starts a host built from `env` on a free port. */
 async function start(env: Record<string, string>) {
   const host = createHostFromEnv({ SHOPIFY_SECRET: SECRET, OPS_TOKEN, ...env }, logger);
-  const server = host.app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const stop = async () => {
-    await new Promise((resolve) => server.close(resolve));
-    await host.app.webhooks.idle();
-    await host.engine.idle();
-    await host.close();
-  };
-  return { host, url, stop };
+  return { host, ...(await serveHost(host)) };
 }
 
 const deliver = (url: string, body: string, id: string) =>

@@ -1,6 +1,11 @@
 import { createShopifyWebhookHandler, DEFAULT_MAX_WEBHOOK_BYTES } from '@fulfil/adapter-shopify';
 import type { SlackActionRequest, SlackActionResponse } from '@fulfil/alerts-slack';
-import { type ConsoleHandler, toLambdaHandler } from '@fulfil/console';
+import {
+  type ConsoleHandler,
+  type LambdaHttpEvent,
+  type LambdaHttpResult,
+  toLambdaHandler,
+} from '@fulfil/console';
 import {
   type AlertSink,
   type Engine,
@@ -11,30 +16,16 @@ import {
 import { opsTokenCheck } from './ops-token';
 
 /**
- * The parts of an API Gateway HTTP API (payload 2.0) or Lambda Function URL
- * event a host reads. Header names arrive lower-cased; cookies arrive in `cookies`.
+ * The parts of an API Gateway HTTP API (payload 2.0) or Lambda Function URL event a host
+ * reads: the console's event type (header names lower-cased, cookies in `cookies`).
  */
-export interface HttpEvent {
-  rawPath: string;
-  rawQueryString?: string;
-  headers?: Record<string, string | undefined>;
-  /** The request's cookies (`name=value` each); payload 2.0 moves them out of `headers`. */
-  cookies?: string[];
-  body?: string;
-  isBase64Encoded?: boolean;
-  requestContext: { domainName?: string; http: { method: string } };
-}
+export type HttpEvent = LambdaHttpEvent;
 
-/** What the HTTP function returns to API Gateway / the Function URL. */
-export interface HttpResult {
-  statusCode: number;
-  headers: Record<string, string>;
-  /** `Set-Cookie` values (payload 2.0): the console's CSRF cookie. */
-  cookies?: string[];
-  body: string;
-  /** `true` when `body` is base64 (binary); absent or `false`: text. */
-  isBase64Encoded?: boolean;
-}
+/**
+ * What the HTTP function returns to API Gateway / the Function URL: the console's result,
+ * with `isBase64Encoded` optional (absent: text).
+ */
+export type HttpResult = Omit<LambdaHttpResult, 'isBase64Encoded'> & { isBase64Encoded?: boolean };
 
 /** What one scheduled run did. */
 export interface ScheduledReport {

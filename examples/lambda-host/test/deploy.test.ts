@@ -59,6 +59,17 @@ beforeAll(async () => {
 const functions = () =>
   Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Serverless::Function');
 
+/** The bundle's required variables, fake (no database is reached except by /readyz). */
+const FAKE_ENV = {
+  PATH: process.env.PATH ?? '',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere',
+  SHOPIFY_SECRETS: 'test_secret_key',
+  SHIPSTATION_API_KEY: 'key',
+  SHIPSTATION_API_SECRET: 'secret',
+  SHIPSTATION_WEBHOOK_TOKEN: 'whk_0123456789abcdef',
+  FULFIL_LOCATIONS: '[{"id":"reno","shipstationWarehouseId":401}]',
+};
+
 describe('the bundle', () => {
   it('is one self-contained ES module exporting both handlers', async () => {
     const size = (await stat(bundle)).size;
@@ -195,13 +206,7 @@ describe('template.yaml', () => {
     // A complete (fake) environment: the engine is built, no database is ever reached except
     // by /readyz. Every route must be answered by its handler, never the catch-all 404.
     const env = {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere',
-      SHOPIFY_SECRETS: 'test_secret_key',
-      SHIPSTATION_API_KEY: 'key',
-      SHIPSTATION_API_SECRET: 'secret',
-      SHIPSTATION_WEBHOOK_TOKEN: 'whk_0123456789abcdef',
-      FULFIL_LOCATIONS: '[{"id":"reno","shipstationWarehouseId":401}]',
+      ...FAKE_ENV,
       OPS_TOKEN: 'ops_token_0123456789abcdef',
       SLACK_SIGNING_SECRET: 'slack_signing_secret',
       CONSOLE_PASSWORD: 'console password 0123',
@@ -242,13 +247,7 @@ describe('template.yaml', () => {
 
   it('without CONSOLE_USERS / CONSOLE_PASSWORD the bundle has no console (404) and says so once', async () => {
     const env = {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nowhere',
-      SHOPIFY_SECRETS: 'test_secret_key',
-      SHIPSTATION_API_KEY: 'key',
-      SHIPSTATION_API_SECRET: 'secret',
-      SHIPSTATION_WEBHOOK_TOKEN: 'whk_0123456789abcdef',
-      FULFIL_LOCATIONS: '[{"id":"reno","shipstationWarehouseId":401}]',
+      ...FAKE_ENV,
       CONSOLE_USERS: '',
       CONSOLE_PASSWORD: '',
     };

@@ -66,7 +66,7 @@ const delivery = (n: number): RawDelivery => ({
 });
 
 describe.skipIf(!DATABASE_URL)(
-  'commit durability of the delivery queue and the outbox claim',
+  'commit durability of the delivery queue and the outbox claim (needs DATABASE_URL: only the real server reports the synchronous_commit each statement commits under)',
   () => {
     it("enqueue waits for the flush; claim, complete and fail of deliveries do not (synchronous_commit 'off' for their own transaction)", async () => {
       const { pool: probing, seen } = probingPool('on');
