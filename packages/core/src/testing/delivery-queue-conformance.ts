@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe } from 'vitest';
+import { describe } from 'vitest';
 import type { DeliveryQueue } from '../ports/deliveries';
 import { claimCases } from './deliveries/claim-cases';
 import type { DeliveryCaseContext } from './deliveries/context';
 import { enqueueCases } from './deliveries/enqueue-cases';
+import { freshPerCase } from './helpers';
 
 /** What a delivery queue factory hands the conformance suite. */
 export interface DeliveryQueueTestSetup {
@@ -43,28 +44,17 @@ export function deliveryQueueConformance(name: string, factory: DeliveryQueueFac
     const canConnect = probe.connect !== undefined;
     await probe.cleanup?.();
 
-    let setup: DeliveryQueueTestSetup | undefined;
-    let now = 0;
+    const fresh = freshPerCase('delivery queue', factory);
     const ctx: DeliveryCaseContext = {
       get queue() {
-        if (setup === undefined)
-          throw new Error('delivery queue conformance: no queue (factory failed?)');
-        return setup.queue;
+        return fresh.current.queue;
       },
-      connect: async () => setup?.connect?.(),
+      connect: async () => fresh.current.connect?.(),
       canConnect,
       get now() {
-        return now;
+        return fresh.now;
       },
     };
-    beforeEach(async () => {
-      setup = await factory();
-      now = Date.now();
-    });
-    afterEach(async () => {
-      await setup?.cleanup?.();
-      setup = undefined;
-    });
 
     enqueueCases(ctx);
     claimCases(ctx);

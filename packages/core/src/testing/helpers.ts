@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { type ErrorCode, type FulfilError, isFulfilError } from '../errors';
 
 /** Asserts that `promise` rejects with a `FulfilError` of `code`. */
@@ -66,4 +66,34 @@ export function expectConfigInvalid(
   if (path !== '(root)') expect(e.message).toContain(path);
   if (message) expect(e.message).toMatch(message);
   return e;
+}
+
+/**
+ * A fresh setup for every case of a suite: `factory()` before each, its `cleanup()` after.
+ * `current` is the case's setup (an error naming `suite` outside a case or when the factory
+ * failed); `now` is `Date.now()` when the case started.
+ */
+export function freshPerCase<S extends { cleanup?: () => unknown }>(
+  suite: string,
+  factory: () => Promise<S>,
+): { readonly current: S; readonly now: number } {
+  let setup: S | undefined;
+  let now = 0;
+  beforeEach(async () => {
+    setup = await factory();
+    now = Date.now();
+  });
+  afterEach(async () => {
+    await setup?.cleanup?.();
+    setup = undefined;
+  });
+  return {
+    get current() {
+      if (setup === undefined) throw new Error(`${suite} conformance: no setup (factory failed?)`);
+      return setup;
+    },
+    get now() {
+      return now;
+    },
+  };
 }

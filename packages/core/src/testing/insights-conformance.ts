@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { Insights } from '../ports/insights';
-import { gated } from './helpers';
+import { freshPerCase, gated } from './helpers';
 import { commandCases } from './insights/command-cases';
 import type { InsightsCaseContext } from './insights/context';
 import { inputCases } from './insights/input-cases';
@@ -8,7 +8,7 @@ import { rangeCases } from './insights/range-cases';
 import { reviewCases } from './insights/review-cases';
 import { searchCases } from './insights/search-cases';
 import { summaryCases } from './insights/summary-cases';
-import type { StorageFactory, StorageTestSetup } from './storage-conformance';
+import type { StorageFactory } from './storage-conformance';
 
 /**
  * Registers the {@link Insights} conformance suite (Storage capability `insights`): one
@@ -52,13 +52,10 @@ export function insightsConformance(name: string, factory: StorageFactory): void
       return;
     }
 
-    let setup: StorageTestSetup | undefined;
-    let now = 0;
+    const fresh = freshPerCase('insights', factory);
     const ctx: InsightsCaseContext = {
       get storage() {
-        if (setup === undefined)
-          throw new Error('insights conformance: no storage (factory failed?)');
-        return setup.storage;
+        return fresh.current.storage;
       },
       get insights(): Insights {
         const insights = ctx.storage.insights;
@@ -67,17 +64,9 @@ export function insightsConformance(name: string, factory: StorageFactory): void
         return insights;
       },
       get now() {
-        return now;
+        return fresh.now;
       },
     };
-    beforeEach(async () => {
-      setup = await factory();
-      now = Date.now();
-    });
-    afterEach(async () => {
-      await setup?.cleanup?.();
-      setup = undefined;
-    });
 
     rangeCases(ctx);
     summaryCases(ctx);

@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe } from 'vitest';
+import { describe } from 'vitest';
 import type { Storage } from '../ports/storage';
+import { freshPerCase } from './helpers';
 import { commitCases } from './storage/commit-cases';
 import { completionCases } from './storage/completion-cases';
 import { concurrentCases } from './storage/concurrent-cases';
@@ -51,28 +52,20 @@ export function storageConformance(name: string, factory: StorageFactory): void 
     const capabilities = { ...probe.storage.capabilities };
     await probe.cleanup?.();
 
-    let setup: StorageTestSetup | undefined;
-    let now = 0;
+    const fresh = freshPerCase('storage', factory);
     const ctx: StorageCaseContext = {
       get storage() {
-        if (setup === undefined)
-          throw new Error('storage conformance: no storage (factory failed?)');
-        return setup.storage;
+        return fresh.current.storage;
       },
-      connect: async () => (setup?.connect ? setup.connect() : ctx.storage),
+      connect: async () => {
+        const setup = fresh.current;
+        return setup.connect ? setup.connect() : setup.storage;
+      },
       get now() {
-        return now;
+        return fresh.now;
       },
       capabilities,
     };
-    beforeEach(async () => {
-      setup = await factory();
-      now = Date.now();
-    });
-    afterEach(async () => {
-      await setup?.cleanup?.();
-      setup = undefined;
-    });
 
     commitCases(ctx);
     readCases(ctx);
